@@ -1,0 +1,2 @@
+"""Non-page URLs of the content: feeds, calendars, sitemap, API, exports."""
+urlpatterns: list = []

@@ -1,0 +1,122 @@
+"""Reading the environment into settings values.
+
+Every variable is parsed here so that a wrong value stops start-up with one
+line naming the variable (``ConfigError``), instead of a traceback deep inside
+Django or a client library.
+"""
+from __future__ import annotations
+
+import os
+from urllib.parse import parse_qs, unquote, urlsplit
+
+
+class ConfigError(Exception):
+    """A configuration variable is missing or malformed; the message names it."""
+
+
+def env_str(name: str, default: str | None = None) -> str | None:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    return value.strip()
+
+
+def env_bool(name: str, default: bool) -> bool:
+    value = env_str(name)
+    if value is None:
+        return default
+    lowered = value.lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off"}:
+        return False
+    raise ConfigError(f"{name}: expected true/false, got {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = env_str(name)
+    if value is None:
+        return default
+    try:
+        return int(value)
+    except ValueError:
+        raise ConfigError(f"{name}: expected an integer, got {value!r}") from None
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = env_str(name)
+    if value is None:
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def database_from_env(name: str, default_sqlite_path) -> dict:
+    """DATABASE_URL through dj-database-url, with health-checked persistent connections."""
+    import dj_database_url
+
+    url = env_str(name)
+    if url is None:
+        return {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(default_sqlite_path),
+            "OPTIONS": {"timeout": 20},
+        }
+    try:
+        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+    except Exception as exc:  # the library raises several kinds for bad input
+        raise ConfigError(f"{name}: cannot parse database URL ({exc})") from None
+    if not config.get("ENGINE"):
+        raise ConfigError(f"{name}: unsupported database URL scheme in {url!r}")
+    if "postgresql" in config["ENGINE"]:
+        # Fail fast rather than hanging when the server is away (see the 503 handler).
+        config.setdefault("OPTIONS", {})["connect_timeout"] = 5
+    return config
+
+
+def urls_from_env(name: str, schemes: set[str]) -> list[str]:
+    """A comma-separated list of absolute URLs (e.g. several Elasticsearch nodes)."""
+    value = env_str(name)
+    if value is None:
+        return []
+    urls = [item.strip() for item in value.split(",") if item.strip()]
+    for url in urls:
+        parts = urlsplit(url)
+        if parts.scheme not in schemes or not parts.hostname:
+            raise ConfigError(
+                f"{name}: {url!r} is not a URL (expected {'/'.join(sorted(schemes))}://host:port)"
+            )
+        try:
+            parts.port  # noqa: B018 - validates the port
+        except ValueError:
+            raise ConfigError(f"{name}: {url!r} has an invalid port") from None
+    return urls
+
+
+def email_from_env(name: str, file_path) -> dict:
+    """EMAIL_URL: smtp://user:pass@host:port (?tls=1 / smtps:// for SSL); unset: files."""
+    url = env_str(name)
+    if url is None:
+        return {
+            "EMAIL_BACKEND": "django.core.mail.backends.filebased.EmailBackend",
+            "EMAIL_FILE_PATH": str(file_path),
+        }
+    parts = urlsplit(url)
+    if parts.scheme not in {"smtp", "smtps", "console"} or (parts.scheme != "console" and not parts.hostname):
+        raise ConfigError(f"{name}: {url!r} is not smtp://host:port, smtps://host:port or console://")
+    if parts.scheme == "console":
+        return {"EMAIL_BACKEND": "django.core.mail.backends.console.EmailBackend"}
+    query = parse_qs(parts.query)
+    try:
+        port = parts.port or (465 if parts.scheme == "smtps" else 25)
+    except ValueError:
+        raise ConfigError(f"{name}: {url!r} has an invalid port") from None
+    return {
+        "EMAIL_BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+        "EMAIL_HOST": parts.hostname,
+        "EMAIL_PORT": port,
+        "EMAIL_HOST_USER": unquote(parts.username or ""),
+        "EMAIL_HOST_PASSWORD": unquote(parts.password or ""),
+        "EMAIL_USE_SSL": parts.scheme == "smtps",
+        "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in {"1", "true"},
+        "EMAIL_TIMEOUT": 30,
+    }

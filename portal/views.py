@@ -1,0 +1,91 @@
+"""Site-wide views: health probes, robots.txt and the error pages."""
+import logging
+import sys
+
+from django.conf import settings
+from django.db import DatabaseError, InterfaceError, connection
+from django.http import HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+logger = logging.getLogger(__name__)
+
+
+@never_cache
+def healthz(request):
+    """Liveness: the process answers. Touches no dependency on purpose."""
+    return JsonResponse({"status": "ok"})
+
+
+def _check_database() -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return "ok"
+
+
+def _check_elasticsearch() -> str:
+    if not settings.ELASTICSEARCH_URLS:
+        return "disabled"
+    from search.backends import elasticsearch_available
+
+    return "ok" if elasticsearch_available() else "down"
+
+
+def _check_broker() -> str:
+    if settings.CELERY_TASK_ALWAYS_EAGER:
+        return "disabled"
+    from portal.celery import app
+
+    with app.connection_for_write() as conn:
+        conn.ensure_connection(max_retries=1, timeout=2)
+    return "ok"
+
+
+@never_cache
+def readyz(request):
+    """Readiness: each dependency by name. Only the database is required to serve.
+
+    Elasticsearch and the broker being down degrade the site (database search,
+    work kept in the outbox) but do not make it unready.
+    """
+    checks = {}
+    for name, check in (("database", _check_database), ("elasticsearch", _check_elasticsearch), ("broker", _check_broker)):
+        try:
+            checks[name] = check()
+        except Exception as exc:  # a probe must answer, whatever the failure
+            logger.warning("readiness check %s failed: %s", name, exc)
+            checks[name] = "down"
+    ready = checks["database"] == "ok"
+    return JsonResponse({"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503)
+
+
+def robots_txt(request):
+    lines = [
+        "User-agent: *",
+        "Disallow: /admin/",
+        "Disallow: /django-admin/",
+        "Disallow: /account/",
+        "Disallow: /cerca/",
+        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def server_error(request, *args, **kwargs):
+    """500 handler: a lost database becomes a clean 503 that asks to retry."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, (DatabaseError, InterfaceError)) and _database_is_down():
+        body = loader.render_to_string("503.html", {"request": request})
+        response = HttpResponse(body, status=503)
+        response["Retry-After"] = "30"
+        return response
+    return HttpResponse(loader.render_to_string("500.html", {"request": request}), status=500)
+
+
+def _database_is_down() -> bool:
+    try:
+        connection.close()
+        _check_database()
+        return False
+    except Exception:
+        return True
