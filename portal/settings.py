@@ -21,6 +21,7 @@ from portal.config import (
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite, mail and media live here by default
 
 DEBUG = env_bool("DEBUG", True)
 
@@ -118,6 +119,8 @@ TEMPLATES = [
 
 # --- data -----------------------------------------------------------------
 DATABASES = {"default": database_from_env("DATABASE_URL", VAR_DIR / "db.sqlite3")}
+if env_str("DATABASE_TEST_NAME"):  # parallel test runs on one server
+    DATABASES["default"]["TEST"] = {"NAME": env_str("DATABASE_TEST_NAME")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = urls_from_env("CACHE_URL", {"redis", "rediss"})
@@ -249,7 +252,8 @@ NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
 # --- security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-X_FRAME_OPTIONS = "SAMEORIGIN"
+X_FRAME_OPTIONS = "SAMEORIGIN"  # Wagtail's live preview frames the site itself
+SILENCED_SYSTEM_CHECKS = ["security.W019"]  # ...hence not DENY; other origins stay refused
 SESSION_COOKIE_HTTPONLY = True
 if not DEBUG:
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")

@@ -1,0 +1,46 @@
+# The two commands of the README: `make run` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: run test services install migrate demo e2e bench clean messages
+
+$(STAMP): pyproject.toml constraints.txt
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+migrate: $(STAMP)
+	$(BIN)/python manage.py migrate --no-input
+
+demo: migrate
+	$(BIN)/python manage.py load_demo
+
+## make run: set up everything and serve the portal at http://$(HOST):$(PORT)
+run: demo
+	$(BIN)/python manage.py ensure_admin
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
+	@echo "Portale: http://$(HOST):$(PORT)/  ·  amministrazione: http://$(HOST):$(PORT)/admin/"
+	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+
+## make test: the whole suite against real services (started here when not given)
+test: $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
+	$(BIN)/python -m tests.harness run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make services: the test services for local development; prints the env to export
+services: $(STAMP)
+	$(BIN)/python -m tests.harness services
+
+messages: $(STAMP)
+	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=var
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) var

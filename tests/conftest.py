@@ -1,0 +1,109 @@
+"""Fixtures shared by the whole suite: the real services and how tests reach them.
+
+The services themselves are started outside pytest by ``python -m tests.harness``
+(``make test`` does it), which exports ELASTICSEARCH_URL, DATABASE_URL and
+CELERY_BROKER_URL. Inside pytest we add what must follow the test database:
+an SMTP sink on loopback (aiosmtpd) and a real Celery worker process.
+"""
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.smtp import SmtpSink
+from tests.support.worker import CeleryWorker
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def require(variable: str, what: str) -> str:
+    """The value of a service variable; without it, fail in CI and skip on a laptop."""
+    value = os.environ.get(variable)
+    if value:
+        return value
+    message = f"{what} not available: {variable} is not set (run the suite with `make test`)"
+    if IN_CI:
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(autouse=True)
+def _eager_tasks_by_default(settings):
+    """Tests run tasks in-process unless they ask for the real worker (``celery_worker``)."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+
+
+@pytest.fixture(scope="session")
+def elasticsearch_url() -> str:
+    return require("ELASTICSEARCH_URL", "Elasticsearch").split(",")[0]
+
+
+@pytest.fixture(scope="session")
+def broker_url() -> str:
+    return require("CELERY_BROKER_URL", "Redis broker")
+
+
+@pytest.fixture(scope="session")
+def postgres_required() -> str:
+    return require("DATABASE_URL", "PostgreSQL")
+
+
+@pytest.fixture(scope="session")
+def smtp_sink():
+    """A real SMTP server on loopback that keeps what it receives."""
+    sink = SmtpSink()
+    sink.start()
+    yield sink
+    sink.stop()
+
+
+@pytest.fixture
+def smtp(smtp_sink, settings):
+    """Route Django's mail of this test through the SMTP sink."""
+    smtp_sink.reset()
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST = "127.0.0.1"
+    settings.EMAIL_PORT = smtp_sink.port
+    settings.EMAIL_USE_TLS = False
+    settings.EMAIL_USE_SSL = False
+    settings.EMAIL_HOST_USER = ""
+    settings.EMAIL_HOST_PASSWORD = ""
+    return smtp_sink
+
+
+@pytest.fixture(scope="session")
+def celery_worker_process(django_db_setup, django_db_blocker, broker_url, smtp_sink):
+    """A real ``celery worker`` process on the test database, the Redis broker and the SMTP sink."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        db_settings = connection.settings_dict
+    worker = CeleryWorker(ROOT, db_settings, broker_url, smtp_port=smtp_sink.port)
+    worker.start()
+    yield worker
+    worker.stop()
+
+
+@pytest.fixture
+def celery_worker(celery_worker_process, transactional_db):
+    """Send tasks to the real worker for this test (data must be committed: transactional_db)."""
+    from portal.celery import app
+
+    app.conf.task_always_eager = False
+    yield celery_worker_process
+    app.conf.task_always_eager = True
+
+
+def pytest_report_header(config):
+    lines = [f"python {sys.version.split()[0]}"]
+    for variable in ("DATABASE_URL", "ELASTICSEARCH_URL", "CELERY_BROKER_URL"):
+        lines.append(f"{variable}={os.environ.get(variable, '(unset)')}")
+    return lines

@@ -1,0 +1,69 @@
+"""A service process started by the test harness, and small helpers shared by its starters."""
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+
+@dataclass
+class Service:
+    name: str
+    url: str
+    version: str
+    process: subprocess.Popen | None = None
+    env: dict[str, str] = field(default_factory=dict)
+    stop_command: list[str] | None = None  # for daemons that fork (pg_ctl stop ...)
+
+    def stop(self, timeout: float = 30) -> None:
+        """Stop the service and everything it started (its own process group)."""
+        if self.stop_command:
+            subprocess.run(self.stop_command, check=False, capture_output=True, timeout=timeout)
+        proc = self.process
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGTERM)
+        except ProcessLookupError:
+            return
+        try:
+            proc.wait(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for_port(port: int, timeout: float, proc: subprocess.Popen | None = None, log: Path | None = None) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc is not None and proc.poll() is not None:
+            raise RuntimeError(f"process exited with {proc.returncode}\n{tail(log)}")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"port {port} not open after {timeout:.0f}s\n{tail(log)}")
+
+
+def tail(path: Path | None, lines: int = 40) -> str:
+    if path is None or not path.exists():
+        return ""
+    return "\n".join(path.read_text(errors="replace").splitlines()[-lines:])
+
+
+def as_user_command(command: list[str], user: str) -> list[str]:
+    """Run as an unprivileged user when we are root (PostgreSQL and Elasticsearch refuse root)."""
+    if os.geteuid() != 0:
+        return command
+    return ["runuser", "-u", user, "--", *command]

@@ -1,0 +1,86 @@
+"""An SMTP server on loopback (aiosmtpd) that keeps every message it accepts."""
+from __future__ import annotations
+
+import email
+import email.policy
+import threading
+import time
+from email.message import EmailMessage
+
+from aiosmtpd.controller import Controller
+
+from tests.harness.service import free_port
+
+
+class _Handler:
+    def __init__(self, sink: "SmtpSink"):
+        self.sink = sink
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        reply = self.sink.reply_for(address)
+        if reply:
+            return reply
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    async def handle_DATA(self, server, session, envelope):
+        message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        with self.sink.lock:
+            for rcpt in envelope.rcpt_tos:
+                self.sink.received.append((rcpt, message))
+            self.sink.connections.add(id(session))
+        return "250 Message accepted"
+
+
+class SmtpSink:
+    """Messages land in ``received`` as (recipient, EmailMessage); ``fail_with`` injects SMTP errors."""
+
+    def __init__(self):
+        self.port = free_port()
+        self.received: list[tuple[str, EmailMessage]] = []
+        self.connections: set[int] = set()
+        self.lock = threading.Lock()
+        self._replies: dict[str, str] = {}
+        self._default_reply: str | None = None
+        self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
+
+    def start(self) -> None:
+        self._controller.start()
+
+    def stop(self) -> None:
+        self._controller.stop()
+
+    def reset(self) -> None:
+        with self.lock:
+            self.received.clear()
+            self.connections.clear()
+            self._replies.clear()
+            self._default_reply = None
+
+    def fail_with(self, reply: str | None, address: str | None = None) -> None:
+        """Answer RCPT with e.g. '451 4.3.0 try later' or '550 5.1.1 no such user' (None: accept)."""
+        with self.lock:
+            if address is None:
+                self._default_reply = reply
+            elif reply is None:
+                self._replies.pop(address, None)
+            else:
+                self._replies[address] = reply
+
+    def reply_for(self, address: str) -> str | None:
+        with self.lock:
+            return self._replies.get(address, self._default_reply)
+
+    def messages_to(self, address: str) -> list[EmailMessage]:
+        with self.lock:
+            return [m for rcpt, m in self.received if rcpt.lower() == address.lower()]
+
+    def wait_for(self, count: int, timeout: float = 30) -> list[tuple[str, EmailMessage]]:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                if len(self.received) >= count:
+                    return list(self.received)
+            time.sleep(0.05)
+        with self.lock:
+            raise AssertionError(f"expected {count} messages, SMTP sink has {len(self.received)}")
