@@ -273,5 +273,6 @@ LOGGING = {
     "loggers": {
         "django.db.backends": {"level": "WARNING"},
         "elastic_transport": {"level": "WARNING"},
+        "mail.log": {"level": "WARNING"},
     },
 }
