@@ -1,0 +1,49 @@
+"""Models of the cms app, re-exported from small modules."""
+from cms.models.base import NEWSLETTER_TAG, PAYLOAD_KEYS, ContentPage, IndexPage
+from cms.models.data import DataIndexPage, DataPage, DataPageTag
+from cms.models.home import HomePage, StandardPage
+from cms.models.news import NewsIndexPage, NewsPage, NewsPageTag
+from cms.models.norms import NormIndexPage, NormPage, NormPageTag, NormRelation, NormStatus
+from cms.models.practices import (
+    Criterion,
+    EvaluationLevel,
+    FundingSource,
+    PartnerKind,
+    PracticeContact,
+    PracticeIndexPage,
+    PracticePage,
+    PracticePageTag,
+)
+from cms.models.seminars import EventFormat, SeminarIndexPage, SeminarPage, SeminarPageTag, SeminarSpeaker
+from cms.models.taxonomy import AziendaUSL, SdsStatus, Topic, Zona
+from cms.models.workshops import WorkshopIndexPage, WorkshopPage, WorkshopPageTag, WorkshopSession
+
+# The concrete content page classes the search index covers (one content_type each).
+INDEXED_PAGE_MODELS = [SeminarPage, WorkshopPage, PracticePage, NormPage, DataPage, NewsPage]
+INDEX_PAGE_MODELS = [SeminarIndexPage, WorkshopIndexPage, PracticeIndexPage, NormIndexPage, DataIndexPage, NewsIndexPage]
+TAG_THROUGH_MODELS = [SeminarPageTag, WorkshopPageTag, PracticePageTag, NormPageTag, DataPageTag, NewsPageTag]
+
+
+def indexed_page_models():
+    return list(INDEXED_PAGE_MODELS)
+
+
+def model_for_content_type(content_type: str):
+    """The page class for a payload's content_type ('seminar', 'norm', ...)."""
+    for model in INDEXED_PAGE_MODELS:
+        if model.content_kind == content_type:
+            return model
+    raise LookupError(content_type)
+
+
+__all__ = [
+    "NEWSLETTER_TAG", "PAYLOAD_KEYS", "ContentPage", "IndexPage", "INDEXED_PAGE_MODELS", "INDEX_PAGE_MODELS",
+    "TAG_THROUGH_MODELS", "indexed_page_models", "model_for_content_type",
+    "AziendaUSL", "SdsStatus", "Topic", "Zona", "HomePage", "StandardPage",
+    "SeminarIndexPage", "SeminarPage", "SeminarPageTag", "SeminarSpeaker", "EventFormat",
+    "WorkshopIndexPage", "WorkshopPage", "WorkshopPageTag", "WorkshopSession",
+    "PracticeIndexPage", "PracticePage", "PracticePageTag", "PracticeContact", "EvaluationLevel", "Criterion",
+    "FundingSource", "PartnerKind",
+    "NormIndexPage", "NormPage", "NormPageTag", "NormRelation", "NormStatus",
+    "DataIndexPage", "DataPage", "DataPageTag", "NewsIndexPage", "NewsPage", "NewsPageTag",
+]

@@ -1,0 +1,119 @@
+"""The abstract base of every public content page and of the index pages.
+
+``ContentPage.search_payload()`` is the one contract the search app relies on:
+a plain dict with a fixed set of keys, built from the page alone.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.models.text import join_text
+
+from cms import NEWSLETTER_TAG  # noqa: E402  (re-exported)
+
+PAYLOAD_KEYS = (
+    "id", "content_type", "title", "summary", "body", "attachments", "zones", "topics", "tags", "date",
+    "year", "evaluation_level", "norm_ids", "upcoming", "url", "first_published_at", "last_published_at",
+)
+
+
+class ContentPage(Page):
+    """Public content: a summary, areas tematiche, tags and a search payload."""
+
+    content_kind = ""  # "seminar" | "workshop" | "practice" | "norm" | "data" | "news"
+
+    summary = models.TextField(
+        _("sommario"),
+        help_text=_("Due o tre frasi: compaiono negli elenchi, nella ricerca e nella newsletter."),
+    )
+    topics = ParentalManyToManyField(
+        "cms.Topic", blank=True, verbose_name=_("aree tematiche"), help_text=_("Una o più aree tematiche.")
+    )
+
+    search_fields = Page.search_fields + [index.SearchField("summary")]
+    promote_panels = Page.promote_panels
+
+    class Meta:
+        abstract = True
+
+    # --- parts of the payload each page type fills in -------------------------------
+    def main_date(self):
+        """The date that places the item in time (seminar start, norm date, ...)."""
+        if self.first_published_at:
+            return self.first_published_at.date()
+        return None
+
+    def body_text(self) -> str:
+        return ""
+
+    def payload_zones(self):
+        return []
+
+    def attachment_ids(self) -> list[int]:
+        return []
+
+    def norm_identifiers(self) -> list[str]:
+        """Identifiers of the norms this item relates to (its own, for a norm)."""
+        related = getattr(self, "related_norms", None)
+        if related is None:
+            return []
+        ids: list[str] = []
+        for norm in related.all():
+            ids.extend(norm.identifiers())
+        return ids
+
+    def payload_upcoming(self):
+        return None
+
+    def payload_evaluation_level(self):
+        return None
+
+    def tag_names(self) -> list[str]:
+        tags = getattr(self, "tags", None)
+        return sorted(t.name for t in tags.all()) if tags is not None else []
+
+    def search_payload(self) -> dict:
+        """Everything the search index needs about this page, as plain values."""
+        date = self.main_date()
+        return {
+            "id": self.pk,
+            "content_type": self.content_kind,
+            "title": self.title,
+            "summary": self.summary,
+            "body": self.body_text(),
+            "attachments": self.attachment_ids(),
+            "zones": [z.as_payload() for z in self.payload_zones()],
+            "topics": [t.as_payload() for t in self.topics.all()],
+            "tags": self.tag_names(),
+            "date": date,
+            "year": date.year if date else None,
+            "evaluation_level": self.payload_evaluation_level(),
+            "norm_ids": self.norm_identifiers(),
+            "upcoming": self.payload_upcoming(),
+            "url": self.url,
+            "first_published_at": self.first_published_at,
+            "last_published_at": self.last_published_at,
+        }
+
+    @staticmethod
+    def plain(*values) -> str:
+        return join_text(*values)
+
+
+class IndexPage(Page):
+    """A listing of the content pages below it, with filters and pagination."""
+
+    intro = RichTextField(_("introduzione"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
+    page_size = models.PositiveSmallIntegerField(
+        _("elementi per pagina"), default=12, help_text=_("Quanti elementi mostrare in ogni pagina dell'elenco.")
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("page_size")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        abstract = True

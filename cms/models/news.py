@@ -1,0 +1,68 @@
+"""Notizie: updates of the community."""
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import StreamField
+from wagtail.search import index
+
+from cms.models.base import ContentPage, IndexPage
+from cms.models.blocks import BodyBlock, MaterialsBlock, document_ids
+
+
+class NewsIndexPage(IndexPage):
+    subpage_types = ["cms.NewsPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("elenco delle notizie")
+
+
+class NewsPageTag(TaggedItemBase):
+    content_object = ParentalKey("cms.NewsPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class NewsPage(ContentPage):
+    content_kind = "news"
+
+    date = models.DateField(_("data"), default=timezone.localdate)
+    body = StreamField(BodyBlock(), blank=True, verbose_name=_("testo"))
+    zones = ParentalManyToManyField("cms.Zona", blank=True, verbose_name=_("zone"))
+    related_norms = ParentalManyToManyField("cms.NormPage", blank=True, verbose_name=_("norme collegate"))
+    attachments = StreamField(MaterialsBlock(), blank=True, verbose_name=_("allegati"))
+    tags = ClusterTaggableManager(through=NewsPageTag, blank=True, verbose_name=_("etichette"))
+
+    content_panels = ContentPage.content_panels + [
+        FieldPanel("date"), FieldPanel("summary"), FieldPanel("body"), FieldPanel("attachments"),
+    ]
+    taxonomy_panels = [FieldPanel("zones"), FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Notizia")),
+        ObjectList(taxonomy_panels, heading=_("Classificazione")),
+        ObjectList(ContentPage.promote_panels, heading=_("Promozione")),
+        ObjectList(ContentPage.settings_panels, heading=_("Impostazioni")),
+    ])
+
+    search_fields = ContentPage.search_fields + [index.SearchField("body"), index.FilterField("date")]
+    parent_page_types = ["cms.NewsIndexPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("notizia")
+        verbose_name_plural = _("notizie")
+
+    def main_date(self):
+        return self.date
+
+    def body_text(self) -> str:
+        return self.plain(self.body, self.attachments)
+
+    def payload_zones(self):
+        return self.zones.all()
+
+    def attachment_ids(self) -> list[int]:
+        return document_ids(self.attachments)

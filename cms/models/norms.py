@@ -1,0 +1,212 @@
+"""Norme (atti) and the Quadro normativo index."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from cms import norms_ids
+from cms.models.base import ContentPage, IndexPage
+from cms.norms_ids import NormKind
+
+
+class NormStatus(models.TextChoices):
+    VIGENTE = "vigente", _("vigente")
+    MODIFICATA = "modificata", _("modificata")
+    ABROGATA = "abrogata", _("abrogata")
+
+
+class NormIndexPage(IndexPage):
+    """Quadro normativo: the acts by year, with filters."""
+
+    subpage_types = ["cms.NormPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("quadro normativo")
+
+
+class NormPageTag(TaggedItemBase):
+    content_object = ParentalKey("cms.NormPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class NormPage(ContentPage):
+    """A regional, national or European act with its URN:NIR and relations to other acts."""
+
+    content_kind = "norm"
+
+    kind = models.CharField(_("tipo di atto"), max_length=30, choices=NormKind.choices)
+    number = models.CharField(
+        _("numero"), max_length=20, blank=True,
+        help_text=_("Solo il numero (es. 544); per i regolamenti UE anche nella forma anno/numero (2016/679)."),
+    )
+    date = models.DateField(_("data"), null=True, blank=True, help_text=_("Data di adozione dell'atto."))
+    year = models.PositiveSmallIntegerField(
+        _("anno"), null=True, blank=True, help_text=_("Ricavato dalla data; da indicare solo se la data esatta non è nota.")
+    )
+    issuing_body = models.CharField(_("ente emanante"), max_length=200, help_text=_("Es. Giunta regionale Toscana."))
+    authority = models.CharField(
+        _("autorità URN"), max_length=120, blank=True,
+        help_text=_("Autorità nella forma URN:NIR (es. regione.toscana, stato). Lasciare vuoto per ricavarla dal tipo e dall'ente."),
+    )
+    urn = models.CharField(_("identificativo URN:NIR"), max_length=250, blank=True, editable=False, db_index=True)
+    status = models.CharField(_("stato"), max_length=20, choices=NormStatus.choices, default=NormStatus.VIGENTE)
+    body = RichTextField(_("commento"), blank=True, help_text=_("Cosa prevede l'atto e perché conta per i servizi."))
+    note = models.TextField(_("note"), blank=True)
+    full_text_document = models.ForeignKey(
+        "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("testo integrale (documento)"),
+    )
+    full_text_url = models.URLField(_("testo integrale (collegamento)"), blank=True)
+    tags = ClusterTaggableManager(through=NormPageTag, blank=True, verbose_name=_("etichette"))
+
+    content_panels = ContentPage.content_panels + [
+        MultiFieldPanel(
+            [FieldPanel("kind"), FieldPanel("number"), FieldPanel("date"), FieldPanel("year"),
+             FieldPanel("issuing_body"), FieldPanel("authority"), FieldPanel("status")],
+            heading=_("Estremi dell'atto"),
+        ),
+        FieldPanel("summary"),
+        FieldPanel("body"),
+        MultiFieldPanel([FieldPanel("full_text_document"), FieldPanel("full_text_url")], heading=_("Testo integrale")),
+        FieldPanel("note"),
+    ]
+    relations_panels = [InlinePanel("outgoing_relations", label=_("relazione con un altro atto"), heading=_("Relazioni"))]
+    taxonomy_panels = [FieldPanel("topics"), FieldPanel("tags")]
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Atto")),
+        ObjectList(relations_panels, heading=_("Relazioni")),
+        ObjectList(taxonomy_panels, heading=_("Classificazione")),
+        ObjectList(ContentPage.promote_panels, heading=_("Promozione")),
+        ObjectList(ContentPage.settings_panels, heading=_("Impostazioni")),
+    ])
+
+    search_fields = ContentPage.search_fields + [
+        index.SearchField("number"), index.SearchField("urn"), index.SearchField("body"),
+        index.FilterField("kind"), index.FilterField("status"), index.FilterField("year"),
+    ]
+    parent_page_types = ["cms.NormIndexPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("norma")
+        verbose_name_plural = _("norme")
+
+    # --- identity ------------------------------------------------------------------
+    @property
+    def effective_year(self):
+        return self.date.year if self.date else self.year
+
+    @property
+    def label(self) -> str:
+        return norms_ids.short_label(self.kind, self.number, self.effective_year)
+
+    def compute_urn(self) -> str:
+        authority = self.authority or norms_ids.authority_for(self.kind, self.issuing_body)
+        return norms_ids.build_urn(self.kind, self.number, self.date, self.effective_year, authority)
+
+    def identifiers(self) -> list[str]:
+        return norms_ids.identifiers(self.kind, self.number, self.effective_year, self.urn or self.compute_urn())
+
+    def clean(self):
+        super().clean()
+        errors = {}
+        if self.date:
+            self.year = self.date.year
+        elif not self.year:
+            errors["date"] = _("Indicare la data dell'atto oppure almeno l'anno.")
+        number = (self.number or "").strip()
+        self.number = number
+        if number:
+            parsed = norms_ids.parse_number(number)
+            if parsed is None:
+                errors["number"] = _("Numero non valido: usare solo cifre (es. 544) oppure anno/numero (es. 2016/679).")
+            elif parsed[1] and self.effective_year and parsed[1] != self.effective_year:
+                errors["number"] = _("L'anno indicato nel numero non corrisponde all'anno dell'atto.")
+            elif self.kind and self.effective_year:
+                duplicates = NormPage.objects.filter(kind=self.kind, number=number, year=self.effective_year)
+                if self.pk:
+                    duplicates = duplicates.exclude(pk=self.pk)
+                if duplicates.exists():
+                    errors["number"] = _("Esiste già un atto %(label)s: lo stesso numero non può ripetersi per lo stesso tipo e anno.") % {
+                        "label": self.label}
+        elif self.kind and self.kind not in NormKind.NUMBER_OPTIONAL:
+            errors["number"] = _("Il numero è obbligatorio per questo tipo di atto.")
+        for relation in self.outgoing_relations.all():
+            if self.pk and relation.target_id == self.pk:
+                errors["__all__"] = _("Un atto non può essere in relazione con se stesso.")
+        if errors:
+            raise ValidationError(errors)
+
+    def save(self, *args, **kwargs):
+        if self.date:
+            self.year = self.date.year
+        self.urn = self.compute_urn()
+        return super().save(*args, **kwargs)
+
+    # --- payload ---------------------------------------------------------------------
+    def main_date(self):
+        if self.date:
+            return self.date
+        if self.year:
+            from datetime import date
+
+            return date(self.year, 1, 1)
+        return super().main_date()
+
+    def body_text(self) -> str:
+        return self.plain(self.body, self.note)
+
+    def attachment_ids(self) -> list[int]:
+        return [self.full_text_document_id] if self.full_text_document_id else []
+
+    def norm_identifiers(self) -> list[str]:
+        return self.identifiers()
+
+    def relations_both_sides(self):
+        """(label, norm) pairs: what this act does to others and what others do to it."""
+        out = [(r.get_kind_display(), r.target) for r in self.outgoing_relations.all() if r.target_id]
+        inverse = dict(NormRelation.INVERSE)
+        out += [(inverse[r.kind], r.source) for r in self.incoming_relations.all()]
+        return out
+
+
+class NormRelation(Orderable):
+    """A relation from one act to another (attua, modifica, abroga, richiama)."""
+
+    class Kind(models.TextChoices):
+        ATTUA = "attua", _("attua")
+        MODIFICA = "modifica", _("modifica")
+        ABROGA = "abroga", _("abroga")
+        RICHIAMA = "richiama", _("richiama")
+
+    INVERSE = [
+        ("attua", _("attuata da")),
+        ("modifica", _("modificata da")),
+        ("abroga", _("abrogata da")),
+        ("richiama", _("richiamata da")),
+    ]
+
+    source = ParentalKey(NormPage, related_name="outgoing_relations", on_delete=models.CASCADE)
+    kind = models.CharField(_("relazione"), max_length=20, choices=Kind.choices)
+    target = models.ForeignKey(
+        NormPage, on_delete=models.CASCADE, related_name="incoming_relations", verbose_name=_("atto collegato")
+    )
+    note = models.CharField(_("nota"), max_length=250, blank=True)
+
+    panels = [FieldPanel("kind"), FieldPanel("target"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("relazione tra atti")
+        verbose_name_plural = _("relazioni tra atti")
+
+    def clean(self):
+        super().clean()
+        if self.source_id and self.target_id and self.source_id == self.target_id:
+            raise ValidationError({"target": _("Un atto non può essere in relazione con se stesso.")})

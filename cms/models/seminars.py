@@ -1,0 +1,137 @@
+"""Seminari: date, format, speakers, programme and materials."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from cms.models.base import ContentPage, IndexPage
+from cms.models.blocks import MaterialsBlock, document_ids
+
+
+class EventFormat(models.TextChoices):
+    IN_PRESENZA = "in_presenza", _("in presenza")
+    ONLINE = "online", _("online")
+    MISTO = "misto", _("misto")
+
+
+class SeminarIndexPage(IndexPage):
+    subpage_types = ["cms.SeminarPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("elenco dei seminari")
+
+
+class SeminarPageTag(TaggedItemBase):
+    content_object = ParentalKey("cms.SeminarPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class SeminarPage(ContentPage):
+    """A seminar of the community, for all the Zone, with experts and testimonies."""
+
+    content_kind = "seminar"
+
+    start = models.DateTimeField(_("inizio"))
+    end = models.DateTimeField(_("fine"), null=True, blank=True)
+    format = models.CharField(_("modalità"), max_length=20, choices=EventFormat.choices, default=EventFormat.ONLINE)
+    place = models.CharField(_("luogo"), max_length=250, blank=True, help_text=_("Sede e indirizzo, per gli incontri in presenza."))
+    online_link = models.URLField(_("collegamento online"), blank=True, help_text=_("Link alla stanza virtuale o alla diretta."))
+    programme = RichTextField(_("programma"), blank=True, features=["bold", "italic", "link", "ul", "ol", "h3", "h4"])
+    body = RichTextField(_("presentazione"), blank=True, features=["bold", "italic", "link", "ul", "ol", "h3", "h4", "document-link"])
+    zones = ParentalManyToManyField("cms.Zona", blank=True, verbose_name=_("zone coinvolte"))
+    related_norms = ParentalManyToManyField("cms.NormPage", blank=True, verbose_name=_("norme collegate"))
+    materials = StreamField(MaterialsBlock(), blank=True, verbose_name=_("materiali"))
+    recording_url = models.URLField(_("registrazione"), blank=True, help_text=_("Collegamento alla registrazione dell'incontro."))
+    tags = ClusterTaggableManager(through=SeminarPageTag, blank=True, verbose_name=_("etichette"))
+
+    content_panels = ContentPage.content_panels + [
+        FieldPanel("summary"),
+        MultiFieldPanel(
+            [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("format"),
+             FieldPanel("place"), FieldPanel("online_link")],
+            heading=_("Quando e dove"),
+        ),
+        FieldPanel("body"),
+        FieldPanel("programme"),
+    ]
+    speakers_panels = [InlinePanel("speakers", label=_("relatore"), heading=_("Relatori e testimonianze"))]
+    materials_panels = [FieldPanel("materials"), FieldPanel("recording_url")]
+    taxonomy_panels = [FieldPanel("zones"), FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Seminario")),
+        ObjectList(speakers_panels, heading=_("Relatori")),
+        ObjectList(materials_panels, heading=_("Materiali")),
+        ObjectList(taxonomy_panels, heading=_("Classificazione")),
+        ObjectList(ContentPage.promote_panels, heading=_("Promozione")),
+        ObjectList(ContentPage.settings_panels, heading=_("Impostazioni")),
+    ])
+
+    search_fields = ContentPage.search_fields + [
+        index.SearchField("body"), index.SearchField("programme"), index.SearchField("place"),
+        index.FilterField("start"), index.FilterField("format"),
+    ]
+    parent_page_types = ["cms.SeminarIndexPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("seminario")
+        verbose_name_plural = _("seminari")
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("La fine non può precedere l'inizio.")})
+
+    @property
+    def is_upcoming(self) -> bool:
+        reference = self.end or self.start
+        return bool(reference and reference >= timezone.now())
+
+    def main_date(self):
+        return timezone.localtime(self.start).date() if self.start else super().main_date()
+
+    def body_text(self) -> str:
+        speakers = " ".join(f"{s.name} {s.role} {s.organisation}" for s in self.speakers.all())
+        return self.plain(self.body, self.programme, self.materials, speakers)
+
+    def payload_zones(self):
+        return self.zones.all()
+
+    def attachment_ids(self) -> list[int]:
+        return document_ids(self.materials)
+
+    def payload_upcoming(self):
+        return self.is_upcoming
+
+
+class SeminarSpeaker(Orderable):
+    """A speaker: an expert, a testimony from a territory or an external contribution."""
+
+    class Kind(models.TextChoices):
+        EXPERT = "expert", _("esperto")
+        TERRITORY = "territory", _("testimonianza dal territorio")
+        EXTERNAL = "external", _("contributo esterno")
+
+    page = ParentalKey(SeminarPage, related_name="speakers", on_delete=models.CASCADE)
+    name = models.CharField(_("nome"), max_length=200)
+    role = models.CharField(_("ruolo"), max_length=200, blank=True)
+    organisation = models.CharField(_("ente od organizzazione"), max_length=250, blank=True)
+    kind = models.CharField(_("tipo di intervento"), max_length=20, choices=Kind.choices, default=Kind.EXPERT)
+    contribution = models.CharField(_("titolo dell'intervento"), max_length=250, blank=True)
+
+    panels = [FieldPanel("name"), FieldPanel("role"), FieldPanel("organisation"), FieldPanel("kind"), FieldPanel("contribution")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("relatore")
+        verbose_name_plural = _("relatori")
+
+    def __str__(self):
+        return self.name

@@ -1,0 +1,120 @@
+"""Laboratori tematici: sessions, participating zones and services, structured findings."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from modelcluster.contrib.taggit import ClusterTaggableManager
+from modelcluster.fields import ParentalKey, ParentalManyToManyField
+from taggit.models import TaggedItemBase
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
+from wagtail.fields import RichTextField, StreamField
+from wagtail.models import Orderable
+from wagtail.search import index
+
+from cms.models.base import ContentPage, IndexPage
+from cms.models.blocks import FindingsBlock, MaterialsBlock, document_ids
+
+
+class WorkshopIndexPage(IndexPage):
+    subpage_types = ["cms.WorkshopPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+
+    class Meta:
+        verbose_name = _("elenco dei laboratori")
+
+
+class WorkshopPageTag(TaggedItemBase):
+    content_object = ParentalKey("cms.WorkshopPage", related_name="tagged_items", on_delete=models.CASCADE)
+
+
+class WorkshopPage(ContentPage):
+    """A laboratorio where operators of several services exchange experiences on a theme."""
+
+    content_kind = "workshop"
+
+    theme = models.CharField(_("tema"), max_length=250, help_text=_("La domanda o il tema su cui lavora il laboratorio."))
+    body = RichTextField(_("presentazione"), blank=True, features=["bold", "italic", "link", "ul", "ol", "h3", "h4"])
+    zones = ParentalManyToManyField("cms.Zona", blank=True, verbose_name=_("zone partecipanti"))
+    services = models.TextField(_("servizi partecipanti"), blank=True, help_text=_("Un servizio per riga."))
+    facilitators = models.TextField(_("facilitatori"), blank=True, help_text=_("Un nome per riga, con l'ente di appartenenza."))
+    findings = StreamField(FindingsBlock(), blank=True, verbose_name=_("risultanze"))
+    outputs = RichTextField(_("prodotti"), blank=True, help_text=_("Cosa ha prodotto il laboratorio: schede, linee guida, proposte."))
+    materials = StreamField(MaterialsBlock(), blank=True, verbose_name=_("materiali"))
+    related_norms = ParentalManyToManyField("cms.NormPage", blank=True, verbose_name=_("norme collegate"))
+    tags = ClusterTaggableManager(through=WorkshopPageTag, blank=True, verbose_name=_("etichette"))
+
+    content_panels = ContentPage.content_panels + [
+        FieldPanel("summary"), FieldPanel("theme"), FieldPanel("body"),
+        FieldPanel("services"), FieldPanel("facilitators"),
+    ]
+    sessions_panels = [InlinePanel("sessions", label=_("sessione"), heading=_("Sessioni"))]
+    results_panels = [FieldPanel("findings"), FieldPanel("outputs"), FieldPanel("materials")]
+    taxonomy_panels = [FieldPanel("zones"), FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
+    edit_handler = TabbedInterface([
+        ObjectList(content_panels, heading=_("Laboratorio")),
+        ObjectList(sessions_panels, heading=_("Sessioni")),
+        ObjectList(results_panels, heading=_("Risultati")),
+        ObjectList(taxonomy_panels, heading=_("Classificazione")),
+        ObjectList(ContentPage.promote_panels, heading=_("Promozione")),
+        ObjectList(ContentPage.settings_panels, heading=_("Impostazioni")),
+    ])
+
+    search_fields = ContentPage.search_fields + [
+        index.SearchField("theme"), index.SearchField("body"), index.SearchField("outputs"),
+        index.SearchField("services"),
+    ]
+    parent_page_types = ["cms.WorkshopIndexPage"]
+    subpage_types: list = []
+
+    class Meta:
+        verbose_name = _("laboratorio tematico")
+        verbose_name_plural = _("laboratori tematici")
+
+    def ordered_sessions(self):
+        return sorted(self.sessions.all(), key=lambda s: s.start)
+
+    @property
+    def first_session(self):
+        sessions = self.ordered_sessions()
+        return sessions[0] if sessions else None
+
+    @property
+    def is_upcoming(self) -> bool:
+        now = timezone.now()
+        return any((s.end or s.start) >= now for s in self.sessions.all())
+
+    def main_date(self):
+        first = self.first_session
+        return timezone.localtime(first.start).date() if first else super().main_date()
+
+    def body_text(self) -> str:
+        return self.plain(self.theme, self.body, self.services, self.facilitators, self.findings, self.outputs, self.materials)
+
+    def payload_zones(self):
+        return self.zones.all()
+
+    def attachment_ids(self) -> list[int]:
+        return document_ids(self.materials)
+
+    def payload_upcoming(self):
+        return self.is_upcoming
+
+
+class WorkshopSession(Orderable):
+    page = ParentalKey(WorkshopPage, related_name="sessions", on_delete=models.CASCADE)
+    start = models.DateTimeField(_("inizio"))
+    end = models.DateTimeField(_("fine"), null=True, blank=True)
+    place = models.CharField(_("luogo"), max_length=250, blank=True)
+    note = models.CharField(_("nota"), max_length=250, blank=True)
+
+    panels = [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("place"), FieldPanel("note")]
+
+    class Meta(Orderable.Meta):
+        verbose_name = _("sessione")
+        verbose_name_plural = _("sessioni")
+
+    def clean(self):
+        super().clean()
+        if self.start and self.end and self.end < self.start:
+            raise ValidationError({"end": _("La fine non può precedere l'inizio.")})

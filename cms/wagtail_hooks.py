@@ -1,0 +1,36 @@
+"""Admin registration: taxonomies as snippets with filters and search."""
+from django.utils.translation import gettext_lazy as _
+from wagtail.snippets.models import register_snippet
+from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
+
+from cms.models import Topic, Zona
+
+
+class ZonaViewSet(SnippetViewSet):
+    model = Zona
+    icon = "site"
+    menu_label = _("Zone distretto")
+    list_display = ["name", "azienda_usl", "sds_status"]
+    list_filter = ["azienda_usl", "sds_status"]
+    search_fields = ["name", "comuni", "note"]
+    search_backend_name = None
+    ordering = ["name"]
+
+
+class TopicViewSet(SnippetViewSet):
+    model = Topic
+    icon = "tag"
+    menu_label = _("Aree tematiche")
+    list_display = ["name", "slug"]
+    search_fields = ["name", "description"]
+    search_backend_name = None
+
+
+class TaxonomyGroup(SnippetViewSetGroup):
+    items = (ZonaViewSet, TopicViewSet)
+    menu_icon = "folder-open-inverse"
+    menu_label = _("Tassonomie")
+    menu_name = "taxonomies"
+
+
+register_snippet(TaxonomyGroup)
