@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
     verbose_name = _("Account e ruoli")
+
+    def ready(self):
+        from portal.accounts import signals  # noqa: F401  (connects the receivers)

@@ -1,0 +1,21 @@
+"""Background work of the accounts concern (Celery)."""
+import smtplib
+
+from celery import shared_task
+from django.conf import settings
+from django.core.mail import EmailMessage
+
+
+@shared_task(
+    name="accounts.send_member_mail",
+    autoretry_for=(smtplib.SMTPException, OSError),
+    retry_backoff=30,
+    retry_backoff_max=3600,
+    max_retries=10,
+)
+def send_member_mail(to: str, subject: str, body: str, attachments: list) -> None:
+    """Deliver one mail to one member; SMTP/network errors retry with backoff."""
+    message = EmailMessage(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    for filename, content, mimetype in attachments:
+        message.attach(filename, content, mimetype)
+    message.send()
