@@ -1,0 +1,70 @@
+"""Newsletter settings with their defaults, read in one place.
+
+Values come from ``portal.settings`` (which reads the environment); the
+defaults here keep the app working when a setting is absent.
+"""
+from django.conf import settings
+
+# The privacy notice the subscription form shows. Bump the version whenever the
+# text in templates/newsletter/includes/privacy_notice.html changes: consent
+# records keep the version that was accepted.
+PRIVACY_VERSION = "2025-01"
+
+
+def confirm_days() -> int:
+    """How long a confirmation link is valid; unconfirmed subscriptions are purged after it."""
+    return int(getattr(settings, "NEWSLETTER_CONFIRM_DAYS", 7))
+
+
+def rate_per_second() -> int:
+    """Messages per second across the sending loops; 0 means no limit."""
+    return int(getattr(settings, "NEWSLETTER_RATE_PER_SECOND", 0))
+
+
+def batch_size() -> int:
+    return max(1, int(getattr(settings, "NEWSLETTER_BATCH_SIZE", 200)))
+
+
+def max_attempts() -> int:
+    """Attempts per delivery before a temporary SMTP error becomes a failure."""
+    return max(1, int(getattr(settings, "NEWSLETTER_MAX_ATTEMPTS", 6)))
+
+
+def retry_base_seconds() -> int:
+    """First retry delay after a 4xx; doubles at each attempt."""
+    return max(0, int(getattr(settings, "NEWSLETTER_RETRY_BASE_SECONDS", 60)))
+
+
+def error_threshold() -> int:
+    """SMTP errors (temporary or permanent) after which a sending edition pauses itself."""
+    return max(1, int(getattr(settings, "NEWSLETTER_ERROR_THRESHOLD", 50)))
+
+
+def parallel_senders() -> int:
+    """How many sending loops run at once for one edition."""
+    return max(1, int(getattr(settings, "NEWSLETTER_PARALLEL_SENDERS", 2)))
+
+
+def bounce_secret() -> str | None:
+    """Shared secret of the bounce/complaint endpoint; unset disables the endpoint."""
+    return getattr(settings, "NEWSLETTER_BOUNCE_SECRET", None) or None
+
+
+def reply_to() -> str:
+    return getattr(settings, "NEWSLETTER_REPLY_TO", "") or settings.DEFAULT_FROM_EMAIL
+
+
+def unsubscribe_mailto() -> str:
+    """Address of the mailto: form of List-Unsubscribe (defaults to the reply-to mailbox)."""
+    return getattr(settings, "NEWSLETTER_UNSUBSCRIBE_MAILTO", "") or reply_to()
+
+
+def public_base_url() -> str:
+    return settings.PUBLIC_BASE_URL.rstrip("/")
+
+
+def absolute_url(path: str) -> str:
+    """An absolute URL on the public site (mails and feeds never use the request host)."""
+    if path.startswith(("http://", "https://")):
+        return path
+    return public_base_url() + (path if path.startswith("/") else "/" + path)

@@ -1,0 +1,65 @@
+"""One row per (edition, subscriber): the ledger that makes sending restartable."""
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Delivery(models.Model):
+    """Whether one subscriber got one edition. ``pending`` rows are what is left to send."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("da inviare")
+        SENT = "sent", _("inviato")
+        FAILED = "failed", _("fallito")
+        BOUNCED = "bounced", _("rimbalzato")
+        SKIPPED = "skipped", _("saltato")
+
+    edition = models.ForeignKey("newsletter.Edition", on_delete=models.CASCADE, related_name="deliveries")
+    # SET_NULL: erasing a subscriber leaves an anonymous row, so counts survive.
+    subscriber = models.ForeignKey(
+        "newsletter.Subscriber", null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    segment_key = models.CharField(_("segmento"), max_length=64)
+    status = models.CharField(_("stato"), max_length=20, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(_("tentativi"), default=0)
+    next_attempt_at = models.DateTimeField(_("prossimo tentativo"), null=True, blank=True)
+    last_error = models.CharField(_("ultimo errore"), max_length=500, blank=True)
+    sent_at = models.DateTimeField(_("inviato il"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("invio")
+        verbose_name_plural = _("invii")
+        constraints = [
+            models.UniqueConstraint(fields=["edition", "subscriber"], name="newsletter_delivery_once"),
+        ]
+        indexes = [models.Index(fields=["edition", "status", "next_attempt_at"], name="newsletter_delivery_todo")]
+
+    def __str__(self):
+        return f"{self.edition_id}/{self.subscriber_id}: {self.status}"
+
+
+class SegmentRender(models.Model):
+    """An edition rendered once for one set of preferences; every subscriber of the segment shares it.
+
+    Personal links are placeholders here and are filled in per message.
+    """
+
+    edition = models.ForeignKey("newsletter.Edition", on_delete=models.CASCADE, related_name="renders")
+    key = models.CharField(max_length=64)
+    zone_ids = models.JSONField(default=list)
+    topic_ids = models.JSONField(default=list)
+    subject = models.CharField(max_length=255)
+    html = models.TextField()
+    text = models.TextField()
+    items_count = models.PositiveIntegerField(default=0)
+    is_partial = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["edition", "key"], name="newsletter_render_once")]
+
+    def __str__(self):
+        return f"{self.edition_id}/{self.key}"
