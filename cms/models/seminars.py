@@ -50,20 +50,29 @@ class SeminarPage(ContentPage):
     related_norms = ParentalManyToManyField("cms.NormPage", blank=True, verbose_name=_("norme collegate"))
     materials = StreamField(MaterialsBlock(), blank=True, verbose_name=_("materiali"))
     recording_url = models.URLField(_("registrazione"), blank=True, help_text=_("Collegamento alla registrazione dell'incontro."))
+    # Owned by the accounts concern (registrations, members-only materials): see portal/accounts.
+    capacity = models.PositiveIntegerField(
+        _("posti disponibili"), null=True, blank=True,
+        help_text=_("Vuoto: nessuna iscrizione online. Oltre i posti, le iscrizioni vanno in lista d'attesa."),
+    )
+    members_only_materials = models.BooleanField(
+        _("materiali riservati agli operatori"), default=False,
+        help_text=_("Materiali e registrazione visibili solo agli iscritti con email verificata."),
+    )
     tags = ClusterTaggableManager(through=SeminarPageTag, blank=True, verbose_name=_("etichette"))
 
     content_panels = ContentPage.content_panels + [
         FieldPanel("summary"),
         MultiFieldPanel(
             [FieldRowPanel([FieldPanel("start"), FieldPanel("end")]), FieldPanel("format"),
-             FieldPanel("place"), FieldPanel("online_link")],
+             FieldPanel("place"), FieldPanel("online_link"), FieldPanel("capacity")],
             heading=_("Quando e dove"),
         ),
         FieldPanel("body"),
         FieldPanel("programme"),
     ]
     speakers_panels = [InlinePanel("speakers", label=_("relatore"), heading=_("Relatori e testimonianze"))]
-    materials_panels = [FieldPanel("materials"), FieldPanel("recording_url")]
+    materials_panels = [FieldPanel("materials"), FieldPanel("recording_url"), FieldPanel("members_only_materials")]
     taxonomy_panels = [FieldPanel("zones"), FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
     edit_handler = TabbedInterface([
         ObjectList(content_panels, heading=_("Seminario")),

@@ -33,7 +33,8 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = Profile
-        fields = ["organisation", "professional_role"]
+        fields = ["organisation", "professional_role", "zona", "topics"]
+        widgets = {"topics": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -15,7 +15,13 @@ from portal.accounts.models import Profile
 @login_required
 def profile(request):
     """The member's page: who they are, their submissions and seminar registrations."""
-    return render(request, "accounts/profile.html", {"profile": Profile.for_user(request.user)})
+    context = {"profile": Profile.for_user(request.user), "newsletter_url": newsletter_url(request.user)}
+    return render(request, "accounts/profile.html", context)
+
+
+def newsletter_url(user) -> str:
+    """Where the profile's newsletter shortcut points: the one place to switch to a one-click link."""
+    return "/newsletter/"
 
 
 @login_required

@@ -24,6 +24,11 @@ class Profile(models.Model):
         _("ente di appartenenza"), max_length=200, blank=True, help_text=_("Comune, SdS, Azienda USL, CPI, ente del Terzo settore…")
     )
     professional_role = models.CharField(_("ruolo professionale"), max_length=30, choices=ProfessionalRole.choices, blank=True)
+    zona = models.ForeignKey(
+        "cms.Zona", null=True, blank=True, on_delete=models.SET_NULL, related_name="member_profiles",
+        verbose_name=_("zona distretto"), help_text=_("La zona in cui lavori; per i Referenti di Zona, quella di cui curano le pratiche."),
+    )
+    topics = models.ManyToManyField("cms.Topic", blank=True, related_name="member_profiles", verbose_name=_("aree tematiche di interesse"))
     privacy_accepted_at = models.DateTimeField(_("informativa privacy accettata il"), null=True, blank=True)
     created_at = models.DateTimeField(_("creato il"), auto_now_add=True)
     updated_at = models.DateTimeField(_("aggiornato il"), auto_now=True)
