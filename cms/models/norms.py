@@ -11,6 +11,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 
 from cms import norms_ids
+from cms.admin_forms import NormAdminForm
 from cms.models.base import ContentPage, IndexPage
 from cms.norms_ids import NormKind
 
@@ -93,6 +94,7 @@ class NormPage(ContentPage):
     ]
     parent_page_types = ["cms.NormIndexPage"]
     subpage_types: list = []
+    base_form_class = NormAdminForm
 
     class Meta:
         verbose_name = _("norma")

@@ -10,6 +10,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
 
+from cms.admin_forms import PracticeAdminForm
 from cms.models.base import ContentPage, IndexPage
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
@@ -138,6 +139,7 @@ class PracticePage(ContentPage):
     ]
     parent_page_types = ["cms.PracticeIndexPage"]
     subpage_types: list = []
+    base_form_class = PracticeAdminForm
 
     class Meta:
         verbose_name = _("buona pratica")
@@ -152,6 +154,12 @@ class PracticePage(ContentPage):
             errors["period_end"] = _("La fine non può precedere l'inizio.")
         if errors:
             raise ValidationError(errors)
+
+    def permissions_for_user(self, user):
+        """Page permissions, narrowed to their own zona for a Referente di Zona."""
+        from cms.permissions import PracticePermissionTester
+
+        return PracticePermissionTester(user, self)
 
     def get_workflow(self):
         """'Revisione buone pratiche' wherever the practice sits; the tree's workflow if it was removed."""
@@ -202,3 +210,4 @@ class PracticeContact(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = _("contatto")
         verbose_name_plural = _("contatti")
+

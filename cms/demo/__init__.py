@@ -1,0 +1,1 @@
+"""Demo content of the portal, written from the facts of the community's source documents."""

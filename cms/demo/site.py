@@ -1,0 +1,66 @@
+"""The site tree: the index pages in the main menu and the pages about the community."""
+from cms.demo.builder import ensure_page, home_page
+from cms.models import (
+    DataIndexPage,
+    NewsIndexPage,
+    NormIndexPage,
+    PracticeIndexPage,
+    SeminarIndexPage,
+    StandardPage,
+    WorkshopIndexPage,
+)
+from cms.models.blocks import BodyBlock
+
+INDEXES = [
+    (SeminarIndexPage, "seminari", "Seminari",
+     "<p>Incontri semi-strutturati aperti a tutte le Zone distretto: interventi di esperti e testimonianze dei "
+     "territori su povertà, tutela, lavoro e integrazione dei servizi.</p>"),
+    (WorkshopIndexPage, "laboratori", "Laboratori tematici",
+     "<p>Gruppi di lavoro in cui operatori di servizi diversi mettono a confronto le proprie esperienze e "
+     "ne ricavano indicazioni condivise: cosa funziona, cosa no, cosa resta da chiarire.</p>"),
+    (PracticeIndexPage, "buone-pratiche", "Buone pratiche",
+     "<p>Le esperienze delle Zone distretto descritte in modo che altri territori possano riprenderle: "
+     "chi le realizza, con quali équipe e strumenti, con quali risultati.</p>"),
+    (NormIndexPage, "quadro-normativo", "Quadro normativo",
+     "<p>Gli atti regionali, nazionali ed europei di riferimento per l'inclusione sociale, anno per anno, "
+     "con le relazioni che li legano: il quadro in evoluzione raccontato anche dalla newsletter.</p>"),
+    (DataIndexPage, "dati", "Dati",
+     "<p>I principali numeri sulle risorse distribuite e sulle persone raggiunte dagli interventi, "
+     "per la Toscana e per le singole zone.</p>"),
+    (NewsIndexPage, "notizie", "Notizie", "<p>Aggiornamenti dalla Comunità di Pratica e dai territori.</p>"),
+]
+
+COMMUNITY_BODY = [
+    ("paragraph",
+     "<p>La Comunità di Pratica per l'inclusione sociale in Toscana è nata nel 2020 dalla collaborazione tra "
+     "Regione Toscana, ANCI Toscana e Istituto per la Ricerca Sociale (IRS). Riunisce gli operatori dei servizi "
+     "sociali, socio-sanitari e del lavoro delle Zone distretto che vogliono imparare gli uni dagli altri.</p>"),
+    ("heading", "Come lavora"),
+    ("paragraph",
+     "<ul><li><b>Seminari</b> semi-strutturati rivolti a tutte le Zone, con esperti e testimonianze dai territori;</li>"
+     "<li><b>laboratori tematici</b> in cui si scambiano esperienze su un problema concreto;</li>"
+     "<li>questa <b>piattaforma web</b>, che raccoglie materiali, pratiche e norme;</li>"
+     "<li>una <b>newsletter bimestrale</b> sull'evoluzione del quadro normativo e sui principali dati disponibili.</li></ul>"),
+    ("heading", "Perché una comunità di pratica"),
+    ("paragraph",
+     "<p>Una comunità di pratica è un gruppo di persone che condividono interessi e problemi di lavoro e che, "
+     "mettendo in comune ciò che ciascuno sa, trovano insieme risposte migliori. Il modello toscano punta a un "
+     "lavoro integrato tra contrasto alla povertà e tutela dei minori, centrato sui bisogni delle famiglie e "
+     "sull'équipe multiprofessionale.</p>"),
+]
+
+
+def build_tree():
+    """Create the index pages (in the main menu) and the community page; returns {slug: page}."""
+    home = home_page()
+    pages = {}
+    page, _ = ensure_page(
+        home, StandardPage, "comunita", title="La Comunità", show_in_menus=True,
+        summary="Chi siamo, come lavoriamo e perché: seminari, laboratori, piattaforma e newsletter.",
+        body=BodyBlock().to_python([{"type": t, "value": v} for t, v in COMMUNITY_BODY]),
+    )
+    pages["comunita"] = page
+    for model, slug, title, intro in INDEXES:
+        page, _ = ensure_page(home, model, slug, title=title, intro=intro, show_in_menus=True)
+        pages[slug] = page
+    return pages
