@@ -1,0 +1,324 @@
+"""A throwaway single-node Elasticsearch 8 on a free loopback port, built from Maven Central.
+
+What runs
+    The official Elasticsearch ``integ-test-zip`` distribution
+    (``org.elasticsearch.distribution.integ-test-zip:elasticsearch:<es.version>:zip``,
+    version pinned in ``elasticsearch/pom.xml``), i.e. the real server and launcher.
+    ``org.codelibs:elasticsearch-cluster-runner`` was the first choice but Central
+    only has it up to 7.10.2.0 (no synonyms API); its 8.x builds are elsewhere.
+
+    That zip ships only the server plus transport-netty4, x-pack-core/-security and
+    apm. The modules the project needs and Elastic does not publish to Central for
+    8.x (analysis-common, rest-root, reindex) are stood in for by the small
+    ``harness-shim`` plugin built by the same pom (``elasticsearch/src/main/java``):
+    elision, stemmer, snowball, asciifolding, ngram/edge_ngram, flatten_graph,
+    synonym/synonym_graph (inline, synonyms_path, synonyms_set + updateable);
+    whitespace/keyword/letter/ngram/edge_ngram tokenizers; ``GET /`` and ``HEAD /``;
+    the internal delete-by-query that ``PUT _synonyms`` needs; the ``match_only_text``
+    field type of the ``.synonyms`` index (as plain ``text``). The server itself
+    provides standard, lowercase, stop, shingle and the synonyms API. Anything else
+    from analysis-common (e.g. the built-in ``italian`` analyzer, html_strip,
+    word_delimiter_graph), painless scripts, ingest processors and the
+    ``_delete_by_query`` REST endpoint are NOT available in this harness.
+
+How it starts
+    1. ``mvn -q -B -f elasticsearch/pom.xml package`` (under a file lock): downloads
+       the zip and the server jar into ~/.m2 the first time, unpacks the distribution
+       to ``elasticsearch/target/elasticsearch-<v>`` and builds the plugin into it.
+       Both steps are skipped by Maven when up to date (~2 s).
+    2. Launches ``bin/elasticsearch`` directly (not through ``exec:exec``: no Maven JVM
+       kept alive, and the process group we kill is exactly the launcher plus the
+       server JVM it forks) with its own config dir, data, logs and tmp under a fresh
+       directory in ``workdir``; HTTP on 127.0.0.1:<free port>, single-node discovery,
+       security off, 1 GiB heap (``ES_HARNESS_HEAP`` overrides), ES_JAVA_HOME from
+       ``ES_JAVA_HOME``/``JAVA_HOME``/the ``java`` on PATH (17+).
+    3. Polls ``/_cluster/health?wait_for_status=yellow``, then reads the version from
+       ``GET /``. Console output (Maven and Elasticsearch) goes to
+       ``workdir/elasticsearch.log``.
+
+Running as root
+    Elasticsearch refuses root ("can not run elasticsearch as root"; no switch
+    disables it). As root the launcher runs as ``nobody`` through ``runuser``
+    (``ES_HARNESS_USER`` overrides). Maven still runs as root, so jars stay in
+    root's ~/.m2, which ``nobody`` cannot read; that is why the node runs from the
+    unpacked distribution (world-readable, under this repository), not from a
+    classpath into ~/.m2. The node's directory is chowned to that user. When the
+    user cannot reach the distribution or ``workdir`` (a parent directory is 0700,
+    like pytest's /tmp/pytest-of-root), the distribution is hard-linked (or
+    copied) and/or the node directory is created under the system temp dir
+    instead, and removed again by ``stop()``.
+
+``stop()`` sends SIGTERM to the process group (launcher + server JVM), waits,
+SIGKILLs what is left, and waits until no process of the group remains (~3-4 s).
+
+Timings on the 2-core machine: first start with an empty ~/.m2 ~23 s (about 180 MB
+of jars, the zip and Maven plugins); later starts 9-17 s (Maven ~2-4 s, node boot
+7-13 s, depending on load).
+"""
+from __future__ import annotations
+
+import dataclasses
+import fcntl
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+from tests.harness.service import Service, as_user_command, free_port, tail
+
+POM = Path(__file__).resolve().with_name("elasticsearch") / "pom.xml"
+DEFAULT_USER = "nobody"
+DEFAULT_HEAP = "1g"
+
+
+@dataclasses.dataclass
+class ElasticsearchService(Service):
+    """A Service whose stop() also waits for the whole process group and removes temp dirs."""
+
+    cleanup: list[Path] = dataclasses.field(default_factory=list, repr=False)
+
+    def stop(self, timeout: float = 30) -> None:
+        proc = self.process
+        super().stop(timeout=timeout)
+        if proc is not None:
+            # The launcher may be gone while the server JVM it forked is not.
+            _kill_group_and_wait(proc.pid, grace=timeout)
+            self.process = None
+        for path in self.cleanup:
+            shutil.rmtree(path, ignore_errors=True)
+        self.cleanup = []
+
+
+def start_elasticsearch(workdir: Path, *, timeout: float = 300) -> Service:
+    """Start a single-node Elasticsearch in ``workdir`` and return it once the cluster is yellow.
+
+    ``timeout`` covers everything, including the first Maven download. On failure the
+    node is stopped and RuntimeError carries the last 40 lines of the log.
+    """
+    deadline = time.monotonic() + timeout
+    workdir = Path(workdir).resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    log_path = workdir / "elasticsearch.log"
+
+    es_home = _provision(log_path, deadline)
+    run_as = os.environ.get("ES_HARNESS_USER", DEFAULT_USER) if os.geteuid() == 0 else None
+    cleanup: list[Path] = []
+    port = free_port()
+    try:
+        node_dir = _node_dir(workdir, run_as, cleanup)
+        es_home = _reachable_home(es_home, node_dir, run_as)
+        _write_config(es_home, node_dir, http_port=port, transport_port=free_port())
+        if run_as:
+            _chown_tree(node_dir, run_as)
+    except BaseException:
+        for path in cleanup:
+            shutil.rmtree(path, ignore_errors=True)
+        raise
+
+    heap = os.environ.get("ES_HARNESS_HEAP", DEFAULT_HEAP)
+    env = {
+        **os.environ,
+        "ES_JAVA_HOME": str(_java_home()),
+        "ES_PATH_CONF": str(node_dir / "config"),
+        "ES_TMPDIR": str(node_dir / "tmp"),
+        "ES_JAVA_OPTS": f"-Xms{heap} -Xmx{heap}",
+        # The launcher JVM probes the server's JVM flags through temp dirs; keep them out of /tmp.
+        "CLI_JAVA_OPTS": f"-Djava.io.tmpdir={node_dir / 'tmp'}",
+    }
+    command = [str(es_home / "bin" / "elasticsearch")]
+    if run_as:
+        command = as_user_command(command, run_as)
+    url = f"http://127.0.0.1:{port}"
+    with open(log_path, "ab") as log:
+        proc = subprocess.Popen(
+            command,
+            cwd=node_dir,
+            env=env,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # own process group: stop() reaches the forked server JVM
+        )
+    service = ElasticsearchService(
+        name="elasticsearch",
+        url=url,
+        version="",
+        process=proc,
+        env={"ELASTICSEARCH_URL": url},
+        cleanup=cleanup,
+    )
+    try:
+        _wait_ready(url, proc, deadline)
+        service.version = _get_json(url + "/")["version"]["number"]
+    except BaseException as exc:
+        service.stop()
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise RuntimeError(f"Elasticsearch did not start: {exc}\n{tail(log_path, 40)}") from None
+    return service
+
+
+def _provision(log_path: Path, deadline: float) -> Path:
+    """Run Maven to fetch/unpack the distribution and build the shim plugin; return ES home."""
+    mvn = shutil.which("mvn")
+    if mvn is None:
+        raise RuntimeError("Maven not installed: apt-get install maven (and a JDK 17+)")
+    version = re.search(r"<es\.version>([^<]+)</es\.version>", POM.read_text()).group(1)
+    target = POM.parent / "target"
+    target.mkdir(exist_ok=True)
+    # Concurrent test processes would otherwise race on the same target/ tree.
+    with open(target / ".provision.lock", "w") as lock, open(log_path, "ab") as log:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        try:
+            result = subprocess.run(
+                [mvn, "-q", "-B", "-Dstyle.color=never", "-f", str(POM), "package"],
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                timeout=max(1.0, deadline - time.monotonic()),
+            )
+        except subprocess.TimeoutExpired:
+            raise RuntimeError(f"Maven provisioning timed out\n{tail(log_path, 40)}") from None
+    if result.returncode != 0:
+        raise RuntimeError(f"Maven provisioning failed ({result.returncode})\n{tail(log_path, 40)}")
+    es_home = target / f"elasticsearch-{version}"
+    if not (es_home / "bin" / "elasticsearch").exists():
+        raise RuntimeError(f"{es_home} is incomplete: delete it and retry\n{tail(log_path, 40)}")
+    return es_home
+
+
+def _node_dir(workdir: Path, run_as: str | None, cleanup: list[Path]) -> Path:
+    """A fresh directory for this node's config/data/logs/tmp, writable by the user ES runs as."""
+    node_dir = Path(tempfile.mkdtemp(prefix="es-node-", dir=workdir))
+    if run_as:
+        shutil.chown(node_dir, user=run_as)
+        if not _user_can(run_as, "-w", node_dir):
+            # A parent of workdir is closed to that user: fall back to the system temp dir.
+            shutil.rmtree(node_dir)
+            node_dir = Path(tempfile.mkdtemp(prefix="es-node-"))
+            shutil.chown(node_dir, user=run_as)
+            cleanup.append(node_dir)
+    for sub in ("data", "logs", "tmp"):
+        (node_dir / sub).mkdir()
+    return node_dir
+
+
+def _reachable_home(es_home: Path, node_dir: Path, run_as: str | None) -> Path:
+    """ES home itself if the user can read it, else a hard-linked (or copied) private copy."""
+    if run_as is None or _user_can(run_as, "-x", es_home / "bin" / "elasticsearch"):
+        return es_home
+    copy = node_dir / "es-home"
+
+    def link_or_copy(src: str, dst: str) -> None:
+        try:
+            os.link(src, dst)  # same inode: keeps the 0644/0755 modes, costs no space
+        except OSError:
+            shutil.copy2(src, dst)
+
+    shutil.copytree(es_home, copy, copy_function=link_or_copy, symlinks=True)
+    return copy
+
+
+def _write_config(es_home: Path, node_dir: Path, *, http_port: int, transport_port: int) -> None:
+    """Per-node config dir: ES writes its keystore there, so it cannot be the shared one."""
+    config = node_dir / "config"
+    # A keystore left by a manual `exec:exec@run` would belong to another user: let ES make its own.
+    shutil.copytree(es_home / "config", config, ignore=shutil.ignore_patterns("elasticsearch.keystore"))
+    settings = {
+        "cluster.name": "harness",
+        "node.name": "harness-node",
+        "discovery.type": "single-node",  # also keeps bootstrap checks in dev mode
+        "network.host": "127.0.0.1",
+        "http.port": http_port,
+        "transport.port": transport_port,
+        "path.data": str(node_dir / "data"),
+        "path.logs": str(node_dir / "logs"),
+        "xpack.security.enabled": False,
+        # A nearly full disk must not turn test indices read-only.
+        "cluster.routing.allocation.disk.threshold_enabled": False,
+    }
+    with open(config / "elasticsearch.yml", "a") as f:
+        f.write("\n# --- tests/harness/elasticsearch.py ---\n")
+        for key, value in settings.items():
+            f.write(f"{key}: {json.dumps(value)}\n")
+
+
+def _java_home() -> Path:
+    for variable in ("ES_JAVA_HOME", "JAVA_HOME"):
+        if os.environ.get(variable) and (Path(os.environ[variable]) / "bin" / "java").exists():
+            return Path(os.environ[variable])
+    java = shutil.which("java")
+    if java is None:
+        raise RuntimeError("no Java found: install a JDK 17+ or set ES_JAVA_HOME")
+    return Path(os.path.realpath(java)).parent.parent
+
+
+def _user_can(user: str, test_flag: str, path: Path) -> bool:
+    """Whether ``user`` passes ``test <flag> path`` (checks every parent directory too)."""
+    result = subprocess.run(as_user_command(["test", test_flag, str(path)], user), capture_output=True)
+    return result.returncode == 0
+
+
+def _chown_tree(root: Path, user: str) -> None:
+    shutil.chown(root, user=user)
+    for dirpath, dirnames, filenames in os.walk(root):
+        if Path(dirpath).name == "es-home":
+            dirnames[:] = []  # the private ES home only needs to be readable
+            continue
+        for name in dirnames + filenames:
+            shutil.chown(os.path.join(dirpath, name), user=user)
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, deadline: float) -> None:
+    health = url + "/_cluster/health?wait_for_status=yellow&timeout=1s"
+    last_error = "no answer yet"
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"process exited with code {proc.returncode}")
+        try:
+            status = _get_json(health).get("status")
+            if status in ("yellow", "green"):
+                return
+            last_error = f"cluster status {status}"
+        except (OSError, ValueError) as exc:  # refused, 408 while waiting for yellow, ...
+            last_error = str(exc)
+        time.sleep(0.5)
+    raise RuntimeError(f"not ready in time ({last_error})")
+
+
+def _get_json(url: str) -> dict:
+    with urllib.request.urlopen(url, timeout=10) as response:
+        return json.load(response)
+
+
+def _kill_group_and_wait(pgid: int, grace: float) -> None:
+    """SIGTERM what is left of the group, SIGKILL it after ``grace`` s, wait until it is empty.
+
+    Gives up 10 s after SIGKILL (only zombies can survive that, e.g. under a PID 1
+    that does not reap orphans).
+    """
+
+    def signal_group(sig: int) -> bool:
+        try:
+            os.killpg(pgid, sig)
+            return True
+        except ProcessLookupError:
+            return False
+
+    if not signal_group(signal.SIGTERM):
+        return
+    kill_at = time.monotonic() + grace
+    give_up_at = kill_at + 10
+    while signal_group(0):
+        now = time.monotonic()
+        if now >= give_up_at:
+            return
+        if now >= kill_at:
+            signal_group(signal.SIGKILL)
+        time.sleep(0.1)
