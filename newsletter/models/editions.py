@@ -77,6 +77,7 @@ class Edition(ClusterableModel):
     send_started_at = models.DateTimeField(_("invio iniziato il"), null=True, blank=True)
     sent_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
     last_progress_at = models.DateTimeField(null=True, blank=True, editable=False)
+    editors_notified_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Anonymous counters: they survive the erasure of subscribers.
     recipients_count = models.PositiveIntegerField(_("destinatari"), default=0)
     sent_count = models.PositiveIntegerField(_("inviati"), default=0)

@@ -32,6 +32,13 @@ class Subscriber(models.Model):
         _("chiave"), default=uuid.uuid4, unique=True, editable=False,
         help_text=_("Soggetto dei link firmati (conferma, preferenze, disiscrizione): non è l'id."),
     )
+    topics = models.ManyToManyField(
+        "cms.Topic", blank=True, related_name="+", verbose_name=_("aree tematiche di interesse"),
+        help_text=_("Nessuna: tutte."),
+    )
+    zones = models.ManyToManyField(
+        "cms.Zona", blank=True, related_name="+", verbose_name=_("zone di interesse"), help_text=_("Nessuna: tutte."),
+    )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="newsletter_subscriptions", verbose_name=_("utente"),
