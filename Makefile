@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
@@ -13,6 +14,10 @@ $(STAMP): pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[test]'
 	@touch $(STAMP)
+
+$(AXE): tests/e2e/package.json tests/e2e/package-lock.json
+	cd tests/e2e && npm ci --no-audit --no-fund --silent
+	@touch $(AXE)
 
 install: $(STAMP)
 
@@ -25,13 +30,13 @@ demo: migrate
 ## make run: set up everything and serve the portal at http://$(HOST):$(PORT)
 run: demo
 	$(BIN)/python manage.py ensure_admin
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
 	@echo "Portale: http://$(HOST):$(PORT)/  ·  amministrazione: http://$(HOST):$(PORT)/admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
 ## make test: the whole suite against real services (started here when not given)
-test: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv -v0 || true
+test: $(STAMP) $(AXE)
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
 	$(BIN)/python -m tests.harness run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
 ## make services: the test services for local development; prints the env to export
