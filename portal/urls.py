@@ -6,6 +6,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms.api import api_router as cms_api_router
 from portal import views
 from portal.accounts.admin_login import admin_login
 
@@ -25,6 +26,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("cerca/", include("search.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("api/v2/", cms_api_router.urls),
     path("", include("cms.urls")),
 ]
 

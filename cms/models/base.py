@@ -103,6 +103,32 @@ class ContentPage(Page):
     def plain(*values) -> str:
         return join_text(*values)
 
+    # --- front end ---------------------------------------------------------------------
+    def listing_meta(self) -> list[str]:
+        """Short facts shown under the title in listings (date, zona ...)."""
+        return []
+
+    def related_pages(self, limit: int = 4):
+        """Live, public pages of the same type sharing an area tematica (most recent first)."""
+        model = type(self)
+        topic_ids = [t.pk for t in self.topics.all()]
+        if not topic_ids:
+            return model.objects.none()
+        qs = (
+            model.objects.live().public().exclude(pk=self.pk)
+            .filter(pk__in=model.objects.filter(topics__in=topic_ids).values("pk"))
+            .order_by("-first_published_at")
+        )
+        return qs[:limit]
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        from cms import seo
+
+        context["jsonld"] = seo.jsonld_for(self, request)
+        context["og_type"] = "article"
+        return context
+
 
 class IndexPage(Page):
     """A listing of the content pages below it, with filters and pagination."""
@@ -114,6 +140,39 @@ class IndexPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("page_size")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    index_template = "cms/index_page.html"
+    listing_model = ""  # "cms.SeminarPage" ...
+    feed_kind = ""  # the /feeds/<kind>/ of this listing, if any
 
     class Meta:
         abstract = True
+
+    def get_template(self, request, *args, **kwargs):
+        return self.index_template
+
+    def get_listing_model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.listing_model)
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.listing import paginated
+
+        context = super().get_context(request, *args, **kwargs)
+        listing = paginated(self.get_listing_model(), request, parent=self, default_per_page=self.page_size or 12)
+        self._listing_errors = listing.errors
+        context["listing"] = listing
+        context["items"] = listing.page_obj
+        context["feed_kind"] = self.feed_kind
+        context.update(self.index_links(listing))
+        return context
+
+    def index_links(self, listing) -> dict:
+        """Extra links of the index (calendar, exports); none by default."""
+        return {}
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if getattr(self, "_listing_errors", False):
+            response.status_code = 400  # a filter value we cannot use: say so, with the form errors
+        return response

@@ -12,9 +12,11 @@ from cms.models.base import ContentPage, IndexPage
 
 
 class DataIndexPage(IndexPage):
+    feed_kind = ""
     subpage_types = ["cms.DataPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
+    listing_model = "cms.DataPage"
 
     class Meta:
         verbose_name = _("elenco dei dati")
@@ -87,6 +89,23 @@ class DataPage(ContentPage):
     @property
     def territory_label(self):
         return self.zona.name if self.zona_id else _("Toscana")
+
+    def listing_meta(self) -> list[str]:
+        return [str(self.territory_label), self.period_label]
+
+    def series(self):
+        """The live, public values of the same indicator and territory, in time order."""
+        return (
+            DataPage.objects.live().public().filter(indicator=self.indicator, zona_id=self.zona_id)
+            .order_by("period_end", "period_start", "pk").only("pk", "title", "value", "unit", "period_label", "url_path", "path")
+        )
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        series = list(self.series())
+        context["series"] = series
+        context["chart_points"] = [(p.period_label, p.value, p.unit) for p in series]
+        return context
 
     def main_date(self):
         return self.period_end or self.period_start or super().main_date()

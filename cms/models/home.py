@@ -25,6 +25,13 @@ class HomePage(Page):
     class Meta:
         verbose_name = _("home page")
 
+    def get_context(self, request, *args, **kwargs):
+        from cms.home import home_blocks
+
+        context = super().get_context(request, *args, **kwargs)
+        context.update(home_blocks())
+        return context
+
 
 class StandardPage(Page):
     """A plain page (la Comunità, la piattaforma, note legali ...)."""

@@ -1,6 +1,6 @@
 """Notizie: updates of the community."""
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -14,9 +14,11 @@ from cms.models.blocks import BodyBlock, MaterialsBlock, document_ids
 
 
 class NewsIndexPage(IndexPage):
+    feed_kind = "notizie"
     subpage_types = ["cms.NewsPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
+    listing_model = "cms.NewsPage"
 
     class Meta:
         verbose_name = _("elenco delle notizie")
@@ -54,6 +56,9 @@ class NewsPage(ContentPage):
     class Meta:
         verbose_name = _("notizia")
         verbose_name_plural = _("notizie")
+
+    def listing_meta(self) -> list[str]:
+        return [formats.date_format(self.date, "DATE_FORMAT")] + [z.name for z in self.zones.all()]
 
     def main_date(self):
         return self.date

@@ -1,6 +1,7 @@
 """Norme (atti) and the Quadro normativo index."""
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils import formats
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
@@ -23,11 +24,14 @@ class NormStatus(models.TextChoices):
 
 
 class NormIndexPage(IndexPage):
+    feed_kind = "norme"
     """Quadro normativo: the acts by year, with filters."""
 
     subpage_types = ["cms.NormPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
+    listing_model = "cms.NormPage"
+    index_template = "cms/norm_index_page.html"
 
     class Meta:
         verbose_name = _("quadro normativo")
@@ -151,6 +155,21 @@ class NormPage(ContentPage):
             self.year = self.date.year
         self.urn = self.compute_urn()
         return super().save(*args, **kwargs)
+
+    def listing_meta(self) -> list[str]:
+        when = formats.date_format(self.date, "DATE_FORMAT") if self.date else str(self.year or "")
+        return [self.label, when, self.get_status_display()]
+
+    def get_context(self, request, *args, **kwargs):
+        from cms.models.practices import PracticePage
+        from cms.models.seminars import SeminarPage
+
+        context = super().get_context(request, *args, **kwargs)
+        context["related_practices"] = (
+            PracticePage.objects.live().public().filter(related_norms=self).select_related("zona").order_by("title")
+        )
+        context["related_seminars"] = SeminarPage.objects.live().public().filter(related_norms=self).order_by("-start")
+        return context
 
     # --- payload ---------------------------------------------------------------------
     def main_date(self):

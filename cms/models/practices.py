@@ -55,9 +55,20 @@ class PartnerKind(models.TextChoices):
 
 
 class PracticeIndexPage(IndexPage):
+    feed_kind = "buone-pratiche"
     subpage_types = ["cms.PracticePage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
+    listing_model = "cms.PracticePage"
+
+    def index_links(self, listing):
+        from django.urls import reverse
+
+        query = f"?{listing.querystring}" if listing.querystring else ""
+        return {"export_links": [
+            (_("Esporta in CSV"), reverse("cms:practices_export", args=["csv"]) + query),
+            (_("Esporta in JSON"), reverse("cms:practices_export", args=["json"]) + query),
+        ]}
 
     class Meta:
         verbose_name = _("elenco delle buone pratiche")
@@ -175,6 +186,17 @@ class PracticePage(ContentPage):
 
     def partner_kind_labels(self):
         return self._meta.get_field("partner_kinds").labels(self.partner_kinds)
+
+    def listing_meta(self) -> list[str]:
+        meta = [self.zona.name] if self.zona_id else []
+        meta.append(self.get_evaluation_level_display())
+        if self.period_start:
+            meta.append(str(self.period_start.year))
+        return meta
+
+    @property
+    def is_ongoing(self) -> bool:
+        return self.period_end is None
 
     def main_date(self):
         return self.period_start or super().main_date()

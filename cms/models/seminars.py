@@ -1,7 +1,7 @@
 """Seminari: date, format, speakers, programme and materials."""
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -22,9 +22,16 @@ class EventFormat(models.TextChoices):
 
 
 class SeminarIndexPage(IndexPage):
+    feed_kind = "seminari"
     subpage_types = ["cms.SeminarPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
+    listing_model = "cms.SeminarPage"
+
+    def index_links(self, listing):
+        from django.urls import reverse
+
+        return {"calendar_link": reverse("cms:calendar_ics")}
 
     class Meta:
         verbose_name = _("elenco dei seminari")
@@ -103,6 +110,17 @@ class SeminarPage(ContentPage):
     def is_upcoming(self) -> bool:
         reference = self.end or self.start
         return bool(reference and reference >= timezone.now())
+
+    def listing_meta(self) -> list[str]:
+        meta = [formats.date_format(timezone.localtime(self.start), "DATETIME_FORMAT"), self.get_format_display()]
+        meta += [z.name for z in self.zones.all()]
+        return meta
+
+    def speakers_by_kind(self):
+        groups = {}
+        for speaker in self.speakers.all():
+            groups.setdefault(speaker.get_kind_display(), []).append(speaker)
+        return groups
 
     def main_date(self):
         return timezone.localtime(self.start).date() if self.start else super().main_date()

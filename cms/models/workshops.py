@@ -1,7 +1,7 @@
 """Laboratori tematici: sessions, participating zones and services, structured findings."""
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
@@ -16,9 +16,16 @@ from cms.models.blocks import FindingsBlock, MaterialsBlock, document_ids
 
 
 class WorkshopIndexPage(IndexPage):
+    feed_kind = ""
     subpage_types = ["cms.WorkshopPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
+    listing_model = "cms.WorkshopPage"
+
+    def index_links(self, listing):
+        from django.urls import reverse
+
+        return {"calendar_link": reverse("cms:calendar_ics")}
 
     class Meta:
         verbose_name = _("elenco dei laboratori")
@@ -83,6 +90,14 @@ class WorkshopPage(ContentPage):
     def is_upcoming(self) -> bool:
         now = timezone.now()
         return any((s.end or s.start) >= now for s in self.sessions.all())
+
+    def listing_meta(self) -> list[str]:
+        meta = []
+        first = self.first_session
+        if first:
+            meta.append(formats.date_format(timezone.localtime(first.start), "DATE_FORMAT"))
+        meta += [z.name for z in self.zones.all()]
+        return meta
 
     def main_date(self):
         first = self.first_session

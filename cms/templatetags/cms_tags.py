@@ -1,0 +1,51 @@
+"""Template helpers of the content pages: breadcrumbs, JSON-LD, charts, filter links."""
+from django import template
+from django.utils.http import urlencode
+
+from cms import charts, seo
+
+register = template.Library()
+
+
+@register.inclusion_tag("cms/includes/breadcrumbs.html", takes_context=True)
+def breadcrumbs(context, page=None, extra=None):
+    """Home > ... > page. ``extra`` adds a last crumb that is not a page (e.g. a zona)."""
+    page = page or context.get("page")
+    crumbs = []
+    if page is not None:
+        ancestors = page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "path", "depth")
+        crumbs = [{"title": a.title, "url": a.get_url(context.get("request"))} for a in ancestors]
+        crumbs.append({"title": page.title, "url": None})
+    for title, url in extra or []:
+        crumbs.append({"title": title, "url": url})
+    if crumbs:
+        crumbs[-1]["url"] = None
+    return {"crumbs": crumbs}
+
+
+@register.simple_tag
+def jsonld(data):
+    return seo.render_jsonld(data)
+
+
+@register.simple_tag
+def bar_chart(points, title, chart_id):
+    return charts.bar_chart(points, title, chart_id)
+
+
+@register.filter
+def figure(value, unit=""):
+    return charts.format_value(value, unit)
+
+
+@register.simple_tag(takes_context=True)
+def page_querystring(context, number):
+    listing = context.get("listing")
+    qs = listing.querystring if listing else ""
+    return "?" + (f"{qs}&" if qs else "") + urlencode({"page": number})
+
+
+@register.filter
+def lines(text):
+    """The non-empty lines of a text field (also split on ';')."""
+    return [part.strip() for part in (text or "").replace(";", "\n").splitlines() if part.strip()]

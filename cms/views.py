@@ -1,0 +1,105 @@
+"""Non-page views of the content: zona pages and the export of good practices."""
+import csv
+import json
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cms.listing import filtered, public_pages
+from cms.models import AziendaUSL, DataPage, PracticePage, SeminarPage, WorkshopPage, WorkshopSession, Zona
+
+
+def _crumbs(zona=None):
+    from django.urls import reverse
+
+    crumbs = [(_("Home"), "/"), (_("Zone distretto"), reverse("cms:zona_list"))]
+    if zona is not None:
+        crumbs.append((zona.name, None))
+    return crumbs
+
+
+def zona_list(request):
+    zones = Zona.objects.order_by("azienda_usl", "name")
+    groups = []
+    labels = dict(AziendaUSL.choices)
+    for value, _label in AziendaUSL.choices:
+        groups.append((labels[value], [z for z in zones if z.azienda_usl == value]))
+    return render(request, "cms/zona_list.html", {"groups": groups, "crumbs": _crumbs()})
+
+
+def zona_detail(request, slug):
+    zona = get_object_or_404(Zona, slug=slug)
+    practices = public_pages(PracticePage).filter(zona=zona).prefetch_related("topics").order_by("-period_start", "title")
+    seminars = (
+        public_pages(SeminarPage).filter(pk__in=SeminarPage.objects.filter(zones=zona).values("pk"))
+        .prefetch_related("zones", "topics").order_by("-start")
+    )
+    workshops = (
+        public_pages(WorkshopPage).filter(pk__in=WorkshopPage.objects.filter(zones=zona).values("pk"))
+        .prefetch_related("zones", "topics", Prefetch("sessions", WorkshopSession.objects.order_by("start")))
+        .order_by("-first_published_at")
+    )
+    figures = list(public_pages(DataPage).filter(zona=zona).order_by("indicator", "period_end"))
+    chart_points = [(f.indicator if len(figures) > 1 else f.period_label, f.value, f.unit) for f in figures]
+    return render(request, "cms/zona_detail.html", {
+        "zona": zona, "practices": practices, "seminars": seminars, "workshops": workshops,
+        "figures": figures, "chart_points": chart_points, "crumbs": _crumbs(zona),
+    })
+
+
+EXPORT_COLUMNS = [
+    ("id", _("id")), ("titolo", _("titolo")), ("url", _("indirizzo")), ("zona", _("zona")),
+    ("azienda_usl", _("Azienda USL")), ("ente_titolare", _("ente titolare")), ("aree_tematiche", _("aree tematiche")),
+    ("livello", _("livello di valutazione")), ("criteri", _("criteri soddisfatti")),
+    ("fonti_finanziamento", _("fonti di finanziamento")), ("inizio", _("inizio")), ("fine", _("fine")),
+    ("destinatari", _("destinatari")), ("sommario", _("sommario")),
+]
+
+
+def _practice_row(page, request) -> dict:
+    return {
+        "id": page.pk,
+        "titolo": page.title,
+        "url": page.get_full_url(request),
+        "zona": page.zona.name if page.zona_id else "",
+        "azienda_usl": page.zona.get_azienda_usl_display() if page.zona_id else "",
+        "ente_titolare": page.owner_body,
+        "aree_tematiche": [t.name for t in page.topics.all()],
+        "livello": page.get_evaluation_level_display(),
+        "criteri": [str(c) for c in page.criteria_labels()],
+        "fonti_finanziamento": [str(f) for f in page.funding_labels()],
+        "inizio": page.period_start,
+        "fine": page.period_end,
+        "destinatari": page.target_groups,
+        "sommario": page.summary,
+    }
+
+
+def practices_export(request, fmt):
+    """All the public good practices matching the same filters as the listing, as CSV or JSON."""
+    if fmt not in ("csv", "json"):
+        raise Http404
+    listing = filtered(PracticePage, request.GET)
+    if listing.errors:
+        errors = {name: [str(e) for e in errs] for name, errs in listing.form.errors.items()}
+        return JsonResponse({"errore": _("Filtri non validi."), "dettagli": errors}, status=400)
+    rows = [_practice_row(p, request) for p in listing.queryset]
+    stamp = timezone.localdate().isoformat()
+    if fmt == "json":
+        response = HttpResponse(
+            json.dumps({"count": len(rows), "results": rows}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=1),
+            content_type="application/json; charset=utf-8",
+        )
+    else:
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # spreadsheets open UTF-8 correctly with a BOM
+        writer = csv.writer(response, delimiter=";")
+        writer.writerow([label for _key, label in EXPORT_COLUMNS])
+        for row in rows:
+            writer.writerow(["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[k] for k, _l in EXPORT_COLUMNS)])
+    response["Content-Disposition"] = f'attachment; filename="buone-pratiche-{stamp}.{fmt}"'
+    return response

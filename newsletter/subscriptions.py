@@ -1,0 +1,243 @@
+"""The life of a subscription: request, confirm, preferences, unsubscribe, export, erase, bounce.
+
+Views, commands and tasks call these functions; nothing else changes a
+subscriber's status, so every change leaves its consent record.
+"""
+from __future__ import annotations
+
+import datetime
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+
+from newsletter import conf
+from newsletter.models import (
+    BounceRecord,
+    ConsentRecord,
+    Delivery,
+    Subscriber,
+    SuppressedAddress,
+    email_hash,
+)
+
+Source = ConsentRecord.Source
+
+
+def ip_hash(ip: str | None) -> str:
+    """Keyed hash of the client address: enough to spot abuse, not to recover the address."""
+    if not ip:
+        return ""
+    return salted_hmac("newsletter.consent.ip", ip, algorithm="sha256").hexdigest()
+
+
+def find_by_email(email: str) -> Subscriber | None:
+    return Subscriber.objects.filter(email__iexact=(email or "").strip()).first()
+
+
+def _record(subscriber, action, source, ip=None, privacy_version=conf.PRIVACY_VERSION):
+    return ConsentRecord.objects.create(
+        subscriber=subscriber, action=action, source=source,
+        privacy_version=privacy_version or "", ip_hash=ip_hash(ip),
+    )
+
+
+def _set_preferences(subscriber, topics, zones):
+    if topics is not None:
+        subscriber.topics.set(topics)
+    if zones is not None:
+        subscriber.zones.set(zones)
+
+
+def _locked_subscriber_for(email: str) -> tuple[Subscriber, bool]:
+    """The subscriber of an address, row-locked, created pending if new (safe against double submits)."""
+    email = email.strip()
+    existing = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+    if existing:
+        return existing, False
+    try:
+        with transaction.atomic():
+            return Subscriber.objects.create(email=email, status=Subscriber.Status.PENDING), True
+    except IntegrityError:  # the same address was submitted twice at once
+        return Subscriber.objects.select_for_update().get(email__iexact=email), False
+
+
+def request_subscription(email, name="", *, topics=None, zones=None, ip=None) -> Subscriber:
+    """Public form: record consent and mail a confirmation link (or a reminder if already active).
+
+    The caller answers the same way in every case, so the form does not reveal who is subscribed.
+    """
+    from newsletter import tasks
+
+    with transaction.atomic():
+        subscriber, _created = _locked_subscriber_for(email)
+        if subscriber.status == Subscriber.Status.ACTIVE:
+            transaction.on_commit(lambda: tasks.send_already_subscribed_mail.delay(subscriber.pk))
+            return subscriber
+        subscriber.status = Subscriber.Status.PENDING
+        if name:
+            subscriber.name = name.strip()
+        subscriber.save()
+        _set_preferences(subscriber, topics, zones)
+        _record(subscriber, ConsentRecord.Action.GIVEN, Source.FORM, ip)
+        transaction.on_commit(lambda: tasks.send_confirmation_mail.delay(subscriber.pk))
+    return subscriber
+
+
+class NotConfirmable(Exception):
+    """The subscription behind a valid link is no longer waiting for confirmation."""
+
+
+def confirm_subscription(key, ip=None) -> Subscriber:
+    """Activate a pending subscriber (idempotent for an already active one)."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(key=key)
+        if subscriber.status == Subscriber.Status.ACTIVE:
+            return subscriber
+        if subscriber.status != Subscriber.Status.PENDING:
+            raise NotConfirmable(subscriber.status)
+        given = subscriber.consents.filter(action=ConsentRecord.Action.GIVEN).order_by("-created_at").first()
+        subscriber.status = Subscriber.Status.ACTIVE
+        subscriber.confirmed_at = timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save()
+        # A confirmed address is deliverable and wanted again.
+        SuppressedAddress.objects.filter(email_hash=email_hash(subscriber.email)).delete()
+        _record(
+            subscriber, ConsentRecord.Action.CONFIRMED, Source.CONFIRM_LINK, ip,
+            privacy_version=given.privacy_version if given else conf.PRIVACY_VERSION,
+        )
+    return subscriber
+
+
+def verified_member_email(user) -> str | None:
+    """The member's primary address if allauth has verified it (then no confirmation mail is needed)."""
+    if not user or not user.is_authenticated or not user.email:
+        return None
+    from allauth.account.models import EmailAddress
+
+    verified = EmailAddress.objects.filter(user=user, email__iexact=user.email, verified=True).exists()
+    return user.email if verified else None
+
+
+def member_subscription(user) -> Subscriber | None:
+    email = verified_member_email(user)
+    return find_by_email(email) if email else None
+
+
+def subscribe_member(user, ip=None) -> Subscriber:
+    """One click from a logged-in member whose address is verified."""
+    email = verified_member_email(user)
+    if email is None:
+        raise PermissionError("member address not verified")
+    with transaction.atomic():
+        subscriber, _created = _locked_subscriber_for(email)
+        if subscriber.status == Subscriber.Status.ACTIVE and subscriber.user_id == user.pk:
+            return subscriber
+        was_active = subscriber.status == Subscriber.Status.ACTIVE
+        subscriber.user = user
+        if not subscriber.name:
+            subscriber.name = user.get_full_name()
+        subscriber.status = Subscriber.Status.ACTIVE
+        subscriber.confirmed_at = subscriber.confirmed_at if was_active else timezone.now()
+        subscriber.unsubscribed_at = None
+        subscriber.save()
+        if not was_active:
+            SuppressedAddress.objects.filter(email_hash=email_hash(email)).delete()
+            _record(subscriber, ConsentRecord.Action.GIVEN, Source.MEMBER, ip)
+    return subscriber
+
+
+def update_preferences(subscriber, *, name=None, topics=None, zones=None) -> Subscriber:
+    with transaction.atomic():
+        if name is not None:
+            subscriber.name = name.strip()
+            subscriber.save(update_fields=["name", "updated_at"])
+        _set_preferences(subscriber, topics, zones)
+    return subscriber
+
+
+def unsubscribe(subscriber, source=Source.UNSUBSCRIBE, ip=None) -> bool:
+    """Stop all mail to the subscriber. Returns False when there was nothing to change."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().get(pk=subscriber.pk)
+        if subscriber.status in (Subscriber.Status.UNSUBSCRIBED, Subscriber.Status.SUPPRESSED):
+            return False
+        subscriber.status = Subscriber.Status.UNSUBSCRIBED
+        subscriber.unsubscribed_at = timezone.now()
+        subscriber.save()
+        _record(subscriber, ConsentRecord.Action.WITHDRAWN, source, ip, privacy_version="")
+    return True
+
+
+def export_data(subscriber) -> dict:
+    """Everything stored about the subscriber, for the GDPR download."""
+    def iso(value):
+        return value.isoformat() if value else None
+
+    deliveries = subscriber.deliveries.select_related("edition").order_by("edition__number")
+    return {
+        "email": subscriber.email,
+        "name": subscriber.name,
+        "status": subscriber.status,
+        "created_at": iso(subscriber.created_at),
+        "confirmed_at": iso(subscriber.confirmed_at),
+        "unsubscribed_at": iso(subscriber.unsubscribed_at),
+        "linked_account": bool(subscriber.user_id),
+        "topics": [t.name for t in subscriber.topics.all()],
+        "zones": [z.name for z in subscriber.zones.all()],
+        "consents": [
+            {"action": c.action, "source": c.source, "privacy_version": c.privacy_version, "at": iso(c.created_at)}
+            for c in subscriber.consents.all()
+        ],
+        "deliveries": [
+            {"edition": d.edition.title, "status": d.status, "sent_at": iso(d.sent_at)} for d in deliveries
+        ],
+    }
+
+
+def erase(subscriber) -> None:
+    """Delete the subscriber and their consent records; deliveries stay as anonymous counts."""
+    with transaction.atomic():
+        Delivery.objects.filter(subscriber=subscriber, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.SKIPPED
+        )
+        Delivery.objects.filter(subscriber=subscriber).update(last_error="", subscriber=None)
+        subscriber.delete()
+
+
+def purge_unconfirmed(now: datetime.datetime | None = None) -> int:
+    """Delete subscriptions never confirmed within the confirmation period."""
+    cutoff = (now or timezone.now()) - datetime.timedelta(days=conf.confirm_days())
+    _total, per_model = Subscriber.objects.filter(
+        status=Subscriber.Status.PENDING, updated_at__lt=cutoff
+    ).delete()
+    return per_model.get("newsletter.Subscriber", 0)
+
+
+def suppress(email: str, reason) -> None:
+    """Never mail this address again (until its owner confirms a new subscription)."""
+    with transaction.atomic():
+        SuppressedAddress.objects.get_or_create(email_hash=email_hash(email), defaults={"reason": reason})
+        subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email.strip()).first()
+        if subscriber and subscriber.status != Subscriber.Status.SUPPRESSED:
+            subscriber.status = Subscriber.Status.SUPPRESSED
+            subscriber.save()
+            _record(subscriber, ConsentRecord.Action.WITHDRAWN, Source.BOUNCE, privacy_version="")
+
+
+def is_suppressed(email: str) -> bool:
+    return SuppressedAddress.objects.filter(email_hash=email_hash(email)).exists()
+
+
+def record_bounce(email: str, kind: str, detail: str = "", edition=None) -> BounceRecord:
+    """A bounce or complaint: hard bounces and complaints suppress the address."""
+    kind = BounceRecord.Kind(kind)
+    record = BounceRecord.objects.create(
+        email_hash=email_hash(email), kind=kind, detail=(detail or "")[:300], edition=edition
+    )
+    if kind == BounceRecord.Kind.HARD:
+        suppress(email, SuppressedAddress.Reason.HARD_BOUNCE)
+    elif kind == BounceRecord.Kind.COMPLAINT:
+        suppress(email, SuppressedAddress.Reason.COMPLAINT)
+    return record
