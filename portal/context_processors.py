@@ -12,7 +12,7 @@ def _main_menu(request):
         return []
     path = request.path
     items = []
-    for page in site.root_page.get_children().live().public().in_menu().specific(defer=True).only("title", "url_path", "path"):
+    for page in site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path"):
         url = page.get_url(request) or "#"
         items.append({"title": page.title, "url": url, "active": url != "/" and path.startswith(url)})
     return items

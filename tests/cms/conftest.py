@@ -1,0 +1,15 @@
+"""Fixtures of the cms tests: the site tree of index pages on the test database."""
+import pytest
+
+from tests.cms import factories
+
+
+@pytest.fixture
+def site_tree(db):
+    """{slug: index page} of the home's children (seminari, buone-pratiche, quadro-normativo ...)."""
+    return factories.tree()
+
+
+@pytest.fixture
+def quiet_logs(caplog):
+    caplog.set_level("WARNING")
