@@ -27,7 +27,7 @@ def preferences(request, token):
     except LinkProblem as problem:
         return link_error(request, problem)
     initial = {"name": subscriber.name, "topics": subscriber.topics.all(), "zones": subscriber.zones.all()}
-    form = PreferencesForm(request.POST or None, initial=initial)
+    form = PreferencesForm(request.POST if request.method == "POST" else None, initial=initial)
     saved = False
     if request.method == "POST":
         if form.is_valid():
@@ -66,7 +66,7 @@ def erase(request, token):
         subscriber = subscriber_from_personal_token(token)
     except LinkProblem as problem:
         return link_error(request, problem)
-    form = EraseForm(request.POST or None)
+    form = EraseForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         subscriptions.erase(subscriber)
         return render(request, "newsletter/erased.html")

@@ -1,0 +1,121 @@
+"""The newsletter in the Wagtail admin: editions (arrange, approve, send) and subscribers."""
+from django.contrib import messages
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel
+from wagtail.admin.ui.tables import Column
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views.generic import EditView, IndexView
+from wagtail.admin.widgets.button import HeaderButton, ListingButton
+
+from newsletter import admin_views, sending
+from newsletter.models import Edition, EditionItem, Subscriber
+
+EditionItem.panels = [
+    FieldRowPanel([FieldPanel("section"), FieldPanel("page")]),
+    FieldPanel("title_override"),
+    FieldPanel("summary_override"),
+]
+
+
+class EditionIndexView(IndexView):
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        buttons.insert(0, ListingButton(
+            _("Gestisci e invia"), url=reverse("newsletter_edition:manage", args=[instance.pk]),
+            icon_name="mail", priority=5,
+        ))
+        return buttons
+
+
+class EditionEditView(EditView):
+    """Only drafts and approved editions are edited; a change to an approved one needs a new approval."""
+
+    def dispatch(self, request, *args, **kwargs):
+        edition = Edition.objects.filter(pk=kwargs.get("pk")).first()
+        if edition and not edition.is_editable:
+            messages.warning(request, _("Un'edizione in invio, inviata o annullata non si modifica più."))
+            return redirect("newsletter_edition:manage", edition.pk)
+        return super().dispatch(request, *args, **kwargs)
+
+    @property
+    def header_buttons(self):
+        return [*super().header_buttons, HeaderButton(
+            _("Gestisci e invia"), url=reverse("newsletter_edition:manage", args=[self.object.pk]), icon_name="mail",
+        )]
+
+    def save_instance(self):
+        instance = super().save_instance()
+        if instance.status in (Edition.Status.APPROVED, Edition.Status.SCHEDULED):
+            sending.back_to_draft(instance)
+            messages.warning(self.request, _("L'edizione è stata modificata: torna in bozza e va approvata di nuovo."))
+        return instance
+
+
+class EditionViewSet(ModelViewSet):
+    model = Edition
+    icon = "mail"
+    menu_label = _("Edizioni")
+    url_prefix = "newsletter/edition"
+    name = "newsletter_edition"
+    index_view_class = EditionIndexView
+    edit_view_class = EditionEditView
+    copy_view_enabled = False
+    list_display = [
+        "title", Column("status", label=_("stato"), accessor="get_status_display"),
+        "window_start", "window_end", "sent_count", "failed_count",
+    ]
+    list_filter = ["status"]
+    search_fields = ["title"]
+    panels = [
+        MultiFieldPanel([
+            FieldPanel("number"), FieldPanel("title"),
+            FieldRowPanel([FieldPanel("window_start"), FieldPanel("window_end")]),
+        ], heading=_("Edizione")),
+        FieldPanel("editorial"),
+        InlinePanel("items", heading=_("Contenuti"), label=_("contenuto"),
+                    help_text=_("Trascina per riordinare; la sezione decide dove compare il contenuto.")),
+    ]
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("manage/<int:pk>/", admin_views.manage, name="manage"),
+            path("preview/<int:pk>/", admin_views.preview, name="preview"),
+            path("preview/<int:pk>/text/", admin_views.preview, {"fmt": "text"}, name="preview_text"),
+            path("progress/<int:pk>/", admin_views.progress, name="progress"),
+            path("test-send/<int:pk>/", admin_views.test_send, name="test_send"),
+            path("action/<int:pk>/<str:name>/", admin_views.action, name="action"),
+        ]
+
+
+class SubscriberViewSet(ModelViewSet):
+    model = Subscriber
+    icon = "group"
+    menu_label = _("Iscritti")
+    url_prefix = "newsletter/subscriber"
+    name = "newsletter_subscriber"
+    copy_view_enabled = False
+    inspect_view_enabled = True
+    list_display = ["email", "name", Column("status", label=_("stato"), accessor="get_status_display"),
+                    "created_at", "confirmed_at"]
+    list_filter = ["status"]
+    search_fields = ["email", "name"]
+    # Status changes go through the subscriber's own links (they leave consent records).
+    form_fields = ["name", "topics", "zones"]
+    inspect_view_fields = ["email", "name", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+
+
+class NewsletterGroup(ViewSetGroup):
+    menu_label = _("Newsletter")
+    menu_icon = "mail"
+    menu_order = 250
+    items = (EditionViewSet, SubscriberViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_newsletter_viewsets():
+    return NewsletterGroup()
+
