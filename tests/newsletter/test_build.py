@@ -109,7 +109,7 @@ def test_beat_schedule_exists_for_day_one_of_every_second_month():
     assert PeriodicTask.objects.filter(task="newsletter.purge_unconfirmed", enabled=True).exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_beat_task_builds_the_draft_and_mails_the_editors_once(content, smtp):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group, Permission

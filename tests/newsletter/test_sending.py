@@ -1,0 +1,260 @@
+"""Sending over real SMTP (aiosmtpd on loopback), in-process: headers, one-click, retries, bounces, pause."""
+from __future__ import annotations
+
+import datetime
+from collections import Counter
+from urllib.parse import urlsplit
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.newsletter import factories
+from tests.newsletter.conftest import html_of, text_of
+from tests.newsletter.factories import aware
+
+# The sending loop manages its own transactions (commit right after the end of SMTP DATA).
+pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+
+
+@pytest.fixture
+def edition():
+    zona = factories.zona("Zona Pisana Test")
+    pages = [
+        factories.norm("DGR 1627/2024 équipe", aware(datetime.date(2027, 1, 9))),
+        factories.practice("Pratica pisana", aware(datetime.date(2027, 1, 9)), zona),
+    ]
+    return factories.sendable_edition(pages)
+
+
+def _start(edition):
+    from newsletter import sending
+
+    sending.start_sending(edition)
+    edition.refresh_from_db()
+    return edition
+
+
+def test_every_newsletter_mail_is_correct(edition, smtp):
+    from lxml import etree
+
+    from newsletter.models import Subscriber
+
+    factories.subscriber("niccolo@example.it", name="Niccolò Bàrbera")
+    factories.subscriber("anna@example.it", name='Anna "Nina" Rossi, SdS')
+    factories.subscriber("senza.nome@example.it")
+    edition = _start(edition)
+    received = smtp.wait_for(3)
+    assert edition.status == "sent" and edition.sent_count == 3 and edition.sent_at
+    assert len(smtp.connections) == 1, "one SMTP connection reused for the whole batch"
+    assert sorted(r for r, _m in received) == ["anna@example.it", "niccolo@example.it", "senza.nome@example.it"]
+
+    message_ids = set()
+    for rcpt, message in received:
+        subscriber = Subscriber.objects.get(email=rcpt)
+        assert message.get_content_type() == "multipart/alternative"
+        assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+        assert str(message["Subject"]).strip() == "Newsletter n. 1 - gennaio/febbraio 2027"
+        assert message["From"].addresses[0].addr_spec == "noreply@cdp.example.it"
+        assert message["From"].addresses[0].display_name == "Comunità di Pratica Inclusione"
+        assert message["Reply-To"].addresses[0].addr_spec == "redazione@cdp.example.it"
+        to = message["To"].addresses[0]
+        assert to.addr_spec == rcpt and to.display_name == subscriber.name
+        assert message["Date"].datetime is not None
+        assert message["Message-ID"].startswith("<newsletter.1.") and message["Message-ID"].endswith("@cdp.example.it>")
+        message_ids.add(message["Message-ID"])
+        assert message["List-Id"] == "Newsletter CdP Inclusione Toscana <newsletter.cdp.example.it>"
+        assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+        https_url, mailto = [part.strip().strip("<>") for part in str(message["List-Unsubscribe"]).split(",")]
+        assert https_url.startswith("https://cdp.example.it/newsletter/disiscrizione/")
+        assert mailto.startswith("mailto:redazione@cdp.example.it?subject=disiscrizione")
+        html = html_of(message)
+        tree = etree.fromstring(html.encode(), etree.HTMLParser(recover=False))
+        assert tree.tag == "html" and not list(tree.iter("img"))
+        hrefs = {a.get("href") for a in tree.iter("a")}
+        assert https_url in hrefs, "the unsubscribe link of the footer is the subscriber's own"
+        assert all(h.startswith("https://cdp.example.it/") for h in hrefs), "no link rewriting"
+        text = text_of(message)
+        assert "DGR 1627/2024 équipe" in text and https_url in text
+    assert len(message_ids) == 3
+
+    # one click from the mail client: POST to the header URL, no cookies, no CSRF token
+    rcpt, message = received[0]
+    https_url = str(message["List-Unsubscribe"]).split(",")[0].strip().strip("<>")
+    response = Client(enforce_csrf_checks=True).post(
+        urlsplit(https_url).path, data="List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert response.status_code == 200
+    assert Subscriber.objects.get(email=rcpt).status == "unsubscribed"
+    assert set(Subscriber.objects.exclude(email=rcpt).values_list("status", flat=True)) == {"active"}
+
+
+def test_temporary_failures_are_retried_with_backoff_and_delivered_once(edition, smtp, settings):
+    from newsletter import sending
+    from newsletter.models import Delivery
+
+    settings.NEWSLETTER_RETRY_BASE_SECONDS = 60
+    factories.subscriber("ok@example.it")
+    factories.subscriber("piena@example.it")
+    smtp.fail_with("451 4.2.2 casella temporaneamente piena", address="piena@example.it")
+    edition = _start(edition)
+    smtp.wait_for(1)
+    row = Delivery.objects.get(subscriber__email="piena@example.it")
+    assert (row.status, row.attempts) == ("pending", 1) and row.last_error.startswith("451")
+    assert edition.status == "sending", "not finished while a retry is due"
+    first_due = row.next_attempt_at
+    assert 55 <= (first_due - timezone.now()).total_seconds() <= 61
+
+    assert sending.run_batch(edition.pk, now=timezone.now()).handled == 0, "not before its time"
+    result = sending.run_batch(edition.pk, now=first_due + datetime.timedelta(seconds=1))
+    assert result.deferred == 1
+    row.refresh_from_db()
+    assert row.attempts == 2 and row.next_attempt_at - first_due >= datetime.timedelta(seconds=115), "backoff doubles"
+
+    smtp.fail_with(None, address="piena@example.it")
+    result = sending.run_batch(edition.pk, now=row.next_attempt_at + datetime.timedelta(seconds=1))
+    assert result.sent == 1
+    row.refresh_from_db()
+    assert (row.status, row.attempts, row.last_error) == ("sent", 3, "")
+    edition.refresh_from_db()
+    assert edition.status == "sent" and edition.sent_count == 2
+    assert Counter(r for r, _m in smtp.received) == {"ok@example.it": 1, "piena@example.it": 1}
+    later = sending.run_batch(edition.pk, now=timezone.now() + datetime.timedelta(days=1))
+    assert later.handled == 0 and len(smtp.received) == 2
+
+
+def test_temporary_failures_give_up_after_the_maximum_attempts(edition, smtp, settings):
+    from newsletter import sending
+    from newsletter.models import Delivery
+
+    settings.NEWSLETTER_MAX_ATTEMPTS = 3
+    factories.subscriber("sempre.piena@example.it")
+    smtp.fail_with("452 4.2.2 over quota")
+    edition = _start(edition)
+    far = timezone.now()
+    for _ in range(5):
+        far += datetime.timedelta(days=1)
+        sending.run_batch(edition.pk, now=far)
+    row = Delivery.objects.get()
+    assert (row.status, row.attempts) == ("failed", 3)
+    edition.refresh_from_db()
+    assert edition.status == "sent" and edition.failed_count == 1 and smtp.received == []
+
+
+def test_permanent_failure_is_recorded_suppressed_and_not_retried(edition, smtp):
+    from newsletter import sending, subscriptions
+    from newsletter.models import BounceRecord, Delivery, Subscriber
+
+    factories.subscriber("inesistente@example.it")
+    factories.subscriber("ok@example.it")
+    smtp.fail_with("550 5.1.1 utente sconosciuto", address="inesistente@example.it")
+    edition = _start(edition)
+    smtp.wait_for(1)
+    row = Delivery.objects.get(subscriber__email="inesistente@example.it")
+    assert (row.status, row.attempts) == ("bounced", 1) and "550 5.1.1" in row.last_error
+    assert Subscriber.objects.get(email="inesistente@example.it").status == "suppressed"
+    assert subscriptions.is_suppressed("INESISTENTE@example.it")
+    assert BounceRecord.objects.get().kind == "hard"
+    for days in (1, 2, 30):
+        sending.run_batch(edition.pk, now=timezone.now() + datetime.timedelta(days=days))
+    row.refresh_from_db()
+    assert row.attempts == 1, "never retried"
+    edition.refresh_from_db()
+    assert (edition.status, edition.sent_count, edition.failed_count) == ("sent", 1, 1)
+    assert [r for r, _m in smtp.received] == ["ok@example.it"]
+
+
+def test_errors_over_the_threshold_pause_the_edition_and_resume_continues(edition, smtp, settings):
+    from newsletter import sending
+    from newsletter.models import Delivery
+
+    settings.NEWSLETTER_ERROR_THRESHOLD = 3
+    for n in range(6):
+        factories.subscriber(f"lettore{n}@example.it")
+    smtp.fail_with("421 4.7.0 troppi messaggi, riprova")
+    edition = _start(edition)
+    assert edition.status == "paused" and edition.error_count == 3
+    assert Delivery.objects.filter(attempts=0, status="pending").count() == 3, "stopped at the threshold"
+    assert sending.run_batch(edition.pk).stopped == "paused"
+
+    smtp.fail_with(None)
+    sending.resume(edition)
+    future = timezone.now() + datetime.timedelta(hours=1)
+    sending.run_batch(edition.pk, now=future)
+    edition.refresh_from_db()
+    assert edition.status == "sent" and edition.sent_count == 6
+    assert len(smtp.wait_for(6)) == 6
+
+
+def test_cancel_stops_pending_deliveries(edition, smtp):
+    from newsletter import sending
+    from newsletter.models import Delivery, Edition
+
+    for n in range(3):
+        factories.subscriber(f"c{n}@example.it")
+    Edition.objects.filter(pk=edition.pk).update(status="sending")
+    sending.fan_out(edition)
+    sending.cancel(edition)
+    assert sending.run_batch(edition.pk).stopped == "cancelled"
+    assert set(Delivery.objects.values_list("status", flat=True)) == {"skipped"}
+    assert smtp.received == []
+
+
+def test_subscribers_leaving_during_the_send_are_skipped(edition, smtp):
+    from newsletter import sending, subscriptions
+    from newsletter.models import Delivery, Edition
+
+    stays = factories.subscriber("resta@example.it")
+    leaves = factories.subscriber("esce@example.it")
+    erased = factories.subscriber("cancellato@example.it")
+    Edition.objects.filter(pk=edition.pk).update(status="sending")
+    sending.fan_out(edition)
+    subscriptions.unsubscribe(leaves)
+    subscriptions.erase(erased)
+    sending.run_batch(edition.pk)
+    assert [r for r, _m in smtp.wait_for(1)] == [stays.email]
+    assert sorted(Delivery.objects.values_list("status", flat=True)) == ["sent", "skipped", "skipped"]
+
+
+def test_scheduled_edition_starts_from_the_tick(edition, smtp):
+    from newsletter import sending
+    from newsletter.tasks import tick
+
+    factories.subscriber("programmato@example.it")
+    sending.schedule(edition, timezone.now() + datetime.timedelta(hours=2))
+    assert tick.delay().get()["started"] == []
+    edition.refresh_from_db()
+    edition.scheduled_at = timezone.now() - datetime.timedelta(seconds=1)
+    edition.save()
+    assert tick.delay().get()["started"] == [edition.number]
+    smtp.wait_for(1)
+    edition.refresh_from_db()
+    assert edition.status == "sent"
+
+
+def test_bounce_command_and_endpoint(smtp, settings):
+    from django.core.management import call_command
+
+    from newsletter.models import BounceRecord, Subscriber
+
+    factories.subscriber("rimbalzo@example.it")
+    factories.subscriber("reclamo@example.it")
+    call_command("newsletter_bounce", "--email", "Rimbalzo@example.it", "--kind", "hard")
+    assert Subscriber.objects.get(email="rimbalzo@example.it").status == "suppressed"
+
+    url = "/newsletter/rimbalzi/"
+    settings.NEWSLETTER_BOUNCE_SECRET = ""
+    assert Client().post(url, {"email": "reclamo@example.it", "kind": "complaint"}).status_code == 404
+    settings.NEWSLETTER_BOUNCE_SECRET = "s3greto-condiviso"
+    assert Client().post(url, {"email": "reclamo@example.it", "kind": "complaint"}).status_code == 403
+    bad = Client().post(url, {"email": "reclamo@example.it", "kind": "boh"}, headers={"Authorization": "Bearer s3greto-condiviso"})
+    assert bad.status_code == 400
+    ok = Client(enforce_csrf_checks=True).post(
+        url, data={"email": "reclamo@example.it", "kind": "complaint", "detail": "segnalato come spam"},
+        content_type="application/json", headers={"Authorization": "Bearer s3greto-condiviso"},
+    )
+    assert ok.status_code == 200 and ok.json() == {"recorded": "complaint", "suppressed": True}
+    assert Subscriber.objects.get(email="reclamo@example.it").status == "suppressed"
+    soft = Client().post(url, {"email": "altro@example.it", "kind": "soft"}, headers={"X-Newsletter-Secret": "s3greto-condiviso"})
+    assert soft.json()["suppressed"] is False
+    assert sorted(BounceRecord.objects.values_list("kind", flat=True)) == ["complaint", "hard", "soft"]
