@@ -1,0 +1,223 @@
+"""The shape of the index (an ``elasticsearch.dsl`` Document) and the versioned index around it.
+
+All public content (seminars, workshops, practices, norms, data, news) shares one
+document shape in one index, reached through two aliases:
+
+    <prefix>-content              read alias: what searches use
+    <prefix>-content-write        write alias: where indexing goes (two indices while a reindex runs)
+    <prefix>-content-<version>    the real, versioned indices (version = UTC timestamp)
+
+``VersionedIndex`` owns the naming, creation and alias switching, so the reindex
+command and the outbox never spell index names themselves.
+"""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+
+from django.conf import settings
+from elasticsearch.dsl import (
+    Boolean,
+    Date,
+    Document,
+    InnerDoc,
+    Integer,
+    Keyword,
+    MetaField,
+    Object,
+    Text,
+)
+
+from search.analysis import analysis_settings
+
+
+def _text(**extra):
+    """Full-text Italian field: stemmed at index time, synonyms at search time."""
+    return Text(analyzer="it_index", search_analyzer="it_search", **extra)
+
+
+def _named(**extra):
+    """A name that is both a facet value (keyword) and searchable text."""
+    return Keyword(fields={"text": _text()}, **extra)
+
+
+class ZoneDoc(InnerDoc):
+    id = Integer()
+    slug = Keyword()
+    name = _named(copy_to="all_text")
+    azienda_usl = Keyword()
+
+
+class TopicDoc(InnerDoc):
+    id = Integer()
+    slug = Keyword()
+    name = _named(copy_to="all_text")
+
+
+class ContentDocument(Document):
+    """One public content page, as the search sees it."""
+
+    page_id = Integer()
+    content_type = Keyword()
+    title = _text(
+        copy_to=["all_text", "spell"],
+        fields={
+            "exact": Text(analyzer="it_exact"),
+            "suggest": Text(analyzer="autocomplete_index", search_analyzer="autocomplete_search"),
+            "sort": Keyword(normalizer="folded"),
+        },
+    )
+    summary = _text(copy_to=["all_text", "spell"], index_options="offsets")
+    body = _text(copy_to=["all_text", "spell"], index_options="offsets")
+    attachments = _text(copy_to="all_text", index_options="offsets")
+    zones = Object(ZoneDoc)
+    topics = Object(TopicDoc)
+    tags = Keyword(normalizer="folded", copy_to="all_text", fields={"text": _text()})
+    date = Date()
+    year = Integer()
+    evaluation_level = Keyword()
+    upcoming = Boolean()
+    # Identifiers of the act itself (norm pages) and of the acts a page relates to:
+    # keyword for exact citations ("DGR 544/2023"), text for loose ones ("dgr 544 2023").
+    act_ids = Keyword(normalizer="folded", copy_to="all_text", fields={"text": Text(analyzer="norm_id")})
+    related_act_ids = Keyword(normalizer="folded", copy_to="all_text", fields={"text": Text(analyzer="norm_id")})
+    restricted = Boolean()
+    url = Keyword(index=False)
+    first_published_at = Date()
+    last_published_at = Date()
+    indexed_at = Date()
+    # Filled by copy_to only: the one field the "all words must match" query runs on,
+    # and the vocabulary of the "forse cercavi" suggester.
+    all_text = _text()
+    spell = Text(analyzer="spell", fields={"shingle": Text(analyzer="spell_shingle")})
+
+    class Meta:
+        dynamic = MetaField("strict")
+
+
+_VERSION = re.compile(r"^\d{8}t\d{12}$")
+
+
+class VersionedIndex:
+    """A logical index behind a read alias and a write alias, rebuilt into new versions."""
+
+    kind = "content"
+    document = ContentDocument
+
+    def __init__(self, client=None, prefix: str | None = None):
+        from search.backends import get_client
+
+        self.client = client or get_client()
+        self.prefix = (prefix or settings.ELASTICSEARCH_INDEX_PREFIX or "cdp").lower()
+
+    # --- names -------------------------------------------------------------------------
+    @property
+    def base(self) -> str:
+        return f"{self.prefix}-{self.kind}"
+
+    @property
+    def read_alias(self) -> str:
+        return self.base
+
+    @property
+    def write_alias(self) -> str:
+        return f"{self.base}-write"
+
+    def new_name(self) -> str:
+        return f"{self.base}-{datetime.now(timezone.utc).strftime('%Y%m%dt%H%M%S%f')}"
+
+    def version_of(self, name: str) -> str | None:
+        version = name[len(self.base) + 1:] if name.startswith(self.base + "-") else ""
+        return version if _VERSION.match(version) else None
+
+    # --- what exists ---------------------------------------------------------------------
+    def _alias_targets(self, alias: str) -> list[str]:
+        from elasticsearch import NotFoundError
+
+        try:
+            return sorted(self.client.indices.get_alias(name=alias).keys())
+        except NotFoundError:
+            return []
+
+    def read_indices(self) -> list[str]:
+        return self._alias_targets(self.read_alias)
+
+    def write_indices(self) -> list[str]:
+        return self._alias_targets(self.write_alias)
+
+    def all_versions(self) -> list[str]:
+        """Every versioned index of this kind, oldest first (aliased or not)."""
+        from elasticsearch import NotFoundError
+
+        try:
+            names = self.client.indices.get(index=f"{self.base}-*", expand_wildcards="all").keys()
+        except NotFoundError:
+            return []
+        return sorted(n for n in names if self.version_of(n))
+
+    # --- building -----------------------------------------------------------------------------
+    def body(self, analysis: dict, meta: dict | None = None) -> dict:
+        mapping = self.document._doc_type.mapping.to_dict()
+        mapping["_meta"] = {"kind": self.kind, **(meta or {})}
+        return {
+            "settings": {
+                "number_of_shards": 1,
+                "auto_expand_replicas": "0-1",
+                "analysis": analysis,
+            },
+            "mappings": mapping,
+        }
+
+    def create(self, name: str | None = None, *, synonyms: dict | None = None, meta: dict | None = None) -> str:
+        """Create a new versioned index (no alias yet) and return its name.
+
+        ``synonyms``: keyword arguments of :func:`search.analysis.analysis_settings`.
+        """
+        name = name or self.new_name()
+        self.client.indices.create(index=name, body=self.body(analysis_settings(**(synonyms or {})), meta))
+        return name
+
+    def meta(self, name: str) -> dict:
+        mapping = self.client.indices.get_mapping(index=name)
+        return mapping[name]["mappings"].get("_meta", {})
+
+    # --- alias switching ----------------------------------------------------------------------
+    def add_writes(self, name: str) -> None:
+        """Send writes to ``name`` too (during a rebuild writes go to old and new)."""
+        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.write_alias}}])
+
+    def switch_to(self, name: str) -> None:
+        """Atomically point both aliases at ``name`` only."""
+        actions = []
+        for old in self.read_indices():
+            if old != name:
+                actions.append({"remove": {"index": old, "alias": self.read_alias}})
+        for old in self.write_indices():
+            if old != name:
+                actions.append({"remove": {"index": old, "alias": self.write_alias}})
+        actions.append({"add": {"index": name, "alias": self.read_alias}})
+        actions.append({"add": {"index": name, "alias": self.write_alias}})
+        self.client.indices.update_aliases(actions=actions)
+
+    def delete(self, name: str) -> None:
+        from elasticsearch import NotFoundError
+
+        try:
+            self.client.indices.delete(index=name)
+        except NotFoundError:
+            pass
+
+    def delete_unaliased(self, keep: str | None = None) -> list[str]:
+        """Delete versions no alias points to (the previous ones after a swap)."""
+        live = set(self.read_indices()) | set(self.write_indices())
+        if keep:
+            live.add(keep)
+        removed = [n for n in self.all_versions() if n not in live]
+        for name in removed:
+            self.delete(name)
+        return removed
+
+    def drop_everything(self) -> None:
+        """Delete every version of this index (tests, or starting over)."""
+        for name in self.all_versions():
+            self.delete(name)

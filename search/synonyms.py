@@ -1,0 +1,188 @@
+"""Synonym rules: the data file, the editors' rules, and how they reach Elasticsearch.
+
+The rules (Solr format, see search/data/synonyms.txt) feed a search-time
+``synonym_graph`` filter. On nodes with the synonyms API (Elasticsearch 8.10+,
+and the test harness) the filter reads a *synonyms set*: ``PUT _synonyms/<set>``
+replaces the rules and Elasticsearch reloads the search analyzers in place, so an
+edit takes effect within seconds and nothing is reindexed. On a node without the
+API the rules are written into the index settings instead, and an edit triggers
+the zero-downtime reindex (``search.reindex`` task) that rebuilds the index with
+the new rules.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+from pathlib import Path
+
+from django.conf import settings
+from django.utils.translation import gettext as _
+
+logger = logging.getLogger(__name__)
+
+DATA_FILE = Path(__file__).resolve().parent / "data" / "synonyms.txt"
+MAX_TERMS = 20
+MAX_TERM_LENGTH = 100
+_FORBIDDEN = re.compile(r"[\\#\x00-\x1f\x7f]")
+_HAS_WORD = re.compile(r"\w{1,}", re.UNICODE)
+
+MODE_SET = "set"
+MODE_INLINE = "inline"
+
+
+class SynonymSyntaxError(ValueError):
+    """A rule that is not ``a, b, c`` or ``a, b => c``; the message is for editors (Italian)."""
+
+
+def normalise_rule(text: str) -> str:
+    """The rule in canonical form (``a, b`` or ``a, b => c``), or SynonymSyntaxError."""
+    text = " ".join((text or "").split())
+    if not text:
+        raise SynonymSyntaxError(_("La regola è vuota."))
+    if _FORBIDDEN.search(text):
+        raise SynonymSyntaxError(_("La regola contiene caratteri non ammessi (\\ o #)."))
+    sides = text.split("=>")
+    if len(sides) > 2:
+        raise SynonymSyntaxError(_("Usare «=>» al massimo una volta."))
+    parsed = []
+    for side in sides:
+        terms = [t.strip() for t in side.split(",")]
+        if any(not t for t in terms):
+            raise SynonymSyntaxError(_("Ogni termine tra le virgole deve contenere almeno una parola."))
+        for term in terms:
+            if len(term) > MAX_TERM_LENGTH:
+                raise SynonymSyntaxError(_("Un termine può avere al massimo %(n)d caratteri.") % {"n": MAX_TERM_LENGTH})
+            if not _HAS_WORD.search(term.replace("'", " ").replace("’", " ")):
+                raise SynonymSyntaxError(_("«%(term)s» non contiene parole.") % {"term": term})
+        parsed.append(terms)
+    if len(parsed) == 1 and len(parsed[0]) < 2:
+        raise SynonymSyntaxError(_("Indicare almeno due termini equivalenti, separati da una virgola."))
+    if sum(len(p) for p in parsed) > MAX_TERMS:
+        raise SynonymSyntaxError(_("Al massimo %(n)d termini per regola.") % {"n": MAX_TERMS})
+    return " => ".join(", ".join(terms) for terms in parsed)
+
+
+def file_rules(path: Path = DATA_FILE) -> list[str]:
+    """The valid rules of the data file (invalid lines are logged and skipped)."""
+    rules = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            rules.append(normalise_rule(line))
+        except SynonymSyntaxError as exc:
+            logger.warning("%s:%d: synonym rule skipped: %s", path.name, number, exc)
+    return rules
+
+
+def all_rules() -> list[tuple[str, str]]:
+    """(id, rule) for the data file and the enabled rules of the admin, without duplicates."""
+    from search.models import SynonymRule
+
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for number, rule in enumerate(file_rules(), start=1):
+        if rule.lower() not in seen:
+            seen.add(rule.lower())
+            out.append((f"file-{number}", rule))
+    for rule in SynonymRule.objects.filter(enabled=True).order_by("pk"):
+        try:
+            text = normalise_rule(rule.terms)
+        except SynonymSyntaxError:
+            continue
+        if text.lower() not in seen:
+            seen.add(text.lower())
+            out.append((f"rule-{rule.pk}", text))
+    return out
+
+
+def rules_digest(rules: list[tuple[str, str]]) -> str:
+    return hashlib.sha256("\n".join(r for _i, r in rules).encode()).hexdigest()[:16]
+
+
+def set_name(prefix: str | None = None) -> str:
+    return f"{(prefix or settings.ELASTICSEARCH_INDEX_PREFIX or 'cdp').lower()}-synonyms"
+
+
+def api_available(client) -> bool:
+    """Whether the node has the synonyms API (Elasticsearch 8.10+)."""
+    from elasticsearch import ApiError
+
+    try:
+        client.synonyms.get_synonyms_sets(size=1)
+        return True
+    except ApiError as exc:
+        if exc.status_code in (400, 404, 405, 410):
+            return False
+        raise
+
+
+def push_set(client, rules: list[tuple[str, str]] | None = None, prefix: str | None = None) -> dict:
+    """Replace the synonyms set with the current rules; Elasticsearch reloads analyzers in place."""
+    rules = all_rules() if rules is None else rules
+    response = client.synonyms.put_synonym(
+        id=set_name(prefix), synonyms_set=[{"id": rule_id, "synonyms": rule} for rule_id, rule in rules]
+    )
+    return dict(response)
+
+
+def analysis_options(client, prefix: str | None = None) -> tuple[dict, dict]:
+    """(kwargs for analysis_settings, _meta for the index) for a new index.
+
+    With the synonyms API the set is pushed first (an index cannot refer to a missing set).
+    """
+    rules = all_rules()
+    meta = {"synonyms_digest": rules_digest(rules)}
+    if api_available(client):
+        push_set(client, rules, prefix)
+        return {"synonyms_set": set_name(prefix)}, {**meta, "synonyms_mode": MODE_SET}
+    return {"inline_synonyms": [r for _i, r in rules]}, {**meta, "synonyms_mode": MODE_INLINE}
+
+
+def delete_set(client, prefix: str | None = None) -> None:
+    from elasticsearch import NotFoundError
+
+    try:
+        client.synonyms.delete_synonym(id=set_name(prefix))
+    except NotFoundError:
+        pass
+
+
+def apply_rule_change() -> str:
+    """After an edit in the admin: reload in place, or rebuild the index. Returns what ran."""
+    from search.backends import get_client
+    from search.documents import VersionedIndex
+
+    client = get_client()
+    index = VersionedIndex(client)
+    current = index.read_indices()
+    mode = index.meta(current[0]).get("synonyms_mode") if current else None
+    if mode == MODE_INLINE or (mode is None and not api_available(client)):
+        if not current:
+            return "none"
+        from search.reindex import rebuild
+
+        rebuild()
+        return "reindex"
+    push_set(client)
+    return "reload"
+
+
+def ensure_in_sync(client, prefix: str | None = None) -> bool:
+    """Push the set if Elasticsearch holds other rules than ours; True if it pushed."""
+    from elasticsearch import NotFoundError
+
+    if not api_available(client):
+        return False
+    wanted = {rule_id: rule for rule_id, rule in all_rules()}
+    try:
+        current = client.synonyms.get_synonym(id=set_name(prefix), size=10_000)
+        held = {item["id"]: item["synonyms"] for item in current.get("synonyms_set", [])}
+    except NotFoundError:
+        held = None
+    if held is not None and {k: normalise_rule(v) for k, v in held.items()} == wanted:
+        return False
+    push_set(client, list(wanted.items()), prefix)
+    return True
