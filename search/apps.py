@@ -5,3 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class SearchConfig(AppConfig):
     name = "search"
     verbose_name = _("Ricerca")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from search import signals  # noqa: F401  (connects the outbox handlers)

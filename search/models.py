@@ -1,0 +1,71 @@
+"""The search app's own tables: the indexing outbox and the editors' synonym rules."""
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+
+
+class OutboxEntry(models.Model):
+    """One page whose state must reach the index, written in the transaction that changed it.
+
+    The row only names the page: whoever applies it reads the page's current state, so
+    applying a row twice, or an old row after a newer one, is harmless. A row stays pending
+    (``processed_at`` empty, ``attempts`` counting) until the index has accepted the page.
+    """
+
+    class Action(models.TextChoices):
+        UPSERT = "upsert", _("aggiorna")
+        DELETE = "delete", _("elimina")
+
+    page_id = models.BigIntegerField(_("pagina"), db_index=True)
+    action = models.CharField(_("azione"), max_length=10, choices=Action.choices, default=Action.UPSERT)
+    reason = models.CharField(_("motivo"), max_length=40, blank=True)
+    created = models.DateTimeField(_("creata"), auto_now_add=True)
+    processed_at = models.DateTimeField(_("applicata"), null=True, blank=True)
+    attempts = models.PositiveIntegerField(_("tentativi"), default=0)
+    last_error = models.TextField(_("ultimo errore"), blank=True)
+
+    class Meta:
+        verbose_name = _("modifica da indicizzare")
+        verbose_name_plural = _("modifiche da indicizzare")
+        indexes = [
+            models.Index(fields=["id"], condition=models.Q(processed_at__isnull=True), name="search_outbox_pending"),
+            models.Index(fields=["processed_at"], name="search_outbox_processed"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_action_display()} #{self.page_id} ({self.reason})"
+
+
+class SynonymRule(models.Model):
+    """A synonym rule added by the editors, on top of search/data/synonyms.txt."""
+
+    terms = models.CharField(
+        _("regola"),
+        max_length=500,
+        help_text=_(
+            "Termini equivalenti separati da virgole (es. «CPI, Centro per l'Impiego»), oppure "
+            "«a, b => c» per cercare a e b come c. Ha effetto sulle ricerche entro pochi secondi."
+        ),
+    )
+    enabled = models.BooleanField(_("attiva"), default=True)
+    note = models.CharField(_("nota"), max_length=250, blank=True)
+    updated_at = models.DateTimeField(_("modificata"), auto_now=True)
+
+    panels = [FieldPanel("terms"), FieldPanel("enabled"), FieldPanel("note")]
+
+    class Meta:
+        ordering = ["terms"]
+        verbose_name = _("sinonimo di ricerca")
+        verbose_name_plural = _("sinonimi di ricerca")
+
+    def __str__(self):
+        return self.terms
+
+    def clean(self):
+        from search.synonyms import SynonymSyntaxError, normalise_rule
+
+        try:
+            self.terms = normalise_rule(self.terms)
+        except SynonymSyntaxError as exc:
+            raise ValidationError({"terms": str(exc)}) from None

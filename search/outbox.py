@@ -1,0 +1,249 @@
+"""The indexing outbox: rows written with the change, applied to Elasticsearch after commit.
+
+Writing: ``record()`` adds one row per page *in the caller's transaction* (signal
+handlers run inside the transaction that saves or deletes the page), and asks for
+the ``search.apply_outbox`` task once that transaction commits. If the broker is
+down the request still succeeds; the periodic drain picks the rows up later.
+
+Applying: ``apply_pending()`` takes pending rows in id order, reads the *current*
+state of each page from the database and upserts or deletes its document by page
+id, in bulk. That makes rows idempotent and lets the latest state win whatever the
+order of the rows. Batches run under one lock (a PostgreSQL advisory lock; a
+process-local lock on SQLite) so two workers never write an older state after a
+newer one. A row whose page could not be written stays pending with ``attempts``
+incremented and the error kept; nothing is ever dropped.
+
+Without Elasticsearch configured no rows are written at all: there is nothing to
+keep in step, and ``manage.py search_reindex`` builds the index from the database
+when Elasticsearch is added later.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import threading
+from contextlib import contextmanager
+from datetime import timedelta
+
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from search.backends import is_configured, mark_unavailable
+from search.models import OutboxEntry
+
+logger = logging.getLogger(__name__)
+
+LOCK_KEY = 0x5EA4C4_0B0C  # pg_advisory_xact_lock key of the applier
+BATCH_SIZE = 200
+BULK_CHUNK = 500
+KEEP_PROCESSED = timedelta(days=7)
+_local_lock = threading.RLock()
+
+
+# --- writing ------------------------------------------------------------------------------
+def record(page_ids, action: str = OutboxEntry.Action.UPSERT, reason: str = "") -> int:
+    """Add outbox rows for these pages in the current transaction; returns how many."""
+    if not is_configured():
+        return 0
+    ids = list(dict.fromkeys(int(pk) for pk in page_ids if pk))
+    if not ids:
+        return 0
+    OutboxEntry.objects.bulk_create(
+        [OutboxEntry(page_id=pk, action=action, reason=reason[:40]) for pk in ids]
+    )
+    schedule_apply()
+    return len(ids)
+
+
+def _send_apply() -> None:
+    try:
+        from search.tasks import apply_outbox
+
+        apply_outbox.delay()
+    except Exception as exc:  # broker down: the periodic drain applies the rows later
+        logger.warning("search outbox: could not queue apply_outbox (%s); rows stay pending", exc)
+
+
+def schedule_apply() -> None:
+    """Queue one apply task after the current transaction commits (once per transaction)."""
+    conn = transaction.get_connection()
+    if not conn.in_atomic_block:
+        _send_apply()
+        return
+    try:
+        if any(callback is _send_apply for _sids, callback, _robust in conn.run_on_commit):
+            return
+    except (AttributeError, ValueError):
+        pass
+    transaction.on_commit(_send_apply)
+
+
+# --- applying -----------------------------------------------------------------------------
+@contextmanager
+def applier_lock():
+    """Serialise index writers (outbox batches, reindex catch-up) across processes."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SET LOCAL lock_timeout = '120s'")
+                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
+            yield
+        else:
+            with _local_lock:
+                yield
+
+
+class IndexUnavailable(Exception):
+    """Elasticsearch did not answer (connection refused, timeout, 5xx)."""
+
+
+def ensure_index(index) -> list[str]:
+    """The indices writes go to; creates the first version (and the synonyms set) if none."""
+    from search.synonyms import analysis_options
+
+    targets = index.write_indices()
+    if targets:
+        return targets
+    options, meta = analysis_options(index.client, index.prefix)
+    name = index.create(synonyms=options, meta=meta)
+    index.switch_to(name)
+    logger.info("search: created index %s", name)
+    return [name]
+
+
+def sync_pages(page_ids, *, indices: list[str] | None = None, index=None) -> dict[int, str | None]:
+    """Make the index match the database for these pages: {page_id: None if done, else error}.
+
+    Raises IndexUnavailable when Elasticsearch cannot be reached at all.
+    """
+    from elasticsearch import ApiError, TransportError
+
+    from search.documents import VersionedIndex
+    from search.sources import document_for, specific_pages
+
+    page_ids = list(dict.fromkeys(page_ids))
+    outcome: dict[int, str | None] = {}
+    if not page_ids:
+        return outcome
+    try:
+        index = index or VersionedIndex()
+        targets = indices or ensure_index(index)
+        pages = specific_pages(page_ids)
+        actions: list[tuple[int, dict, dict | None]] = []
+        for page_id in page_ids:
+            page = pages.get(page_id)
+            try:
+                document = document_for(page) if page is not None else None
+            except Exception as exc:  # a page that cannot be serialised must not block the others
+                logger.exception("search: cannot build the document of page %s", page_id)
+                outcome[page_id] = f"document: {exc}"[:2000]
+                continue
+            outcome[page_id] = None
+            for target in targets:
+                if document is None:
+                    actions.append((page_id, {"delete": {"_index": target, "_id": str(page_id)}}, None))
+                else:
+                    actions.append((page_id, {"index": {"_index": target, "_id": str(page_id)}}, document))
+        for start in range(0, len(actions), BULK_CHUNK):
+            chunk = actions[start:start + BULK_CHUNK]
+            operations: list[dict] = []
+            for _pid, header, source in chunk:
+                operations.append(header)
+                if source is not None:
+                    operations.append(source)
+            response = index.client.bulk(operations=operations)
+            for (page_id, header, _source), item in zip(chunk, response["items"]):
+                op, result = next(iter(item.items()))
+                status = result.get("status", 500)
+                if 200 <= status < 300 or (op == "delete" and status == 404):
+                    continue
+                if status >= 500 or status == 429:
+                    raise IndexUnavailable(f"{op} {page_id}: {status} {result.get('error')}")
+                outcome[page_id] = f"{op}: {status} {result.get('error')}"[:2000]
+    except IndexUnavailable:
+        raise
+    except (TransportError, ConnectionError) as exc:
+        raise IndexUnavailable(str(exc)) from exc
+    except ApiError as exc:
+        if exc.status_code >= 500 or exc.status_code == 429:
+            raise IndexUnavailable(str(exc)) from exc
+        raise
+    return outcome
+
+
+@dataclasses.dataclass
+class ApplyReport:
+    applied: int = 0  # rows marked done
+    failed: int = 0  # rows left pending after an attempt
+    unavailable: bool = False
+
+    def as_dict(self) -> dict:
+        return dataclasses.asdict(self)
+
+
+def _mark(rows, outcome: dict[int, str | None], report: ApplyReport) -> None:
+    now = timezone.now()
+    done = [r.id for r in rows if r.page_id in outcome and outcome[r.page_id] is None]
+    if done:
+        OutboxEntry.objects.filter(id__in=done).update(processed_at=now, last_error="")
+        report.applied += len(done)
+    errors: dict[str, list[int]] = {}
+    for row in rows:
+        error = outcome.get(row.page_id, "not attempted")
+        if error is not None:
+            errors.setdefault(error, []).append(row.id)
+    for error, ids in errors.items():
+        OutboxEntry.objects.filter(id__in=ids).update(attempts=F("attempts") + 1, last_error=error)
+        report.failed += len(ids)
+
+
+def apply_pending(batch_size: int = BATCH_SIZE, max_batches: int | None = None) -> ApplyReport:
+    """Apply pending rows in id order until none is left (or Elasticsearch is unreachable)."""
+    report = ApplyReport()
+    if not is_configured():
+        return report
+    last_id = 0
+    batches = 0
+    while max_batches is None or batches < max_batches:
+        batches += 1
+        unavailable = None
+        with applier_lock():
+            rows = list(
+                OutboxEntry.objects.filter(processed_at__isnull=True, id__gt=last_id).order_by("id")[:batch_size]
+            )
+            if not rows:
+                break
+            last_id = rows[-1].id
+            try:
+                outcome = sync_pages([r.page_id for r in rows])
+            except IndexUnavailable as exc:
+                unavailable = str(exc)[:2000]
+                outcome = {r.page_id: f"unavailable: {unavailable}" for r in rows}
+            _mark(rows, outcome, report)
+        if unavailable:
+            mark_unavailable()
+            report.unavailable = True
+            logger.warning("search outbox: Elasticsearch unavailable, %d rows stay pending: %s", len(rows), unavailable)
+            break
+    return report
+
+
+def purge_processed(older_than: timedelta = KEEP_PROCESSED) -> int:
+    """Delete rows applied long ago (the table is a queue, not a log)."""
+    deleted, _ = OutboxEntry.objects.filter(processed_at__lt=timezone.now() - older_than).delete()
+    return deleted
+
+
+def backlog() -> dict:
+    pending = OutboxEntry.objects.filter(processed_at__isnull=True)
+    oldest = pending.order_by("id").values_list("created", flat=True).first()
+    failing = pending.filter(attempts__gt=0)
+    last_error = failing.order_by("-id").values_list("last_error", flat=True).first()
+    return {
+        "pending": pending.count(),
+        "pending_pages": pending.values("page_id").distinct().count(),
+        "failing": failing.count(),
+        "oldest_pending": oldest,
+        "last_error": last_error or "",
+    }
