@@ -1,0 +1,438 @@
+"""What a search asks and what it gets back, and how Elasticsearch answers it.
+
+``SearchRequest`` and ``SearchResult`` are the one shape both backends speak (the
+view builds the first and renders the second). ``ElasticsearchBackend`` turns a
+request into one query: all words must match the ``all_text`` field (stemmed,
+synonyms at search time, fuzziness on longer words), boosts on title, summary,
+phrase proximity and norm identifiers, facet filters in ``post_filter`` and each
+facet's counts computed with the other facets' filters only.
+"""
+from __future__ import annotations
+
+import dataclasses
+import logging
+import math
+from datetime import date, datetime
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+
+from search.facets import FACETS, FACETS_BY_NAME, PAST, UPCOMING, timing_value, value_labels
+from search.userquery import Clause, ParsedQuery, parse, sanitize
+
+logger = logging.getLogger(__name__)
+
+SORTS = ("relevance", "date")
+PER_PAGE = 10
+MAX_PAGE = 100  # deep pages are not useful and cost the cluster
+FEW_RESULTS = 3
+FUZZINESS = "AUTO:6,10"  # on stemmed words: exact under 6 letters, one typo up to 9, two from 10
+ALL_WORDS = "3<75%"  # up to three words: all of them; more: three quarters
+
+BOOSTED_FIELDS = [
+    "title^6", "title.exact^3", "summary^3", "body", "attachments^0.5",
+    "zones.name.text^2", "topics.name.text^2", "tags.text^2",
+]
+PHRASE_FIELDS = ["title^8", "summary^4", "body^2", "attachments"]
+HIGHLIGHT_FIELDS = ["title", "summary", "body", "attachments"]
+
+
+class BackendUnavailable(Exception):
+    """The backend could not answer (Elasticsearch down, index missing...)."""
+
+
+# --- the request ----------------------------------------------------------------------------
+@dataclasses.dataclass
+class SearchRequest:
+    q: str = ""
+    filters: dict = dataclasses.field(default_factory=dict)  # facet name -> tuple of values
+    sort: str = "relevance"
+    page: int = 1
+    per_page: int = PER_PAGE
+    user_is_member: bool = False
+
+    def __post_init__(self):
+        self.q = sanitize(self.q)
+        clean: dict[str, tuple[str, ...]] = {}
+        for name, values in (self.filters or {}).items():
+            spec = FACETS_BY_NAME.get(name)
+            if spec is None:
+                continue
+            if isinstance(values, str):
+                values = (values,)
+            kept = tuple(dict.fromkeys(str(v) for v in values if v is not None and spec.valid(str(v))))[:50]
+            if kept:
+                clean[name] = kept
+        self.filters = clean
+        if self.sort not in SORTS:
+            self.sort = "relevance"
+        try:
+            self.page = min(max(int(self.page), 1), MAX_PAGE)
+        except (TypeError, ValueError):
+            self.page = 1
+        try:
+            self.per_page = min(max(int(self.per_page), 1), 50)
+        except (TypeError, ValueError):
+            self.per_page = PER_PAGE
+
+    @cached_property
+    def parsed(self) -> ParsedQuery:
+        return parse(self.q)
+
+    @property
+    def effective_sort(self) -> str:
+        """Without words there is no relevance: newest first."""
+        return self.sort if self.parsed.has_positive else "date"
+
+    def selected(self, name: str) -> tuple[str, ...]:
+        return self.filters.get(name, ())
+
+    @property
+    def offset(self) -> int:
+        return (self.page - 1) * self.per_page
+
+
+# --- the result -------------------------------------------------------------------------------
+@dataclasses.dataclass
+class Hit:
+    page_id: int
+    title: str
+    url: str
+    content_type: str
+    type_label: str
+    zones: list[str]
+    date: date | None
+    summary: str
+    title_html: str | None = None  # HTML-escaped, only <mark> tags
+    fragments: list[str] = dataclasses.field(default_factory=list)  # idem
+    restricted: bool = False
+    score: float | None = None
+
+
+@dataclasses.dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclasses.dataclass
+class FacetGroup:
+    name: str
+    param: str
+    label: str
+    values: list[FacetValue]
+
+    @property
+    def has_selection(self) -> bool:
+        return any(v.selected for v in self.values)
+
+
+@dataclasses.dataclass
+class SearchResult:
+    request: SearchRequest
+    hits: list[Hit]
+    total: int
+    facets: list[FacetGroup]
+    suggestion: str | None = None
+    backend: str = "elasticsearch"
+    notice: str | None = None
+
+    @property
+    def page(self) -> int:
+        return self.request.page
+
+    @property
+    def pages(self) -> int:
+        return max(1, min(MAX_PAGE, math.ceil(self.total / self.request.per_page))) if self.total else 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def first_index(self) -> int:
+        return self.request.offset + 1 if self.hits else 0
+
+    @property
+    def last_index(self) -> int:
+        return self.request.offset + len(self.hits)
+
+    def facet(self, name: str) -> FacetGroup | None:
+        return next((f for f in self.facets if f.name == name), None)
+
+
+def build_facets(request: SearchRequest, counts: dict[str, dict[str, int]]) -> list[FacetGroup]:
+    """FacetGroups from raw counts (facet -> value -> count), shared by both backends."""
+    labels = value_labels()
+    groups = []
+    for spec in FACETS:
+        values = dict(counts.get(spec.name, {}))
+        for chosen in request.selected(spec.name):
+            values.setdefault(chosen, 0)  # a ticked box stays visible (to untick it)
+        names = labels.get(spec.name, {})
+        items = [
+            FacetValue(str(v), str(names.get(str(v), v)), int(c), str(v) in request.selected(spec.name))
+            for v, c in values.items()
+            if c > 0 or str(v) in request.selected(spec.name)
+        ]
+        if spec.order == "label":
+            items.sort(key=lambda i: i.label.lower())
+        elif spec.order == "value_desc":
+            items.sort(key=lambda i: i.value, reverse=True)
+        else:
+            items.sort(key=lambda i: (-i.count, i.label.lower()))
+        groups.append(FacetGroup(spec.name, spec.param, str(spec.label), items[: spec.size]))
+    return groups
+
+
+def _as_date(value) -> date | None:
+    if not value:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    try:
+        return date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+# --- Elasticsearch ---------------------------------------------------------------------------------
+def _clause_query(clause: Clause, fuzzy: bool = True) -> dict:
+    if clause.phrase:
+        return {"match_phrase": {"all_text": {"query": clause.text}}}
+    options = {"query": clause.text, "operator": "and"}
+    if fuzzy:
+        options.update(fuzziness=FUZZINESS, prefix_length=1, max_expansions=30)
+    return {"match": {"all_text": options}}
+
+
+def text_query(parsed: ParsedQuery) -> dict:
+    """The scoring part of the query for the user's words (no filters)."""
+    must: list[dict] = []
+    should: list[dict] = []
+    must_not: list[dict] = []
+    if parsed.words:
+        words = parsed.words
+        must.append({"match": {"all_text": {
+            "query": words, "minimum_should_match": ALL_WORDS,
+            "fuzziness": FUZZINESS, "prefix_length": 1, "max_expansions": 30,
+        }}})
+        should.append({"multi_match": {"query": words, "fields": BOOSTED_FIELDS, "type": "best_fields", "tie_breaker": 0.3}})
+        should.append({"multi_match": {"query": words, "fields": PHRASE_FIELDS, "type": "phrase", "slop": 3, "boost": 2}})
+    for phrase in parsed.phrases:
+        must.append({"match_phrase": {"all_text": {"query": phrase}}})
+        should.append({"multi_match": {"query": phrase, "fields": ["title^4", "summary^2"], "type": "phrase"}})
+    for group in parsed.any_of:
+        must.append({"bool": {"should": [_clause_query(c) for c in group], "minimum_should_match": 1}})
+    for clause in parsed.excluded:
+        must_not.append(_clause_query(clause, fuzzy=False))
+    cited = parsed.positive_text()
+    if cited:
+        # "544/2023", "DGR 544", "delibera 544 del 2023": the act itself first, then pages citing it
+        should.extend([
+            {"term": {"act_ids": {"value": cited, "boost": 40}}},
+            {"match_phrase": {"act_ids.text": {"query": cited, "slop": 2, "boost": 15}}},
+            {"term": {"related_act_ids": {"value": cited, "boost": 4}}},
+            {"match_phrase": {"related_act_ids.text": {"query": cited, "slop": 2, "boost": 2}}},
+        ])
+    if not must:
+        must.append({"match_all": {}})
+    return {"bool": {"must": must, "should": should, "must_not": must_not}}
+
+
+def highlight_query(parsed: ParsedQuery) -> dict | None:
+    should: list[dict] = []
+    if parsed.words:
+        should.append({"multi_match": {"query": parsed.words, "fields": HIGHLIGHT_FIELDS, "fuzziness": FUZZINESS, "prefix_length": 1}})
+    for phrase in parsed.phrases:
+        should.append({"multi_match": {"query": phrase, "fields": HIGHLIGHT_FIELDS, "type": "phrase"}})
+    for group in parsed.any_of:
+        for clause in group:
+            should.append({"multi_match": {
+                "query": clause.text, "fields": HIGHLIGHT_FIELDS, "type": "phrase" if clause.phrase else "best_fields",
+            }})
+    return {"bool": {"should": should}} if should else None
+
+
+def facet_filter(name: str, values: tuple[str, ...]) -> dict:
+    spec = FACETS_BY_NAME[name]
+    if name == "timing":
+        wanted = [v == UPCOMING for v in values if v in (UPCOMING, PAST)]
+        return {"terms": {spec.field: wanted}}
+    if name == "year":
+        return {"terms": {spec.field: [int(v) for v in values]}}
+    return {"terms": {spec.field: list(values)}}
+
+
+def visibility_filter(request: SearchRequest) -> list[dict]:
+    return [] if request.user_is_member else [{"term": {"restricted": False}}]
+
+
+class ElasticsearchBackend:
+    name = "elasticsearch"
+
+    def __init__(self, client=None, index=None):
+        from search.documents import VersionedIndex
+
+        self.index = index or VersionedIndex(client)
+        self.client = self.index.client
+
+    # the body is built separately so tests and the benchmark can look at it
+    def body(self, request: SearchRequest) -> dict:
+        parsed = request.parsed
+        selected = {name: facet_filter(name, values) for name, values in request.filters.items()}
+        body: dict = {
+            "query": {"bool": {"must": [text_query(parsed)], "filter": visibility_filter(request)}},
+            "from": request.offset,
+            "size": request.per_page,
+            "track_total_hits": True,
+            "_source": ["page_id", "title", "url", "content_type", "zones", "date", "summary", "restricted"],
+            "aggs": {},
+        }
+        if selected:
+            body["post_filter"] = {"bool": {"filter": list(selected.values())}}
+        for spec in FACETS:
+            others = [f for name, f in selected.items() if name != spec.name]
+            body["aggs"][spec.name] = {
+                "filter": {"bool": {"filter": others}} if others else {"match_all": {}},
+                "aggs": {"values": {"terms": {"field": spec.field, "size": spec.size}}},
+            }
+        if request.effective_sort == "date":
+            body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, {"last_published_at": {"order": "desc"}}, "_score"]
+        else:
+            body["sort"] = ["_score", {"date": {"order": "desc", "missing": "_last"}}]
+        highlight = highlight_query(parsed)
+        if highlight:
+            body["highlight"] = {
+                "encoder": "html",
+                "pre_tags": ["<mark>"],
+                "post_tags": ["</mark>"],
+                "highlight_query": highlight,
+                "require_field_match": False,
+                "fields": {
+                    "title": {"number_of_fragments": 0},
+                    "summary": {"number_of_fragments": 0},
+                    "body": {"fragment_size": 180, "number_of_fragments": 2},
+                    "attachments": {"fragment_size": 180, "number_of_fragments": 1},
+                },
+            }
+        return body
+
+    def _call(self, method, **kwargs):
+        from elasticsearch import ApiError, NotFoundError, TransportError
+
+        try:
+            return method(**kwargs)
+        except NotFoundError as exc:  # no index yet
+            raise BackendUnavailable(f"index missing: {exc}") from exc
+        except (TransportError, ConnectionError) as exc:
+            raise BackendUnavailable(str(exc)) from exc
+        except ApiError as exc:
+            logger.error("search: Elasticsearch refused a query: %s", exc)
+            raise BackendUnavailable(str(exc)) from exc
+
+    def search(self, request: SearchRequest) -> SearchResult:
+        response = self._call(self.client.search, index=self.index.read_alias, body=self.body(request))
+        total = response["hits"]["total"]["value"]
+        labels = value_labels()["type"]
+        hits = []
+        for raw in response["hits"]["hits"]:
+            source = raw.get("_source", {})
+            highlight = raw.get("highlight", {})
+            fragments = highlight.get("summary", []) + highlight.get("body", []) + highlight.get("attachments", [])
+            hits.append(Hit(
+                page_id=int(source.get("page_id") or raw["_id"]),
+                title=source.get("title", ""),
+                url=source.get("url", ""),
+                content_type=source.get("content_type", ""),
+                type_label=labels.get(source.get("content_type", ""), source.get("content_type", "")),
+                zones=[z.get("name", "") for z in source.get("zones") or []],
+                date=_as_date(source.get("date")),
+                summary=source.get("summary", ""),
+                title_html=(highlight.get("title") or [None])[0],
+                fragments=fragments[:3],
+                restricted=bool(source.get("restricted")),
+                score=raw.get("_score"),
+            ))
+        counts: dict[str, dict[str, int]] = {}
+        for spec in FACETS:
+            buckets = response["aggregations"][spec.name]["values"]["buckets"]
+            values = {}
+            for bucket in buckets:
+                if spec.name == "timing":
+                    key = timing_value(bool(bucket["key"]))
+                else:
+                    key = str(bucket["key"])
+                values[key] = bucket["doc_count"]
+            counts[spec.name] = values
+        suggestion = None
+        if total < FEW_RESULTS and request.parsed.words:
+            suggestion = self.suggest(request, total)
+        return SearchResult(
+            request=request, hits=hits, total=total, facets=build_facets(request, counts),
+            suggestion=suggestion, backend=self.name,
+        )
+
+    def suggest(self, request: SearchRequest, total: int) -> str | None:
+        """A corrected query ("forse cercavi") that finds more than the current one, or None."""
+        words = request.parsed.words
+        try:
+            response = self._call(self.client.search, index=self.index.read_alias, body={
+                "size": 0,
+                "suggest": {"text": words.lower(), "fix": {"phrase": {
+                    "field": "spell.shingle", "size": 3, "max_errors": 2, "confidence": 0.0,
+                    "direct_generator": [{"field": "spell", "suggest_mode": "always", "min_word_length": 3}],
+                }}},
+            })
+        except BackendUnavailable:
+            return None
+        options = [o["text"] for o in response["suggest"]["fix"][0]["options"]]
+        for text in options:
+            if text.strip() == words.lower().strip():
+                continue
+            better = dataclasses.replace(request, q=text, filters=request.filters, page=1)
+            try:
+                found = self._call(self.client.count, index=self.index.read_alias, body={
+                    "query": {"bool": {"must": [text_query(better.parsed)], "filter": visibility_filter(request)}},
+                })["count"]
+            except BackendUnavailable:
+                return None
+            if found > total:
+                return text
+        return None
+
+    def autocomplete(self, q: str, user_is_member: bool = False, size: int = 8) -> list[dict]:
+        text = sanitize(q)[:100]
+        if len(text) < 2:
+            return []
+        response = self._call(self.client.search, index=self.index.read_alias, body={
+            "size": size,
+            "_source": ["title", "url", "content_type"],
+            "query": {"bool": {
+                "must": [{"match": {"title.suggest": {"query": text, "operator": "and"}}}],
+                "should": [{"match_phrase_prefix": {"title.exact": {"query": text}}}, {"match": {"title": text}}],
+                "filter": [] if user_is_member else [{"term": {"restricted": False}}],
+            }},
+        })
+        labels = value_labels()["type"]
+        return [
+            {
+                "title": h["_source"].get("title", ""),
+                "url": h["_source"].get("url", ""),
+                "type": h["_source"].get("content_type", ""),
+                "type_label": labels.get(h["_source"].get("content_type", ""), ""),
+            }
+            for h in response["hits"]["hits"]
+        ]
+
+
+def notice_for_fallback() -> str:
+    return _("La ricerca avanzata non è disponibile in questo momento: i risultati vengono dalla ricerca di base.")
