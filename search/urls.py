@@ -5,4 +5,5 @@ from search import views
 app_name = "search"
 urlpatterns = [
     path("", views.search, name="search"),
+    path("suggerimenti/", views.suggestions, name="suggestions"),
 ]
