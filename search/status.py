@@ -1,0 +1,42 @@
+"""The numbers ``manage.py search_status`` prints (also useful to the readiness checks)."""
+from __future__ import annotations
+
+from collections import Counter
+
+
+def collect() -> dict:
+    from search.backends import get_client, is_configured
+    from search.outbox import backlog
+    from search.sources import indexable_pages, indexed_models
+
+    kinds = {m.content_kind: m for m in indexed_models()}
+    in_db = Counter()
+    for model in indexed_models():
+        in_db[model.content_kind] = indexable_pages().type(model).count()
+    status = {
+        "configured": is_configured(),
+        "database": dict(in_db),
+        "database_total": sum(in_db.values()),
+        "outbox": backlog(),
+        "index": None,
+    }
+    if not is_configured():
+        return status
+    from search.documents import VersionedIndex
+
+    index = VersionedIndex(get_client())
+    try:
+        read = index.read_indices()
+        info = {"read_alias": index.read_alias, "read": read, "write": index.write_indices(), "versions": index.all_versions()}
+        if read:
+            name = read[0]
+            info["version"] = index.version_of(name)
+            info["meta"] = index.meta(name)
+            response = index.client.search(index=index.read_alias, size=0, aggs={"types": {"terms": {"field": "content_type", "size": 50}}})
+            info["documents"] = {b["key"]: b["doc_count"] for b in response["aggregations"]["types"]["buckets"]}
+            info["documents_total"] = response["hits"]["total"]["value"]
+        status["index"] = info
+    except Exception as exc:
+        status["index"] = {"error": str(exc)}
+    status["kinds"] = sorted(kinds)
+    return status
