@@ -85,7 +85,31 @@ def _perm(codename: str) -> Permission:
 
 
 def ensure_page_permissions():
-    """Grant each role its page permissions (idempotent).
+    """Grant each role its permissions: the accounts app's role table when present (idempotent)."""
+    try:
+        from portal.accounts.roles import sync_roles
+    except ImportError:
+        _grant_page_permissions()
+    else:
+        from django.apps import apps
+
+        sync_roles(apps)
+    grant_practice_moderation()
+
+
+def grant_practice_moderation():
+    """Moderators publish the practices they approve: Wagtail publishes the approved revision
+    as the approving user, so 'Moderatore' needs change+publish on the practices index."""
+    from cms.models import PracticeIndexPage
+
+    group, _ = Group.objects.get_or_create(name=MODERATOR_GROUP)
+    for index in PracticeIndexPage.objects.all():
+        for codename in ("change_page", "publish_page"):
+            GroupPagePermission.objects.get_or_create(group=group, page=index, permission=_perm(codename))
+
+
+def _grant_page_permissions():
+    """Fallback grants when the accounts roles are not installed.
 
     Redattore, Moderatore, Amministratore: add/change/publish everywhere under the home page.
     Referente di Zona: add/change under the good practices only (publishing goes through moderation).

@@ -1,5 +1,6 @@
 """Admin registration: taxonomies as snippets with filters and search."""
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -34,3 +35,20 @@ class TaxonomyGroup(SnippetViewSetGroup):
 
 
 register_snippet(TaxonomyGroup)
+
+
+@hooks.register("after_create_page")
+def practice_index_permissions(request, page):
+    """A new practices index gets the moderation workflow and the role permissions at once."""
+    from cms.models import PracticeIndexPage
+
+    if isinstance(page.specific, PracticeIndexPage):
+        from wagtail.models import WorkflowPage
+
+        from cms.permissions import ensure_page_permissions
+        from cms.workflows import practice_workflow
+
+        workflow = practice_workflow()
+        if workflow is not None:
+            WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
+        ensure_page_permissions()

@@ -127,16 +127,31 @@ class SeminarPage(ContentPage):
 
     def body_text(self) -> str:
         speakers = " ".join(f"{s.name} {s.role} {s.organisation}" for s in self.speakers.all())
-        return self.plain(self.body, self.programme, self.materials, speakers)
+        materials = None if self.members_only_materials else self.materials
+        return self.plain(self.body, self.programme, materials, speakers)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        context["can_see_materials"] = not self.members_only_materials or _is_member(request.user)
+        return context
 
     def payload_zones(self):
         return self.zones.all()
 
     def attachment_ids(self) -> list[int]:
-        return document_ids(self.materials)
+        return [] if self.members_only_materials else document_ids(self.materials)
 
     def payload_upcoming(self):
         return self.is_upcoming
+
+
+def _is_member(user) -> bool:
+    """A verified member (accounts app), or at least a logged-in user when that app is absent."""
+    try:
+        from portal.accounts.members import is_verified_member
+    except ImportError:
+        return bool(user and user.is_authenticated)
+    return is_verified_member(user)
 
 
 class SeminarSpeaker(Orderable):
