@@ -94,12 +94,32 @@ class ElasticsearchService(Service):
             shutil.rmtree(path, ignore_errors=True)
         self.cleanup = []
 
+    def halt(self, timeout: float = 30) -> None:
+        """Stop the node (SIGTERM, then SIGKILL) but keep its data, config and port for start()."""
+        proc = self.process
+        if proc is not None:
+            _kill_group_and_wait(proc.pid, grace=timeout)
+            proc.wait(timeout=10)
 
-def start_elasticsearch(workdir: Path, *, timeout: float = 300) -> Service:
+    def kill(self) -> None:
+        """SIGKILL the launcher and the server JVM at once, as a crash would; data kept for start()."""
+        proc = self.process
+        if proc is not None:
+            try:
+                os.killpg(proc.pid, signal.SIGKILL)
+            except ProcessLookupError:
+                return
+            proc.wait(timeout=10)  # reap the launcher, or the group looks alive as a zombie
+            _kill_group_and_wait(proc.pid, grace=0, first=signal.SIGKILL)
+
+
+def start_elasticsearch(workdir: Path, *, timeout: float = 300, heap: str | None = None) -> Service:
     """Start a single-node Elasticsearch in ``workdir`` and return it once the cluster is yellow.
 
     ``timeout`` covers everything, including the first Maven download. On failure the
-    node is stopped and RuntimeError carries the last 40 lines of the log.
+    node is stopped and RuntimeError carries the last 40 lines of the log. ``heap``
+    (e.g. "512m") overrides ``ES_HARNESS_HEAP``. The returned service can be halted or
+    killed and started again on the same port and data path (fault tests).
     """
     deadline = time.monotonic() + timeout
     workdir = Path(workdir).resolve()
@@ -121,7 +141,7 @@ def start_elasticsearch(workdir: Path, *, timeout: float = 300) -> Service:
             shutil.rmtree(path, ignore_errors=True)
         raise
 
-    heap = os.environ.get("ES_HARNESS_HEAP", DEFAULT_HEAP)
+    heap = heap or os.environ.get("ES_HARNESS_HEAP", DEFAULT_HEAP)
     env = {
         **os.environ,
         "ES_JAVA_HOME": str(_java_home()),
@@ -135,16 +155,30 @@ def start_elasticsearch(workdir: Path, *, timeout: float = 300) -> Service:
     if run_as:
         command = as_user_command(command, run_as)
     url = f"http://127.0.0.1:{port}"
-    with open(log_path, "ab") as log:
-        proc = subprocess.Popen(
-            command,
-            cwd=node_dir,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            start_new_session=True,  # own process group: stop() reaches the forked server JVM
-        )
+
+    def spawn() -> subprocess.Popen:
+        with open(log_path, "ab") as log:
+            return subprocess.Popen(
+                command,
+                cwd=node_dir,
+                env=env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # own process group: stop() reaches the forked server JVM
+            )
+
+    def launch() -> subprocess.Popen:
+        """The same node again (same config dir, data path and port), ready: restart() in fault tests."""
+        again = spawn()
+        try:
+            _wait_ready(url, again, time.monotonic() + timeout)
+        except BaseException as exc:
+            _kill_group_and_wait(again.pid, grace=10)
+            raise RuntimeError(f"Elasticsearch did not start again: {exc}\n{tail(log_path, 40)}") from None
+        return again
+
+    proc = spawn()
     service = ElasticsearchService(
         name="elasticsearch",
         url=url,
@@ -152,6 +186,7 @@ def start_elasticsearch(workdir: Path, *, timeout: float = 300) -> Service:
         process=proc,
         env={"ELASTICSEARCH_URL": url},
         cleanup=cleanup,
+        launch=launch,
     )
     try:
         _wait_ready(url, proc, deadline)
@@ -297,7 +332,7 @@ def _get_json(url: str) -> dict:
         return json.load(response)
 
 
-def _kill_group_and_wait(pgid: int, grace: float) -> None:
+def _kill_group_and_wait(pgid: int, grace: float, first: int = signal.SIGTERM) -> None:
     """SIGTERM what is left of the group, SIGKILL it after ``grace`` s, wait until it is empty.
 
     Gives up 10 s after SIGKILL (only zombies can survive that, e.g. under a PID 1
@@ -311,7 +346,7 @@ def _kill_group_and_wait(pgid: int, grace: float) -> None:
         except ProcessLookupError:
             return False
 
-    if not signal_group(signal.SIGTERM):
+    if not signal_group(first):
         return
     kill_at = time.monotonic() + grace
     give_up_at = kill_at + 10

@@ -34,14 +34,21 @@ def start_postgres(workdir: Path, *, timeout: float = 60) -> Service:
     )
     port = free_port()
     options = f"-c listen_addresses=127.0.0.1 -p {port} -k {workdir} -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-    subprocess.run(
-        as_user_command([str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", str(int(timeout)), "start"], user),
-        check=True, capture_output=True,
+    start_command = as_user_command(
+        [str(bindir / "pg_ctl"), "-D", str(data), "-l", str(log), "-o", options, "-w", "-t", str(int(timeout)), "start"], user
     )
-    try:
-        wait_for_port(port, timeout, log=log)
-    except RuntimeError:
-        raise RuntimeError(f"PostgreSQL did not start\n{tail(log)}") from None
+
+    def launch() -> None:
+        """pg_ctl start on the same data dir and port (first start, and restart() in fault tests)."""
+        result = subprocess.run(start_command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"PostgreSQL did not start: {result.stderr}\n{tail(log)}")
+        try:
+            wait_for_port(port, timeout, log=log)
+        except RuntimeError:
+            raise RuntimeError(f"PostgreSQL did not start\n{tail(log)}") from None
+
+    launch()
     version = subprocess.run([str(bindir / "postgres"), "--version"], capture_output=True, text=True).stdout.strip()
     url = f"postgres://postgres@127.0.0.1:{port}/cdp"
     subprocess.run([str(bindir / "createdb"), "-h", "127.0.0.1", "-p", str(port), "-U", "postgres", "cdp"], check=True, capture_output=True)
@@ -51,4 +58,6 @@ def start_postgres(workdir: Path, *, timeout: float = 60) -> Service:
         version=version,
         env={"DATABASE_URL": url},
         stop_command=as_user_command([str(bindir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop"], user),
+        launch=launch,
+        kill_command=as_user_command([str(bindir / "pg_ctl"), "-D", str(data), "-m", "immediate", "-w", "stop"], user),
     )

@@ -6,6 +6,7 @@ import signal
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -18,6 +19,11 @@ class Service:
     process: subprocess.Popen | None = None
     env: dict[str, str] = field(default_factory=dict)
     stop_command: list[str] | None = None  # for daemons that fork (pg_ctl stop ...)
+    # Fault tests: how to bring the same service back (same port, same data) after stop()/kill().
+    # ``launch`` starts it again and returns its new process (None for daemons that fork);
+    # ``kill_command`` is the crash-like stop of a daemon (pg_ctl stop -m immediate).
+    launch: Callable[[], subprocess.Popen | None] | None = field(default=None, repr=False)
+    kill_command: list[str] | None = None
 
     def stop(self, timeout: float = 30) -> None:
         """Stop the service and everything it started (its own process group)."""
@@ -35,6 +41,41 @@ class Service:
         except subprocess.TimeoutExpired:
             os.killpg(proc.pid, signal.SIGKILL)
             proc.wait(timeout=10)
+
+
+    # --- fault injection (tests/reliability) ------------------------------------------------
+    def halt(self, timeout: float = 30) -> None:
+        """Stop the process(es) but keep port and data, so that start() brings the same service back."""
+        Service.stop(self, timeout=timeout)
+
+    def kill(self) -> None:
+        """Stop it the way a crash would: SIGKILL (or the daemon's immediate stop); data kept."""
+        if self.kill_command:
+            subprocess.run(self.kill_command, check=False, capture_output=True, timeout=60)
+        proc = self.process
+        if proc is None or proc.poll() is not None:
+            return
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            return
+        proc.wait(timeout=30)
+
+    def start(self) -> None:
+        """Start it again on the same port and data after halt() or kill(); returns once it answers."""
+        if self.launch is None:
+            raise RuntimeError(f"{self.name}: this service cannot be restarted (no launch recipe)")
+        self.process = self.launch()
+
+    def restart(self, timeout: float = 30) -> None:
+        self.halt(timeout=timeout)
+        self.start()
+
+    @property
+    def port(self) -> int:
+        from urllib.parse import urlsplit
+
+        return urlsplit(self.url).port
 
 
 def free_port() -> int:
