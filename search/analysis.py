@@ -1,16 +1,25 @@
 """Italian text analysis for the index, defined in one place.
 
 Index time:  standard tokenizer -> elision (l', dell', un' ...) -> lowercase ->
-             asciifolding (attività = attivita) -> Italian stop words -> light_italian stemmer.
+             asciifolding (attività = attivita) -> light_italian stemmer.
 Search time: the same chain with a ``synonym_graph`` filter after asciifolding, so
              acronyms and their expansions (CPI = Centro per l'Impiego) meet at query time
              and editing synonyms never needs a reindex.
 
-The stop list is written already folded (no accents) because it runs after
-asciifolding; the synonym rules are parsed by the filters that precede the synonym
-filter (elision, lowercase, asciifolding) and then stemmed by what follows.
+Italian stop words are *not* removed by a token filter: a stop filter leaves position
+holes, and holes break the graph of a multi-word synonym (checked on the node:
+"centri per l'impiego" as an exact phrase, or DGR -> "delibera di giunta regionale",
+stop matching whether the stop filter runs before or after the synonyms). The index
+keeps them (BM25 makes them nearly free) and the query builder uses the list below
+instead: only the content words of a query are required (see ``content_words``).
+
+The synonym rules are parsed by the filters that precede the synonym filter
+(elision, lowercase, asciifolding) and then stemmed by what follows.
 """
 from __future__ import annotations
+
+import re
+import unicodedata
 
 # Articles and articulated prepositions that take an apostrophe (l'inclusione, dell'équipe ...).
 ELISION_ARTICLES = [
@@ -36,8 +45,26 @@ sono siamo siete era erano essere sia siano fosse fu
 ho hai ha abbiamo avete hanno avere aveva avevano abbia
 perche pero quindi oppure ovvero cioe
 """.split()))
+_STOP_SET = frozenset(ITALIAN_STOP_WORDS)
 
 SYNONYM_FILTER = "it_synonyms"
+_ELIDED = re.compile(r"^\w+['’]", re.UNICODE)
+
+
+def fold(text: str) -> str:
+    """Lowercase without accents (what asciifolding does), for comparisons in Python."""
+    decomposed = unicodedata.normalize("NFD", text.lower())
+    return "".join(c for c in decomposed if unicodedata.category(c) != "Mn")
+
+
+def content_words(text: str) -> str:
+    """The words of a query that carry meaning: Italian stop words and bare articles removed."""
+    kept = []
+    for word in text.split():
+        bare = fold(_ELIDED.sub("", word)).strip(".,;:!?()[]{}\"'")
+        if bare and bare not in _STOP_SET:
+            kept.append(word)
+    return " ".join(kept)
 
 
 def analysis_settings(*, synonyms_set: str | None = None, inline_synonyms: list[str] | None = None) -> dict:
@@ -55,7 +82,6 @@ def analysis_settings(*, synonyms_set: str | None = None, inline_synonyms: list[
     return {
         "filter": {
             "it_elision": {"type": "elision", "articles_case": True, "articles": ELISION_ARTICLES},
-            "it_stop": {"type": "stop", "stopwords": ITALIAN_STOP_WORDS},
             "it_stemmer": {"type": "stemmer", "language": "light_italian"},
             SYNONYM_FILTER: synonyms,
             "autocomplete_edge": {"type": "edge_ngram", "min_gram": 1, "max_gram": 20},
@@ -65,10 +91,10 @@ def analysis_settings(*, synonyms_set: str | None = None, inline_synonyms: list[
         "normalizer": {"folded": {"type": "custom", "filter": ["lowercase"]}},
         "analyzer": {
             # full text: stemmed; synonyms only at search time (updateable filters must be search-only)
-            "it_index": {"type": "custom", "tokenizer": "standard", "filter": base + ["it_stop", "it_stemmer"]},
+            "it_index": {"type": "custom", "tokenizer": "standard", "filter": base + ["it_stemmer"]},
             "it_search": {
                 "type": "custom", "tokenizer": "standard",
-                "filter": base + [SYNONYM_FILTER, "it_stop", "it_stemmer"],
+                "filter": base + [SYNONYM_FILTER, "it_stemmer"],
             },
             # words as written (folded, not stemmed): exact-ish matches rank above stemmed ones
             "it_exact": {"type": "custom", "tokenizer": "standard", "filter": base},

@@ -17,6 +17,7 @@ from functools import cached_property
 
 from django.utils.translation import gettext as _
 
+from search.analysis import content_words
 from search.facets import FACETS, FACETS_BY_NAME, PAST, UPCOMING, timing_value, value_labels
 from search.userquery import Clause, ParsedQuery, parse, sanitize
 
@@ -31,9 +32,9 @@ ALL_WORDS = "3<75%"  # up to three words: all of them; more: three quarters
 
 BOOSTED_FIELDS = [
     "title^6", "title.exact^3", "summary^3", "body", "attachments^0.5",
-    "zones.name.text^2", "topics.name.text^2", "tags.text^2",
+    "zones.name.text^2", "topics.name.text^2", "tags.text^2", "act_ids.text^6", "related_act_ids.text",
 ]
-PHRASE_FIELDS = ["title^8", "summary^4", "body^2", "attachments"]
+PHRASE_FIELDS = ["title^8", "summary^4", "body^2", "attachments", "act_ids.text^8"]
 HIGHLIGHT_FIELDS = ["title", "summary", "body", "attachments"]
 
 
@@ -221,10 +222,19 @@ def text_query(parsed: ParsedQuery) -> dict:
     must_not: list[dict] = []
     if parsed.words:
         words = parsed.words
-        must.append({"match": {"all_text": {
-            "query": words, "minimum_should_match": ALL_WORDS,
-            "fuzziness": FUZZINESS, "prefix_length": 1, "max_expansions": 30,
-        }}})
+        def all_of(text):
+            return {"match": {"all_text": {
+                "query": text, "minimum_should_match": ALL_WORDS,
+                "fuzziness": FUZZINESS, "prefix_length": 1, "max_expansions": 30,
+            }}}
+
+        # Required: the content words (stop words are optional), or the whole text, whose
+        # multi-word synonyms may match ("Società della Salute" finds a page saying "SdS").
+        meaningful = content_words(words)
+        if meaningful and meaningful != words:
+            must.append({"bool": {"should": [all_of(meaningful), all_of(words)], "minimum_should_match": 1}})
+        else:
+            must.append(all_of(words))
         should.append({"multi_match": {"query": words, "fields": BOOSTED_FIELDS, "type": "best_fields", "tie_breaker": 0.3}})
         should.append({"multi_match": {"query": words, "fields": PHRASE_FIELDS, "type": "phrase", "slop": 3, "boost": 2}})
     for phrase in parsed.phrases:
@@ -236,12 +246,16 @@ def text_query(parsed: ParsedQuery) -> dict:
         must_not.append(_clause_query(clause, fuzzy=False))
     cited = parsed.positive_text()
     if cited:
-        # "544/2023", "DGR 544", "delibera 544 del 2023": the act itself first, then pages citing it
+        # "544/2023", "DGR 544", "delibera 544 del 2023": the act itself first, then pages citing it.
+        # Constant scores: every page carrying identifiers would otherwise flatten the idf.
+        def fixed(query, boost):
+            return {"constant_score": {"filter": query, "boost": boost}}
+
         should.extend([
-            {"term": {"act_ids": {"value": cited, "boost": 40}}},
-            {"match_phrase": {"act_ids.text": {"query": cited, "slop": 2, "boost": 15}}},
-            {"term": {"related_act_ids": {"value": cited, "boost": 4}}},
-            {"match_phrase": {"related_act_ids.text": {"query": cited, "slop": 2, "boost": 2}}},
+            fixed({"term": {"act_ids": cited}}, 50),
+            fixed({"match_phrase": {"act_ids.text": {"query": cited, "slop": 2}}}, 20),
+            fixed({"term": {"related_act_ids": cited}}, 3),
+            fixed({"match_phrase": {"related_act_ids.text": {"query": cited, "slop": 2}}}, 2),
         ])
     if not must:
         must.append({"match_all": {}})

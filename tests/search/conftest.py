@@ -1,0 +1,139 @@
+"""Fixtures of the search tests: a per-session index prefix and a fresh index per test.
+
+The prefix is set in the environment at import time (collection, before any
+fixture runs) so that the real Celery worker process, started later by the
+``celery_worker`` fixture with a copy of the environment, writes to the same
+indices as the test. Every index and synonyms set of the session is deleted at
+the end.
+"""
+from __future__ import annotations
+
+import os
+import time
+import uuid
+
+import pytest
+
+SESSION_PREFIX = f"{(os.environ.get('ELASTICSEARCH_INDEX_PREFIX') or 'search').lower()}-t{uuid.uuid4().hex[:8]}"
+os.environ["ELASTICSEARCH_INDEX_PREFIX"] = SESSION_PREFIX
+
+
+@pytest.fixture(autouse=True)
+def _search_settings(settings):
+    """Tests run without Elasticsearch (database search) unless they use the ``es`` fixture."""
+    from search import backends
+
+    settings.ELASTICSEARCH_INDEX_PREFIX = SESSION_PREFIX
+    settings.ELASTICSEARCH_URLS = []
+    backends.reset()
+    yield
+    backends.reset()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _drop_session_indices():
+    yield
+    url = os.environ.get("ELASTICSEARCH_URL")
+    if not url:
+        return
+    from elasticsearch import Elasticsearch
+
+    from search.synonyms import set_name
+
+    client = Elasticsearch(url.split(",")[0], request_timeout=30)
+    try:
+        names = list(client.indices.get(index=f"{SESSION_PREFIX}-*", expand_wildcards="all").keys())
+        for name in names:
+            client.indices.delete(index=name)
+        client.synonyms.delete_synonym(id=set_name(SESSION_PREFIX))
+    except Exception:
+        pass
+
+
+class Elastic:
+    """The real Elasticsearch of the harness, with this test's fresh index."""
+
+    def __init__(self, url: str):
+        from search.documents import VersionedIndex
+
+        self.url = url
+        self.index = VersionedIndex()
+        self.client = self.index.client
+
+    def create(self) -> str:
+        from search.outbox import ensure_index
+
+        return ensure_index(self.index)[0]
+
+    def refresh(self) -> None:
+        self.client.indices.refresh(index=self.index.read_alias)
+
+    def drain(self):
+        """Apply the outbox (what the after-commit task does) and make the result searchable."""
+        from search.outbox import apply_pending
+
+        report = apply_pending()
+        if self.index.read_indices():
+            self.refresh()
+        return report
+
+    def search(self, q: str = "", **kwargs):
+        from search.query import ElasticsearchBackend, SearchRequest
+
+        return ElasticsearchBackend().search(SearchRequest(q=q, **kwargs))
+
+    def ids(self, q: str = "", **kwargs) -> list[int]:
+        return [h.page_id for h in self.search(q, per_page=50, **kwargs).hits]
+
+    def document(self, page_id: int) -> dict | None:
+        from elasticsearch import NotFoundError
+
+        try:
+            return self.client.get(index=self.index.read_alias, id=str(page_id))["_source"]
+        except NotFoundError:
+            return None
+
+    def count(self) -> int:
+        return self.client.count(index=self.index.read_alias)["count"]
+
+    def wait_for(self, predicate, timeout: float = 30.0, interval: float = 0.25):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.index.read_indices():
+                self.refresh()
+                value = predicate()
+                if value:
+                    return value
+            time.sleep(interval)
+        raise AssertionError(f"condition not met within {timeout}s")
+
+
+@pytest.fixture
+def es(elasticsearch_url, settings):
+    """Elasticsearch on for this test, with no index yet (created on first write or by es.create())."""
+    from search import backends
+
+    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
+    backends.reset()
+    helper = Elastic(elasticsearch_url)
+    helper.index.drop_everything()
+    yield helper
+    helper.index.drop_everything()
+
+
+@pytest.fixture
+def dead_elasticsearch_url():
+    """A loopback port nobody listens on."""
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    return f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture
+def member(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="operatrice", email="operatrice@example.it", password="x-Pass-12345")
