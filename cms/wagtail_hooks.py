@@ -1,10 +1,12 @@
-"""Admin registration: taxonomies as snippets with filters and search."""
+"""Admin registration: taxonomies as snippets, flat filtered listings of each content type, hooks."""
 from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.pages import PageListingViewSet
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
-from cms.models import Topic, Zona
+from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, Topic, WorkshopPage, Zona
 
 
 class ZonaViewSet(SnippetViewSet):
@@ -52,3 +54,76 @@ def practice_index_permissions(request, page):
         if workflow is not None:
             WorkflowPage.objects.get_or_create(page=page, defaults={"workflow": workflow})
         ensure_page_permissions()
+
+
+class _ContentListing(PageListingViewSet):
+    """A flat admin listing of one content type, with filters (Wagtail's page listing)."""
+
+    add_to_admin_menu = False
+
+
+class PracticeListing(_ContentListing):
+    model = PracticePage
+    icon = "tick-inverse"
+    menu_label = _("Buone pratiche")
+    name = "buone_pratiche"
+    list_display = ["title", "zona", "evaluation_level", "period_start", "status_string", "latest_revision_created_at"]
+    list_filter = ["zona", "evaluation_level", "topics", "live"]
+
+
+class SeminarListing(_ContentListing):
+    model = SeminarPage
+    icon = "date"
+    menu_label = _("Seminari")
+    name = "seminari"
+    list_display = ["title", "start", "format", "status_string", "latest_revision_created_at"]
+    list_filter = ["format", "zones", "topics", "live"]
+
+
+class WorkshopListing(_ContentListing):
+    model = WorkshopPage
+    icon = "group"
+    menu_label = _("Laboratori tematici")
+    name = "laboratori"
+    list_display = ["title", "theme", "status_string", "latest_revision_created_at"]
+    list_filter = ["zones", "topics", "live"]
+
+
+class NormListing(_ContentListing):
+    model = NormPage
+    icon = "doc-full"
+    menu_label = _("Norme")
+    name = "norme"
+    list_display = ["title", "kind", "number", "year", "status", "status_string"]
+    list_filter = ["kind", "status", "year", "topics", "live"]
+
+
+class DataListing(_ContentListing):
+    model = DataPage
+    icon = "table"
+    menu_label = _("Dati")
+    name = "dati"
+    list_display = ["title", "indicator", "period_label", "zona", "status_string"]
+    list_filter = ["zona", "is_key_figure", "topics", "live"]
+
+
+class NewsListing(_ContentListing):
+    model = NewsPage
+    icon = "calendar-alt"
+    menu_label = _("Notizie")
+    name = "notizie"
+    list_display = ["title", "date", "status_string", "latest_revision_created_at"]
+    list_filter = ["zones", "topics", "live"]
+
+
+class ContentGroup(ViewSetGroup):
+    items = (PracticeListing, SeminarListing, WorkshopListing, NormListing, DataListing, NewsListing)
+    menu_icon = "folder-inverse"
+    menu_label = _("Contenuti")
+    menu_name = "contenuti"
+    menu_order = 150
+
+
+@hooks.register("register_admin_viewset")
+def register_content_listings():
+    return ContentGroup()
