@@ -3,7 +3,7 @@ import logging
 import sys
 
 from django.conf import settings
-from django.db import DatabaseError, InterfaceError, connection
+from django.db import DatabaseError, InterfaceError, OperationalError, connection
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -72,9 +72,14 @@ def robots_txt(request):
 
 
 def server_error(request, *args, **kwargs):
-    """500 handler: a lost database becomes a clean 503 that asks to retry."""
+    """500 handler: a lost database becomes a clean 503 that asks to retry.
+
+    A connection-level error (OperationalError, InterfaceError: refused, "the database
+    system is starting up", terminated) is an outage even if the server is back by the
+    time we look again; other database errors count as an outage only if it is still down.
+    """
     exc = sys.exc_info()[1]
-    if isinstance(exc, (DatabaseError, InterfaceError)) and _database_is_down():
+    if isinstance(exc, (OperationalError, InterfaceError)) or (isinstance(exc, DatabaseError) and _database_is_down()):
         body = loader.render_to_string("503.html", {"request": request})
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"

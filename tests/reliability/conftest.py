@@ -1,0 +1,73 @@
+"""Fixtures of the fault tests: throwaway services of our own, which a test may stop and start.
+
+The shared services of the harness are never touched: each fault test starts its own
+PostgreSQL, Redis or Elasticsearch through the harness starters (``start_postgres``,
+``start_redis``, ``start_elasticsearch``), breaks it, brings it back with ``start()``
+(same port, same data) and stops it at the end.
+"""
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from tests.support.figures import pytest_terminal_summary, report  # noqa: F401  (summary hook)
+
+IN_CI = os.environ.get("CI", "").lower() == "true"
+
+
+def _workdir(name: str) -> Path:
+    # Not under pytest's tmp dir: it is 0700 and PostgreSQL/Elasticsearch run as other users when we are root.
+    path = Path(tempfile.mkdtemp(prefix=f"cdp-fault-{name}-"))
+    os.chmod(path, 0o755)
+    return path
+
+
+def start_own(kind: str, **kwargs):
+    """Start a throwaway service; if its program is not installed, fail in CI and skip on a laptop."""
+    from tests.harness.elasticsearch import start_elasticsearch
+    from tests.harness.postgres import start_postgres
+    from tests.harness.redis import start_redis
+
+    starter = {"postgresql": start_postgres, "redis": start_redis, "elasticsearch": start_elasticsearch}[kind]
+    workdir = _workdir(kind)
+    try:
+        service = starter(workdir / kind, **kwargs)
+    except RuntimeError as exc:
+        shutil.rmtree(workdir, ignore_errors=True)
+        if "not installed" in str(exc) and not IN_CI:
+            pytest.skip(f"{kind} for fault injection: {exc}")
+        raise
+    service.workdir = workdir
+    return service
+
+
+def stop_own(service) -> None:
+    try:
+        service.stop()
+    finally:
+        shutil.rmtree(service.workdir, ignore_errors=True)
+
+
+@pytest.fixture
+def own_postgres():
+    service = start_own("postgresql")
+    yield service
+    stop_own(service)
+
+
+@pytest.fixture
+def own_redis():
+    service = start_own("redis")
+    yield service
+    stop_own(service)
+
+
+@pytest.fixture
+def own_elasticsearch():
+    service = start_own("elasticsearch", heap="512m")
+    yield service
+    stop_own(service)

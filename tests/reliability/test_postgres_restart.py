@@ -1,0 +1,165 @@
+"""PostgreSQL stopped and started under traffic: clean 503s during the gap, recovery with no app restart.
+
+A real ``gunicorn portal.wsgi`` (DEBUG off, two workers) runs on a PostgreSQL of its
+own. Client threads keep requesting pages while the test stops the database twice:
+once with a fast shutdown (``pg_ctl stop -m fast``, what a maintenance restart does)
+and once as a crash (``-m immediate``). During each gap every database-backed page
+must answer a clean 503 page (never a 500, never a traceback, never a dropped
+connection); once the database is back the same processes serve 200s again
+(health-checked persistent connections). Newsletter sign-ups made through the public
+form before and after the gaps are all in the database at the end.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+
+from tests.reliability.conftest import report
+from tests.support.app_server import Gunicorn, WebSession, fetch, prepare, production_env
+
+pytestmark = pytest.mark.services
+
+DB_PAGES = ["/", "/cerca/?q=inclusione", "/newsletter/", "/cerca/suggerimenti/?q=inclusione", "/zone/"]
+LEAKS = ("Traceback", "OperationalError", "psycopg", "File \"/", "django.db", "connection failed")
+CLIENTS = 3
+
+
+class Traffic:
+    """Client threads requesting DB_PAGES in turn; every answer is kept with the phase it fell in."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.phase = "before"
+        self.answers: list[tuple[str, str, int, str]] = []  # (phase, path, status, body excerpt if bad)
+        self.lock = threading.Lock()
+        self.running = True
+        self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(CLIENTS)]
+
+    def _loop(self, n: int) -> None:
+        i = n
+        while self.running:
+            path = DB_PAGES[i % len(DB_PAGES)]
+            i += 1
+            phase = self.phase
+            status, body = fetch(self.base + path, timeout=20)
+            leaked = [word for word in LEAKS if word in body]
+            clean_503 = status == 503 and "Servizio momentaneamente non disponibile" in body
+            if phase == self.phase:  # answers straddling a phase change are not counted
+                with self.lock:
+                    self.answers.append((phase, path, status, body[:400] if leaked or status not in (200, 503) or (status == 503 and not clean_503) else ""))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        for thread in self.threads:
+            thread.join(timeout=30)
+
+    def of(self, phase: str) -> list[tuple[str, str, int, str]]:
+        with self.lock:
+            return [a for a in self.answers if a[0] == phase]
+
+    def wait_for(self, phase: str, count: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.of(phase)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def _subscribe(session: WebSession, email: str) -> int:
+    status, _body = session.submit("/newsletter/", "/newsletter/iscrizione/", {"email": email, "privacy": "on"})
+    return status
+
+
+def _subscribers(url: str) -> set[str]:
+    import psycopg
+
+    with psycopg.connect(url, connect_timeout=5) as conn:
+        return {row[0] for row in conn.execute("SELECT email FROM newsletter_subscriber")}
+
+
+def _wait_until_serving(base: str, timeout: float) -> float:
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        if all(fetch(base + path)[0] == 200 for path in ("/", "/newsletter/")):
+            return time.monotonic() - began
+        time.sleep(0.2)
+    raise AssertionError(f"the site did not serve 200 again within {timeout}s of the database coming back")
+
+
+def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app_restart(own_postgres, tmp_path):
+    env = production_env(tmp_path / "var", DATABASE_URL=own_postgres.url)
+    prepare(env)
+    server = Gunicorn(env, workers=2, log=tmp_path / "gunicorn.log")
+    server.start()
+    master, workers = server.master_pid, server.worker_pids()
+    session = WebSession(server.base)
+    accepted: list[str] = []
+    gaps: list[dict] = []
+    try:
+        for n in range(3):
+            email = f"prima{n}@comune.example.it"
+            assert _subscribe(session, email) == 302, "sign-up before the fault"
+            accepted.append(email)
+
+        with Traffic(server.base) as traffic:
+            traffic.wait_for("before", 15, timeout=60)
+            for number, (fault, stop) in enumerate(
+                [("pg_ctl stop -m fast", own_postgres.halt), ("pg_ctl stop -m immediate (crash)", own_postgres.kill)]
+            ):
+                traffic.phase = f"down{number}"
+                stop()
+                traffic.wait_for(f"down{number}", 20, timeout=60)
+                readyz_status, readyz = fetch(server.base + "/readyz")
+                form_status = _subscribe(session, f"durante{number}@comune.example.it")
+                traffic.phase = f"recovering{number}"
+                own_postgres.start()
+                recovery = _wait_until_serving(server.base, timeout=30)
+                traffic.phase = f"after{number}"
+                traffic.wait_for(f"after{number}", 15, timeout=60)
+                gaps.append({"fault": fault, "readyz": (readyz_status, readyz), "form": form_status, "recovery": recovery})
+            traffic.phase = "end"
+
+        for n in range(3):
+            email = f"dopo{n}@comune.example.it"
+            assert _subscribe(session, email) == 302, "sign-up after the faults"
+            accepted.append(email)
+
+        same_processes = server.master_pid == master and server.worker_pids() == workers and server.process.poll() is None
+    finally:
+        server.stop()
+
+    answers = traffic.answers
+    by_phase = {phase: Counter(status for p, _path, status, _ in answers if p == phase) for phase in {a[0] for a in answers}}
+    bad = [a for a in answers if a[3]]
+    down = [a for a in answers if a[0].startswith("down")]
+    steady = [a for a in answers if a[0] == "before" or a[0].startswith("after")]
+    lost = set(accepted) - _subscribers(own_postgres.url)
+
+    report(
+        "PostgreSQL restarted under traffic (gunicorn, 2 workers)",
+        faults_injected=len(gaps),
+        requests=len(answers),
+        statuses_by_phase={k: dict(v) for k, v in sorted(by_phase.items())},
+        recovery_seconds=[round(g["recovery"], 2) for g in gaps],
+        sign_ups_during_gap=[g["form"] for g in gaps],
+        app_restarts=0 if same_processes else "master or workers changed",
+        sign_ups_accepted=len(accepted),
+        items_lost=len(lost),
+    )
+    assert not bad, f"unclean answers (500, traceback, dropped connection): {bad[:5]}"
+    assert {a[2] for a in steady} == {200}, "before and after the gaps every page answers 200"
+    assert down and {a[2] for a in down} <= {200, 503}, Counter(a[2] for a in down)
+    for number in range(len(gaps)):
+        assert by_phase[f"down{number}"][503] >= 10, f"gap {number}: the outage must be observed as 503s"
+    for gap in gaps:
+        assert gap["readyz"][0] == 503 and '"database": "down"' in gap["readyz"][1], gap["readyz"]
+        assert gap["form"] == 503, "a sign-up during the gap is refused cleanly (the visitor is told to retry)"
+    assert same_processes, "the app recovered by itself: same gunicorn master and workers"
+    assert not lost, f"accepted sign-ups missing after the restarts: {sorted(lost)}"
