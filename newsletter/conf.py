@@ -41,8 +41,13 @@ def error_threshold() -> int:
 
 
 def parallel_senders() -> int:
-    """How many sending loops run at once for one edition."""
-    return max(1, int(getattr(settings, "NEWSLETTER_PARALLEL_SENDERS", 2)))
+    """How many sending loops run at once for one edition.
+
+    One by default: a loop sends hundreds of messages a second, more than a relay accepts, and
+    two loops in the threads of one worker process compete for the GIL exactly between the end of
+    SMTP DATA and the commit of the row (see newsletter.smtp), widening the crash window.
+    """
+    return max(1, int(getattr(settings, "NEWSLETTER_PARALLEL_SENDERS", 1)))
 
 
 def bounce_secret() -> str | None:
