@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.search import index
 
@@ -75,6 +76,7 @@ class DataPage(ContentPage):
         index.SearchField("indicator"), index.SearchField("source"), index.FilterField("zona"),
     ]
     parent_page_types = ["cms.DataIndexPage"]
+    api_fields = [APIField("summary"), APIField("indicator"), APIField("value"), APIField("unit"), APIField("period_label"), APIField("period_start"), APIField("period_end"), APIField("zona"), APIField("source"), APIField("source_url")]
     subpage_types: list = []
 
     class Meta:

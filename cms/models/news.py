@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import StreamField
 from wagtail.search import index
@@ -51,6 +52,7 @@ class NewsPage(ContentPage):
 
     search_fields = ContentPage.search_fields + [index.SearchField("body"), index.FilterField("date")]
     parent_page_types = ["cms.NewsIndexPage"]
+    api_fields = [APIField("summary"), APIField("date"), APIField("body")]
     subpage_types: list = []
 
     class Meta:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey
 from taggit.models import TaggedItemBase
+from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
@@ -99,6 +100,7 @@ class NormPage(ContentPage):
     parent_page_types = ["cms.NormIndexPage"]
     subpage_types: list = []
     base_form_class = NormAdminForm
+    api_fields = [APIField("summary"), APIField("kind"), APIField("number"), APIField("date"), APIField("year"), APIField("issuing_body"), APIField("urn"), APIField("status"), APIField("full_text_url")]
 
     class Meta:
         verbose_name = _("norma")

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
@@ -151,6 +152,7 @@ class PracticePage(ContentPage):
     parent_page_types = ["cms.PracticeIndexPage"]
     subpage_types: list = []
     base_form_class = PracticeAdminForm
+    api_fields = [APIField("summary"), APIField("zona"), APIField("owner_body"), APIField("evaluation_level"), APIField("criteria_met"), APIField("funding_sources"), APIField("period_start"), APIField("period_end"), APIField("target_groups")]
 
     class Meta:
         verbose_name = _("buona pratica")

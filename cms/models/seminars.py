@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
@@ -95,6 +96,7 @@ class SeminarPage(ContentPage):
         index.FilterField("start"), index.FilterField("format"),
     ]
     parent_page_types = ["cms.SeminarIndexPage"]
+    api_fields = [APIField("summary"), APIField("start"), APIField("end"), APIField("format"), APIField("place"), APIField("programme")]
     subpage_types: list = []
 
     class Meta:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.contrib.taggit import ClusterTaggableManager
 from modelcluster.fields import ParentalKey, ParentalManyToManyField
 from taggit.models import TaggedItemBase
+from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectList, TabbedInterface
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
@@ -72,6 +73,7 @@ class WorkshopPage(ContentPage):
         index.SearchField("services"),
     ]
     parent_page_types = ["cms.WorkshopIndexPage"]
+    api_fields = [APIField("summary"), APIField("theme"), APIField("services"), APIField("facilitators"), APIField("findings"), APIField("outputs")]
     subpage_types: list = []
 
     class Meta:

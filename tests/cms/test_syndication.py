@@ -122,6 +122,11 @@ def test_api_lists_only_public_live_pages(client, mixed):
     assert detail.status_code == 200 and detail.json()["meta"]["type"] == "cms.PracticePage"
     for page in hidden["buone-pratiche"]:
         assert client.get(f"/api/v2/pages/{page.pk}/").status_code == 404
+    typed = client.get("/api/v2/pages/", {"type": "cms.PracticePage", "fields": "summary,evaluation_level,period_start"})
+    assert typed.status_code == 200
+    items = typed.json()["items"]
+    assert [i["title"] for i in items] == [public["buone-pratiche"].title]
+    assert items[0]["evaluation_level"] == "emergente" and items[0]["period_start"] == "2023-06-01"
 
 
 def test_listings_and_zona_page_show_only_public(client, mixed, site_tree):
