@@ -9,3 +9,4 @@ class AccountsConfig(AppConfig):
 
     def ready(self):
         from portal.accounts import signals  # noqa: F401  (connects the receivers)
+        from portal.accounts.practices import notifications  # noqa: F401

@@ -1,10 +1,12 @@
 """Mails to members: rendered now (in the member's language), sent by a retried Celery task after commit."""
+from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
 
 def render_mail(template_prefix: str, context: dict) -> tuple[str, str]:
     """Subject and plain-text body from ``<prefix>_subject.txt`` and ``<prefix>_message.txt``."""
+    context = {"PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL, "SITE_NAME": settings.WAGTAIL_SITE_NAME, **context}
     subject = render_to_string(f"{template_prefix}_subject.txt", context)
     subject = " ".join(subject.split())
     body = render_to_string(f"{template_prefix}_message.txt", context)

@@ -71,6 +71,8 @@ ROLES: dict[str, Role] = {
             ("accounts", "registration", "view_registration"),
         ],
         site_page_permissions=("change_page", "lock_page", "unlock_page"),
+        # approving the last workflow task publishes the revision as the approver
+        practice_page_permissions=("publish_page",),
         collection_permissions=["choose_document", "choose_image"],
     ),
     # Everything above plus people: users and groups (roles are assigned in the Wagtail admin).
@@ -114,13 +116,16 @@ def _permission(apps, app_label: str, model_name: str, codename: str):
 
 
 def grant_practice_index(apps, index_page_id: int) -> None:
-    """Give the Zona referents their permissions on a (new) practices index page."""
+    """Give the roles their permissions on a (new) practices index page (referents, moderators)."""
     GroupPagePermission = apps.get_model("wagtailcore", "GroupPagePermission")
     Group = apps.get_model("auth", "Group")
-    group, _ = Group.objects.get_or_create(name=REFERENTE_ZONA)
-    for codename in ROLES[REFERENTE_ZONA].practice_page_permissions:
-        permission = _permission(apps, "wagtailcore", "page", codename)
-        GroupPagePermission.objects.get_or_create(group=group, page_id=index_page_id, permission=permission)
+    for name, role in ROLES.items():
+        if not role.practice_page_permissions:
+            continue
+        group, _ = Group.objects.get_or_create(name=name)
+        for codename in role.practice_page_permissions:
+            permission = _permission(apps, "wagtailcore", "page", codename)
+            GroupPagePermission.objects.get_or_create(group=group, page_id=index_page_id, permission=permission)
 
 
 def sync_roles(apps) -> dict[str, object]:

@@ -3,6 +3,7 @@ from allauth.account.signals import email_confirmed, user_signed_up
 from django.conf import settings
 from django.db.models.signals import post_save
 from django.dispatch import Signal, receiver
+from wagtail.signals import page_published
 
 #: Sent just before a member's account is erased (GDPR): ``sender=User, user=..., email=...``.
 #: Apps holding personal data keyed by e-mail (e.g. the newsletter) erase theirs here.
@@ -17,8 +18,8 @@ def create_profile(sender, instance, created, raw=False, **kwargs):
         Profile.objects.get_or_create(user=instance)
 
 
-@receiver(post_save, sender="cms.PracticeIndexPage", dispatch_uid="accounts_referents_on_practice_index")
-def grant_referents_on_practice_index(sender, instance, created, raw=False, **kwargs):
+@receiver(post_save, sender="cms.PracticeIndexPage", dispatch_uid="accounts_roles_on_practice_index")
+def grant_roles_on_practice_index(sender, instance, created, raw=False, **kwargs):
     """The practices index is made by editors or the demo loader, after the roles migration."""
     if created and not raw:
         from django.apps import apps
@@ -50,3 +51,12 @@ def member_on_verified_signup(sender, request, user, **kwargs):
 
     if EmailAddress.objects.filter(user=user, verified=True).exists():
         add_to_member_role(user)
+
+
+@receiver(page_published, dispatch_uid="accounts_seminar_capacity_raised")
+def promote_when_capacity_grows(sender, instance, **kwargs):
+    """An editor raising a seminar's capacity confirms people from the waiting list."""
+    if getattr(instance, "capacity", None) is not None and sender.__name__ == "SeminarPage":
+        from portal.accounts.registrations import fill_free_seats
+
+        fill_free_seats(instance)

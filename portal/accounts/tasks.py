@@ -19,3 +19,11 @@ def send_member_mail(to: str, subject: str, body: str, attachments: list) -> Non
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()
+
+
+@shared_task(name="accounts.send_seminar_reminders")
+def send_seminar_reminders() -> int:
+    """Run by Celery beat (hourly in the day, see migration 0006): safe to run any number of times."""
+    from portal.accounts.reminders import send_due_reminders
+
+    return send_due_reminders()

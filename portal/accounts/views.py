@@ -3,19 +3,32 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from portal.accounts.erasure import erase_account
 from portal.accounts.forms import DeleteAccountForm, ProfileForm
 from portal.accounts.mail import queue_mail
-from portal.accounts.models import Profile
+from portal.accounts.models import PracticeSubmission, Profile, Registration, RegistrationStatus
 
 
 @login_required
 def profile(request):
     """The member's page: who they are, their submissions and seminar registrations."""
-    context = {"profile": Profile.for_user(request.user), "newsletter_url": newsletter_url(request.user)}
+    registrations = (
+        Registration.objects.filter(user=request.user)
+        .exclude(status=RegistrationStatus.CANCELLED)
+        .select_related("seminar")
+        .order_by("-seminar__start")
+    )
+    context = {
+        "profile": Profile.for_user(request.user),
+        "newsletter_url": newsletter_url(request.user),
+        "registrations": registrations,
+        "submissions": PracticeSubmission.objects.filter(user=request.user).select_related("page"),
+        "now": timezone.now(),
+    }
     return render(request, "accounts/profile.html", context)
 
 

@@ -20,7 +20,8 @@ MATRIX = {
     "admin_add_seminar":           (False, False, False, False, True,  False, True),
     "admin_edit_own_zona_practice": (False, False, False, True,  True,  True,  True),
     "admin_edit_other_zona_practice": (False, False, False, False, True, True, True),
-    "publish_practice":            (False, False, False, False, True,  False, True),
+    "publish_practice":            (False, False, False, False, True,  True,  True),
+    "publish_seminar":             (False, False, False, False, True,  False, True),
     "approve_practice_in_workflow": (False, False, False, False, False, True, False),
     "approve_newsletter_edition":  (False, False, False, False, False, True,  True),
     "admin_users":                 (False, False, False, False, False, False, True),
@@ -70,6 +71,11 @@ def check(action: str, client, world, user) -> bool:
         return _page_status(client, f"/admin/pages/{world['other'].pk}/edit/")
     if action == "publish_practice":
         return user is not None and world["own"].permissions_for_user(user).can_publish()
+    if action == "publish_seminar":
+        from tests.accounts.conftest import make_seminar
+
+        seminar = world.setdefault("seminar", make_seminar(tree, "matrice"))
+        return user is not None and seminar.permissions_for_user(user).can_publish()
     if action == "approve_practice_in_workflow":
         if user is None:
             return False

@@ -40,3 +40,27 @@ class Registration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} → {self.seminar_id} ({self.status})"
+
+    # columns of the admin listing and of the CSV export of attendees
+    def user_email(self) -> str:
+        return self.user.email
+
+    user_email.short_description = _("email")
+
+    def user_first_name(self) -> str:
+        return self.user.first_name
+
+    def user_last_name(self) -> str:
+        return self.user.last_name
+
+    def organisation(self) -> str:
+        profile = getattr(self.user, "profile", None)
+        return profile.organisation if profile else ""
+
+    def seminar_start(self) -> str:
+        from django.utils import timezone
+
+        return timezone.localtime(self.seminar.start).strftime("%d/%m/%Y %H:%M")
+
+    def status_label(self) -> str:
+        return str(self.get_status_display())

@@ -1,0 +1,1 @@
+"""Good practices proposed by members: the multi-step form, uploads, the page and its moderation."""
