@@ -2,7 +2,7 @@
 
 What reaches the index: page saves (publish, unpublish, revert, scheduled go-live
 and expiry all save the page row), publish/unpublish signals, page deletion, moves
-and slug changes (descendants' URLs), privacy changes (view restrictions on a page
+and slug changes (a changed url_path enqueues the subtree), privacy changes (view restrictions on a page
 or an ancestor), edits of taxonomy names shown in documents (Zona, Topic, a related
 norm's identifiers) and replaced attachment files. Each handler only records page
 ids; the outbox decides what the index must hold when it applies them.
@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
 from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
-from wagtail.signals import page_published, page_slug_changed, page_unpublished, post_page_move
+from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from search import index, outbox
 from search.backends import is_configured
@@ -38,10 +38,22 @@ def _is_indexed(page) -> bool:
     return page.content_type_id in _indexed_content_type_ids()
 
 
+@receiver(pre_save)
+def page_before_save(sender, instance, raw=False, **kwargs):
+    """Remember the URL path: a slug change or a move changes the URLs of the whole subtree."""
+    if raw or not isinstance(instance, Page) or not instance.pk or not is_configured():
+        return
+    instance._search_old_url_path = Page.objects.filter(pk=instance.pk).values_list("url_path", flat=True).first()
+
+
 @receiver(post_save)
 def page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     if raw or not isinstance(instance, Page) or not is_configured():
         return
+    old_url_path = getattr(instance, "_search_old_url_path", None)
+    if old_url_path and old_url_path != instance.url_path:
+        # descendants' url_path are rewritten right after this save, in the same transaction
+        index.enqueue_subtree(instance, "url", inclusive=False)
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
     if _is_indexed(instance):
@@ -79,14 +91,10 @@ def page_deleted(sender, instance, **kwargs):
 
 @receiver(post_page_move)
 def page_moved(sender, instance, **kwargs):
+    """Sent by Wagtail after the move has committed: a second, late row (the move itself
+    was already recorded in its transaction by the url_path check of ``page_saved``)."""
     if is_configured():
         index.enqueue_subtree(instance, "move")
-
-
-@receiver(page_slug_changed)
-def slug_changed(sender, instance, **kwargs):
-    if is_configured():
-        index.enqueue_subtree(instance, "slug", inclusive=False)
 
 
 @receiver(post_save, sender=PageViewRestriction)
