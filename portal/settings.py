@@ -251,6 +251,10 @@ if _oidc_url:
 NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
 NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 0)  # 0: no limit
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 200)
+NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 6)  # per delivery, on 4xx answers
+NEWSLETTER_RETRY_BASE_SECONDS = env_int("NEWSLETTER_RETRY_BASE_SECONDS", 60)  # doubles at each attempt
+NEWSLETTER_ERROR_THRESHOLD = env_int("NEWSLETTER_ERROR_THRESHOLD", 50)  # SMTP errors that pause a sending
+NEWSLETTER_BOUNCE_SECRET = env_str("NEWSLETTER_BOUNCE_SECRET")  # unset: the bounce endpoint is off
 
 # --- security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
