@@ -74,7 +74,7 @@ def register(seminar, user) -> Registration:
     return registration
 
 
-def cancel(seminar, user) -> Registration | None:
+def cancel(seminar, user, notify: bool = True) -> Registration | None:
     """Cancel the member's registration; a freed seat goes to the first on the waiting list."""
     with transaction.atomic():
         _lock(seminar)
@@ -85,7 +85,8 @@ def cancel(seminar, user) -> Registration | None:
             return None
         registration.status = RegistrationStatus.CANCELLED
         registration.save(update_fields=["status", "updated_at"])
-        queue_mail(user.email, "accounts/email/registration_cancelled", {"seminar": seminar, "user": user})
+        if notify:
+            queue_mail(user.email, "accounts/email/registration_cancelled", {"seminar": seminar, "user": user})
         _fill_free_seats(seminar)
     return registration
 

@@ -218,3 +218,31 @@ def test_single_sign_on_is_off_by_default_and_on_by_configuration(client, settin
     page = client.get(reverse("account_login")).content.decode()
     assert "Accesso Regione Toscana" in page
     assert "/account/oidc/regione/login/" in page
+
+
+def test_deletion_frees_seats_and_removes_private_uploads(client, tree, member, django_capture_on_commit_callbacks):
+    from pathlib import Path
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from portal.accounts import registrations
+    from portal.accounts.models import PracticeSubmission
+    from tests.accounts.conftest import make_seminar
+
+    seminar = make_seminar(tree, "posto-unico", capacity=1)
+    waiting = make_member("in.attesa@example.it")
+    registrations.register(seminar, member)
+    registrations.register(seminar, waiting)
+    client.force_login(member)
+    client.post(reverse("account_practice_new"), {"title": "Bozza personale", "action": "save"})
+    submission = PracticeSubmission.objects.get(user=member)
+    client.post(reverse("account_practice_step", args=[submission.pk, 5]),
+                {"action": "upload", "file": SimpleUploadedFile("nota.pdf", b"%PDF-1.4 dati personali")})
+    upload = Path(submission.attachments.get().file.path)
+    assert upload.exists()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("account_delete"), {"password": PASSWORD, "confirm": "on"})
+    assert not PracticeSubmission.objects.filter(pk=submission.pk).exists()
+    assert not upload.exists()
+    assert registrations.registration_of(seminar, waiting).status == "confirmed"

@@ -197,3 +197,21 @@ def test_attendees_csv_export_from_the_admin(client, seminar, members):
     assert listing.status_code == 200
     client.force_login(members[1])
     assert client.get(url).status_code == 302  # no admin access at all
+
+
+def test_seminar_page_offers_registration_and_hides_reserved_materials(client, tree, member):
+    from tests.accounts.conftest import make_document
+
+    slides = make_document("Slide del seminario", "slide.pdf")
+    seminar = make_seminar(tree, "con-box", capacity=30, members_only_materials=True, documents=[slides],
+                           title="Seminario con iscrizione")
+    anonymous = client.get(seminar.url).content.decode()
+    assert "Accedi per iscriverti" in anonymous
+    assert slides.url not in anonymous and "riservati agli operatori" in anonymous
+
+    client.force_login(member)
+    page = client.get(seminar.url).content.decode()
+    assert reverse("account_seminar_register", args=[seminar.pk]) in page and "Posti disponibili: 30 su 30." in page
+    assert slides.url in page
+    client.post(reverse("account_seminar_register", args=[seminar.pk]))
+    assert "il posto è confermato" in client.get(seminar.url).content.decode()
