@@ -1,0 +1,161 @@
+"""Elasticsearch killed while the site is in use: no 5xx, database search with a notice, nothing lost.
+
+An Elasticsearch of the test's own is SIGKILLed (launcher and server JVM) while client
+threads keep browsing pages and searching through a live server. Fifty pages are
+published during the outage: publishing succeeds and the work waits in the search
+outbox. Elasticsearch is started again on the same port and data path, the periodic
+drain runs, and all fifty pages are found by the Elasticsearch search, each document
+written exactly once (``_version`` 1: no page indexed twice).
+"""
+from __future__ import annotations
+
+import threading
+import time
+import uuid
+from collections import Counter
+
+import pytest
+
+from tests.reliability.conftest import report
+from tests.search import content
+from tests.support.app_server import fetch
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
+
+PUBLISHED_DURING_OUTAGE = 50
+MARKER = "zafferano"  # a word no other page has: the search for it must find exactly our pages
+NOTICE = "La ricerca avanzata non è disponibile in questo momento"
+
+
+class Browsing:
+    """Threads requesting pages, the search page and the autocomplete; answers kept per phase."""
+
+    def __init__(self, base: str, paths: list[str]):
+        self.base, self.paths = base, paths
+        self.phase = "before"
+        self.answers: list[tuple[str, str, int, bool]] = []  # phase, path, status, fallback notice shown
+        self.lock = threading.Lock()
+        self.running = True
+        self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(2)]
+
+    def _loop(self, n: int) -> None:
+        i = n
+        while self.running:
+            path = self.paths[i % len(self.paths)]
+            i += 1
+            phase = self.phase
+            status, body = fetch(self.base + path, timeout=30)
+            with self.lock:
+                self.answers.append((phase, path, status, NOTICE in body))
+            time.sleep(0.05)
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+    def count(self, phase: str) -> int:
+        with self.lock:
+            return sum(1 for a in self.answers if a[0] == phase)
+
+    def wait_for(self, phase: str, count: int, timeout: float = 60) -> None:
+        deadline = time.monotonic() + timeout
+        while self.count(phase) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def es_on_own_node(own_elasticsearch, settings):
+    from search import backends
+
+    settings.ELASTICSEARCH_URLS = [own_elasticsearch.url]
+    settings.ELASTICSEARCH_INDEX_PREFIX = f"rel-{uuid.uuid4().hex[:8]}"
+    backends.reset()
+    yield own_elasticsearch
+    backends.reset()
+
+
+def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_is_found_once(es_on_own_node, live_server):
+    from search.documents import VersionedIndex
+    from search.models import OutboxEntry
+    from search.query import ElasticsearchBackend, SearchRequest
+    from search.tasks import drain_outbox
+
+    node = es_on_own_node
+    before = [content.news(f"Notizia {MARKER} iniziale {n}", "Prima del guasto.") for n in range(3)]
+    practice = content.practice("Équipe multidisciplinare della Valdinievole", "Una buona pratica.")
+    assert OutboxEntry.objects.filter(processed_at__isnull=True).count() == 0, "ES up: applied after each commit"
+    index = VersionedIndex()
+    index.client.indices.refresh(index=index.read_alias)
+
+    paths = ["/", practice.url, f"/cerca/?q={MARKER}", "/cerca/?q=inclusione&tipo=notizia", "/cerca/suggerimenti/?q=equipe"]
+    published: list[int] = []
+    with Browsing(live_server.url, paths) as browsing:
+        browsing.wait_for("before", 10)
+        browsing.phase = "outage"
+        node.kill()
+        for n in range(PUBLISHED_DURING_OUTAGE):
+            page = content.news(f"Notizia {MARKER} durante il guasto {n}", "Pubblicata mentre Elasticsearch è spento.")
+            assert page.live
+            published.append(page.pk)
+        browsing.wait_for("outage", 20)
+        pending_during = OutboxEntry.objects.filter(processed_at__isnull=True).count()
+        pending_pages = OutboxEntry.objects.filter(processed_at__isnull=True).values("page_id").distinct().count()
+        failed_attempts = sum(OutboxEntry.objects.filter(processed_at__isnull=True).values_list("attempts", flat=True))
+
+        browsing.phase = "restarting"
+        began = time.monotonic()
+        node.start()
+        restart_seconds = time.monotonic() - began
+        drained = drain_outbox()  # what celery beat runs every minute
+        index.client.indices.refresh(index=index.read_alias)
+        browsing.phase = "after"
+        time.sleep(6)  # past the 5 s circuit breaker: the search goes back to Elasticsearch
+        browsing.wait_for("after", 20)
+        browsing.phase = "end"
+
+    found: set[int] = set()
+    for number in (1, 2):  # 50 results per page at most
+        result = ElasticsearchBackend().search(SearchRequest(q=MARKER, per_page=50, page=number))
+        found |= {hit.page_id for hit in result.hits}
+    versions = {
+        pk: index.client.get(index=index.read_alias, id=str(pk))["_version"] for pk in published
+    }
+    twice = {pk: v for pk, v in versions.items() if v != 1}
+    pending_after = OutboxEntry.objects.filter(processed_at__isnull=True).count()
+    status, page_after = fetch(f"{live_server.url}/cerca/?q={MARKER}")
+
+    answers = browsing.answers
+    statuses = Counter((phase, status) for phase, _p, status, _n in answers)
+    errors = [a for a in answers if a[2] >= 500 or a[2] == 0]
+    outage_searches = [a for a in answers if a[0] == "outage" and a[1].startswith("/cerca/?")]
+    report(
+        "Elasticsearch killed (SIGKILL) while the site is in use",
+        faults_injected=1,
+        requests=len(answers),
+        statuses={f"{p}:{s}": n for (p, s), n in sorted(statuses.items())},
+        searches_during_outage_with_notice=f"{sum(a[3] for a in outage_searches)}/{len(outage_searches)}",
+        published_during_outage=len(published),
+        outbox_pending_during_outage=f"{pending_during} rows for {pending_pages} pages ({failed_attempts} failed attempts kept)",
+        restart_seconds=round(restart_seconds, 1),
+        drain=drained,
+        found_after_drain=f"{len(found & set(published))}/{len(published)}",
+        indexed_twice=len(twice),
+        items_lost=len(set(published) - found),
+    )
+    assert not errors, f"5xx or dropped connections while Elasticsearch was away: {errors[:5]}"
+    assert outage_searches and all(a[3] for a in outage_searches), "every search in the outage says it is the fallback"
+    assert not any(a[3] for a in answers if a[0] == "before"), "no fallback notice while Elasticsearch is up"
+    assert pending_pages == PUBLISHED_DURING_OUTAGE, "the work waited in the outbox"
+    assert drained["applied"] == pending_during and not drained["unavailable"]
+    assert pending_after == 0
+    assert set(published) <= found, f"lost: {sorted(set(published) - found)}"
+    assert found == set(published) | {p.pk for p in before}
+    assert result.total == PUBLISHED_DURING_OUTAGE + len(before)
+    assert not twice, f"indexed more than once: {twice}"
+    assert status == 200 and NOTICE not in page_after, "after the drain the search page is served by Elasticsearch again"
