@@ -29,7 +29,10 @@ class ContentFeed(Feed):
         "norme": (NormPage, _("Quadro normativo"), ("-year", "-date")),
     }
 
+    ALIASES = {"news": "notizie", "practices": "buone-pratiche", "seminars": "seminari", "norms": "norme"}
+
     def get_object(self, request, kind):
+        kind = self.ALIASES.get(kind, kind)
         if kind not in self.KINDS:
             raise Http404(_("Feed inesistente."))
         self.request = request

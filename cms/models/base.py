@@ -118,6 +118,7 @@ class ContentPage(Page):
             model.objects.live().public().exclude(pk=self.pk)
             .filter(pk__in=model.objects.filter(topics__in=topic_ids).values("pk"))
             .order_by("-first_published_at")
+            .prefetch_related("topics")
         )
         return qs[:limit]
 

@@ -62,8 +62,10 @@ def test_feeds_parse_and_list_only_public(client, mixed, kind, slug, flavour):
     assert feed.entries[0].link.startswith("http")
 
 
-def test_unknown_feed_is_404(client, site_tree):
+def test_unknown_feed_is_404_and_english_aliases_work(client, mixed):
     assert client.get("/feeds/ricette/rss/").status_code == 404
+    english = feedparser.parse(client.get("/feeds/practices/atom/").content)
+    assert [e.title for e in english.entries] == [mixed[0]["buone-pratiche"].title]
 
 
 def test_seminar_ics(client, mixed):
