@@ -9,7 +9,7 @@ from django.core.mail import EmailMessage
 @shared_task(
     name="accounts.send_member_mail",
     autoretry_for=(smtplib.SMTPException, OSError),
-    retry_backoff=30,
+    retry_backoff=10,
     retry_backoff_max=3600,
     max_retries=10,
 )
