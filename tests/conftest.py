@@ -102,6 +102,26 @@ def celery_worker(celery_worker_process, transactional_db):
     app.conf.task_always_eager = True
 
 
+def pytest_collection_modifyitems(config, items):
+    """Give every transactional test the data of the migrations back (site, zones, roles ...).
+
+    A transactional test ends with a flush that also removes what data migrations
+    created; serialized rollback restores it before the next one.
+    """
+    for item in items:
+        fixtures = getattr(item, "fixturenames", None)
+        if fixtures is None:
+            continue
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in fixtures or "live_server" in fixtures
+        if marker is not None and marker.kwargs.get("transaction"):
+            transactional = True
+            if not marker.kwargs.get("serialized_rollback"):
+                item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
+        if transactional and "django_db_serialized_rollback" not in fixtures:
+            fixtures.append("django_db_serialized_rollback")
+
+
 def pytest_report_header(config):
     lines = [f"python {sys.version.split()[0]}"]
     for variable in ("DATABASE_URL", "ELASTICSEARCH_URL", "CELERY_BROKER_URL"):
