@@ -51,7 +51,7 @@ INSTALLED_APPS = [
     "wagtail.contrib.routable_page",
     "wagtail.embeds",
     "wagtail.sites",
-    "wagtail.users",
+    "portal.accounts.wagtail_users.PortalUsersAppConfig",  # wagtail.users with profile fields
     "wagtail.snippets",
     "wagtail.documents",
     "wagtail.images",

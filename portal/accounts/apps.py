@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 class AccountsConfig(AppConfig):
     name = "portal.accounts"
     label = "accounts"
+    default = True
     verbose_name = _("Account e ruoli")
 
     def ready(self):

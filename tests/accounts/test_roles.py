@@ -6,6 +6,7 @@ account). True means allowed, False refused. The roles come from the data migrat
 from __future__ import annotations
 
 import pytest
+from django.urls import reverse
 
 from tests.accounts.conftest import make_member
 
@@ -154,3 +155,29 @@ def test_sync_roles_command_is_idempotent(db):
     call_command("sync_roles", stdout=__import__("io").StringIO())
     after = {g.name: g.permissions.count() for g in Group.objects.all()}
     assert before == after
+
+
+def test_staff_assign_roles_and_zona_in_the_wagtail_user_admin(client, db):
+    from django.contrib.auth.models import Group
+
+    from cms.models import Zona
+
+    admin = make_member("amministratrice@example.it", groups=("Amministratore",))
+    person = make_member("futura.referente@example.it", groups=("Operatore",))
+    zona = Zona.objects.order_by("name").first()
+    client.force_login(admin)
+    form = client.get(reverse("wagtailusers_users:edit", args=[person.pk]))
+    assert form.status_code == 200
+    assert "Ente di appartenenza" in form.content.decode() and "Zona distretto" in form.content.decode()
+    referente = Group.objects.get(name="Referente di Zona")
+    operatore = Group.objects.get(name="Operatore")
+    response = client.post(reverse("wagtailusers_users:edit", args=[person.pk]), {
+        "username": person.username, "email": person.email, "first_name": "Futura", "last_name": "Referente",
+        "password1": "", "password2": "", "is_active": "on",
+        "groups": [operatore.pk, referente.pk],
+        "organisation": "SdS Lunigiana", "professional_role": "assistente_sociale", "zona": zona.pk,
+    })
+    assert response.status_code == 302, response.content.decode()[:3000]
+    person.refresh_from_db()
+    assert set(person.groups.values_list("name", flat=True)) == {"Operatore", "Referente di Zona"}
+    assert person.profile.zona == zona and person.profile.organisation == "SdS Lunigiana"
