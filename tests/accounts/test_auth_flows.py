@@ -199,9 +199,12 @@ def test_staff_reaches_admin_after_allauth_login(client, db):
     assert client.get("/admin/").status_code == 200
 
 
-def test_single_sign_on_is_off_by_default_and_on_by_configuration(client, settings):
+def test_single_sign_on_is_off_by_default_and_on_by_configuration(client, settings, db):
     page = client.get(reverse("account_login")).content.decode()
     assert "/account/oidc/" not in page
+    client.force_login(make_member("prima@example.it"))
+    assert reverse("socialaccount_connections") not in client.get(reverse("account_profile")).content.decode()
+    client.logout()
     settings.SOCIALACCOUNT_PROVIDERS = {
         "openid_connect": {
             "APPS": [
@@ -218,6 +221,9 @@ def test_single_sign_on_is_off_by_default_and_on_by_configuration(client, settin
     page = client.get(reverse("account_login")).content.decode()
     assert "Accesso Regione Toscana" in page
     assert "/account/oidc/regione/login/" in page
+    member = make_member("sso@example.it")
+    client.force_login(member)
+    assert reverse("socialaccount_connections") in client.get(reverse("account_profile")).content.decode()
 
 
 def test_deletion_frees_seats_and_removes_private_uploads(client, tree, member, django_capture_on_commit_callbacks):
