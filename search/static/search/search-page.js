@@ -14,4 +14,7 @@
       form.submit();
     }
   });
+  // Back/forward: the browser brings the page back with the boxes as they were last ticked
+  // (back-forward cache or form restoration); show the filters of this URL, as rendered.
+  window.addEventListener("pageshow", function () { form.reset(); });
 })();
