@@ -6,10 +6,11 @@ the npm registry (tests/e2e/package.json) and is injected into each page.
 """
 from __future__ import annotations
 
+import io
 import os
 import re
-import shutil
 import tempfile
+import uuid
 from pathlib import Path
 
 import pytest
@@ -52,25 +53,175 @@ def browser():
         browser.close()
 
 
-@pytest.fixture
-def page(browser, live_server, request):
-    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport={"width": 1280, "height": 900})
+def _new_page(browser, live_server, **options):
+    context = browser.new_context(base_url=live_server.url, locale="it-IT", **options)
     context.set_default_timeout(15_000)
     page = context.new_page()
     console_errors: list[str] = []
     page.on("console", lambda msg: console_errors.append(msg.text) if msg.type == "error" else None)
     page.console_errors = console_errors
+    page.base_url = live_server.url
+    return page
+
+
+@pytest.fixture
+def page(browser, live_server, request):
+    page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
     yield page
-    context.close()
+    page.context.close()
 
 
 @pytest.fixture
 def mobile_page(browser, live_server):
-    context = browser.new_context(base_url=live_server.url, locale="it-IT", viewport={"width": 375, "height": 812},
-                                  is_mobile=True, has_touch=True)
-    page = context.new_page()
+    page = _new_page(browser, live_server, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     yield page
-    context.close()
+    page.context.close()
+
+
+@pytest.fixture
+def new_page(browser, live_server):
+    """More browser sessions in one test (a second member, a moderator): ``new_page()`` -> a 1280 px page."""
+    pages = []
+
+    def make(**options):
+        options.setdefault("viewport", {"width": 1280, "height": 900})
+        pages.append(_new_page(browser, live_server, **options))
+        return pages[-1]
+
+    yield make
+    for extra in pages:
+        extra.context.close()
+
+
+# --- the server side of the journeys --------------------------------------------------------------
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="e2e-media-"))
+
+
+@pytest.fixture(autouse=True)
+def _e2e_settings(settings, live_server):
+    """What the live server needs in a browser test.
+
+    Absolute links in mails point at the live server; uploads go to a throwaway folder;
+    Elasticsearch is off (database search) unless the test asks for ``search_index``.
+    """
+    from search import backends
+
+    settings.PUBLIC_BASE_URL = live_server.url
+    settings.WAGTAILADMIN_BASE_URL = live_server.url
+    settings.MEDIA_ROOT = str(MEDIA_ROOT)
+    settings.ELASTICSEARCH_URLS = []
+    backends.reset()
+    yield
+    backends.reset()
+
+
+@pytest.fixture
+def demo():
+    """The demo content of ``manage.py load_demo`` (once per test: the live server needs committed rows)."""
+    from django.core.management import call_command
+
+    call_command("load_demo", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    from cms.demo.site import build_tree
+
+    return build_tree()  # idempotent: {slug: index page}
+
+
+class SearchIndex:
+    """This test's Elasticsearch index, built with the search app's own reindex command."""
+
+    def __init__(self, prefix: str):
+        from search.documents import VersionedIndex
+
+        self.prefix = prefix
+        self.index = VersionedIndex(prefix=prefix)
+
+    def rebuild(self) -> str:
+        from django.core.management import call_command
+
+        out = io.StringIO()
+        call_command("search_reindex", "--no-progress", stdout=out, stderr=io.StringIO())
+        self.refresh()
+        return out.getvalue()
+
+    def refresh(self) -> None:
+        if self.index.read_indices():
+            self.index.client.indices.refresh(index=self.index.read_alias)
+
+    def page_ids(self) -> set[int]:
+        self.refresh()
+        response = self.index.client.search(index=self.index.read_alias, size=1000, source=False)
+        return {int(hit["_id"]) for hit in response["hits"]["hits"]}
+
+    def drop(self) -> None:
+        from search import synonyms
+
+        self.index.drop_everything()
+        try:
+            synonyms.delete_set(self.index.client, self.prefix)
+        except Exception:  # the set may never have been created
+            pass
+
+
+@pytest.fixture
+def search_index(elasticsearch_url, settings):
+    """Elasticsearch on for this test with a unique index prefix; ``.rebuild()`` indexes the database."""
+    from search import backends
+
+    prefix = f"e2e-{uuid.uuid4().hex[:8]}"
+    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
+    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
+    backends.reset()
+    index = SearchIndex(prefix)
+    yield index
+    index.drop()
+
+
+# --- people ----------------------------------------------------------------------------------------------
+PASSWORD = "Pratica-di-comunita-2025"
+
+
+@pytest.fixture
+def make_user():
+    """make_user(email, roles=("Operatore",), verified=True, **fields) -> a user with a verified address."""
+    from allauth.account.models import EmailAddress
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.models import Group
+
+    def make(email, roles=(), verified=True, **fields):
+        fields.setdefault("first_name", email.split("@")[0].split(".")[0].capitalize())
+        fields.setdefault("last_name", "Prova")
+        user = get_user_model().objects.create_user(username=email.split("@")[0], email=email, password=PASSWORD, **fields)
+        EmailAddress.objects.create(user=user, email=email, primary=True, verified=verified)
+        for role in roles:
+            user.groups.add(Group.objects.get(name=role))
+        return user
+
+    return make
+
+
+def login_as(page, user) -> None:
+    """Log ``user`` in to the page's browser context with a real session (no login form to replay)."""
+    from django.conf import settings
+    from django.test import Client
+
+    client = Client()
+    client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": page.base_url}])
+
+
+# --- mail ----------------------------------------------------------------------------------------------------
+URL = re.compile(r"https?://[^\s<>\"')]+")
+
+
+def text_of(message) -> str:
+    """The plain-text part of a received message."""
+    part = message.get_body(preferencelist=("plain",))
+    return part.get_content() if part is not None else ""
+
+
+def links_in(message, containing: str = "") -> list[str]:
+    return [url.rstrip(".,;") for url in URL.findall(text_of(message)) if containing in url]
 
 
 def screenshot(page, name: str) -> Path:

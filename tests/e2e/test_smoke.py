@@ -3,7 +3,7 @@ import pytest
 
 from tests.e2e.conftest import axe_violations, screenshot
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 def test_home_page_renders_without_script_errors_or_serious_a11y_violations(page, mobile_page):
