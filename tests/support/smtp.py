@@ -1,6 +1,7 @@
 """An SMTP server on loopback (aiosmtpd) that keeps every message it accepts."""
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import threading
@@ -29,6 +30,9 @@ class _Handler:
             for rcpt in envelope.rcpt_tos:
                 self.sink.received.append((rcpt, message))
             self.sink.connections.add(id(session))
+            delay = self.sink.data_reply_delay
+        if delay:  # a slow relay: the message is taken, the "250" comes late
+            await asyncio.sleep(delay)
         return "250 Message accepted"
 
 
@@ -42,6 +46,7 @@ class SmtpSink:
         self.lock = threading.Lock()
         self._replies: dict[str, str] = {}
         self._default_reply: str | None = None
+        self.data_reply_delay = 0.0  # seconds between receiving a message and answering 250 (slow_down)
         self._controller = Controller(_Handler(self), hostname="127.0.0.1", port=self.port)
 
     def start(self) -> None:
@@ -56,6 +61,7 @@ class SmtpSink:
             self.connections.clear()
             self._replies.clear()
             self._default_reply = None
+            self.data_reply_delay = 0.0
 
     def fail_with(self, reply: str | None, address: str | None = None) -> None:
         """Answer RCPT with e.g. '451 4.3.0 try later' or '550 5.1.1 no such user' (None: accept)."""
@@ -66,6 +72,11 @@ class SmtpSink:
                 self._replies.pop(address, None)
             else:
                 self._replies[address] = reply
+
+    def slow_down(self, seconds: float) -> None:
+        """Keep each message but answer its DATA only after ``seconds`` (a slow relay); 0: fast again."""
+        with self.lock:
+            self.data_reply_delay = seconds
 
     def reply_for(self, address: str) -> str | None:
         with self.lock:

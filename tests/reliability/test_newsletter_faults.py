@@ -1,0 +1,149 @@
+"""Newsletter sending through faults the newsletter's own crash test does not play out.
+
+``tests/newsletter/test_worker_sending.py`` kills the worker mid-send on a fast relay.
+Here, with a worker of our own on a Redis of our own (so no other worker takes the
+tasks) and the real SMTP sink:
+
+1. a slow relay (each "250" after DATA comes late: the worker spends its time waiting
+   for the answer, the widest crash window) and the worker SIGKILLed mid-send;
+2. a relay answering "451 try later" to everyone: the edition retries, reaches the
+   error threshold and pauses itself; the relay recovers, an editor resumes, the worker
+   is SIGKILLed again mid-send and restarted.
+
+Every subscriber gets exactly one message (counted at the SMTP server).
+"""
+from __future__ import annotations
+
+import datetime
+import time
+from collections import Counter
+
+import pytest
+
+from tests.newsletter import factories
+from tests.newsletter.factories import aware
+from tests.reliability.conftest import report
+from tests.support.app_server import ROOT
+from tests.support.broker import celery_broker
+from tests.support.worker import CeleryWorker
+
+pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+
+def _wait(predicate, timeout: float, what: str, interval: float = 0.05):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = predicate()
+        if value:
+            return value
+        time.sleep(interval)
+    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
+
+
+@pytest.fixture
+def newsletter_worker(own_redis, smtp, postgres_required):
+    """A real worker on the test database, our own Redis and the SMTP sink; tasks of this test go to it."""
+    from django.db import connection
+
+    worker = CeleryWorker(ROOT, connection.settings_dict, own_redis.url, smtp_port=smtp.port)
+    worker.env["DJANGO_SETTINGS_MODULE"] = "tests.reliability.worker_settings"
+    with celery_broker(own_redis.url):
+        worker.start()
+        try:
+            yield worker
+        finally:
+            worker.stop()
+
+
+def _subscribers(prefix: str, count: int) -> set[str]:
+    from newsletter.models import Subscriber
+
+    emails = [f"{prefix}{n:04d}@example.it" for n in range(count)]
+    Subscriber.objects.bulk_create([Subscriber(email=e, status="active") for e in emails])
+    return set(emails)
+
+
+def _edition():
+    return factories.sendable_edition([factories.norm("DGR 1627/2024", aware(datetime.date(2027, 1, 12)))])
+
+
+def _exactly_once(smtp, expected: set[str]) -> tuple[Counter, set[str], dict[str, int]]:
+    recipients = Counter(rcpt for rcpt, _message in smtp.received)
+    missing = expected - set(recipients)
+    repeated = {r: n for r, n in recipients.items() if n > 1}
+    return recipients, missing, repeated
+
+
+def test_slow_relay_and_worker_killed_mid_send_every_subscriber_exactly_once(newsletter_worker, smtp):
+    from newsletter import sending
+    from newsletter.models import Delivery, Edition
+
+    expected = _subscribers("lenta", 400)
+    edition = _edition()
+    smtp.slow_down(0.02)
+    sending.start_sending(edition)
+    _wait(lambda: len(smtp.received) >= 100, 120, "the first 100 messages")
+    newsletter_worker.kill()
+    at_kill = len(smtp.received)
+    time.sleep(1)
+    assert len(smtp.received) == at_kill, "nothing is sent while no worker runs"
+    newsletter_worker.start()
+    smtp.wait_for(len(expected), timeout=240)
+    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2)
+    time.sleep(1.5)  # a duplicate would arrive now
+
+    recipients, missing, repeated = _exactly_once(smtp, expected)
+    report(
+        "Newsletter: slow relay (20 ms per 250) and worker SIGKILLed mid-send",
+        faults_injected=1,
+        subscribers=len(expected),
+        received_at_kill=at_kill,
+        messages_received=len(smtp.received),
+        sent_twice=len(repeated),
+        items_lost=len(missing),
+    )
+    assert not missing and not repeated, (sorted(missing)[:5], repeated)
+    assert set(Delivery.objects.filter(edition=edition).values_list("status", flat=True)) == {"sent"}
+
+
+def test_relay_refusing_then_worker_killed_after_resume_every_subscriber_exactly_once(newsletter_worker, smtp):
+    from newsletter import conf, sending
+    from newsletter.models import Delivery, Edition
+
+    expected = _subscribers("rinvio", 300)
+    edition = _edition()
+    smtp.fail_with("451 4.3.0 Servizio temporaneamente non disponibile")
+    sending.start_sending(edition)
+    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "paused", 120, "the edition to pause at the error threshold")
+    deferred = Delivery.objects.filter(edition=edition, status="pending", attempts__gt=0).count()
+    refused_before_pause = Edition.objects.get(pk=edition.pk).error_count
+    assert len(smtp.received) == 0
+    assert refused_before_pause >= conf.error_threshold() and deferred > 0
+    assert not Delivery.objects.filter(edition=edition, status__in=("failed", "bounced")).exists(), "4xx is never final here"
+
+    smtp.fail_with(None)  # the relay is back
+    sending.resume(Edition.objects.get(pk=edition.pk))  # what the editor's "Riprendi" does
+    _wait(lambda: len(smtp.received) >= 80, 120, "the first messages after resuming")
+    newsletter_worker.kill()
+    at_kill = len(smtp.received)
+    newsletter_worker.start()
+    smtp.wait_for(len(expected), timeout=240)
+    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2)
+    time.sleep(1.5)
+
+    recipients, missing, repeated = _exactly_once(smtp, expected)
+    retried = Delivery.objects.filter(edition=edition, attempts__gt=1).count()
+    report(
+        "Newsletter: relay answering 451, pause at threshold, resume, worker SIGKILLed",
+        faults_injected=2,
+        subscribers=len(expected),
+        refused_before_pause=refused_before_pause,
+        deliveries_retried=retried,
+        received_at_kill=at_kill,
+        messages_received=len(smtp.received),
+        sent_twice=len(repeated),
+        items_lost=len(missing),
+    )
+    assert not missing and not repeated, (sorted(missing)[:5], repeated)
+    assert retried >= deferred, "the refused deliveries were retried, not dropped"
+    assert set(Delivery.objects.filter(edition=edition).values_list("status", flat=True)) == {"sent"}
