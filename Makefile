@@ -39,6 +39,10 @@ test: $(STAMP) $(AXE)
 	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
 	$(BIN)/python -m tests.harness run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
+## make bench: benchmarks on throwaway services (BENCH_SIZES=1000,10000 for a quick run); writes bench/report.*
+bench: $(STAMP)
+	$(BIN)/python -m tests.harness run -- $(BIN)/python -m bench
+
 ## make services: the test services for local development; prints the env to export
 services: $(STAMP)
 	$(BIN)/python -m tests.harness services

@@ -1,0 +1,145 @@
+"""Figure 4: server time and SQL query count of the public pages.
+
+Requests go through Django's full handler and middleware in this process (``django.test.Client``,
+DEBUG off, production settings), so "server time" is the time from request to rendered
+response, without network. The query count is taken on a separate request (counting adds
+a little time). There is no page cache in the portal: every request is uncached.
+"""
+from __future__ import annotations
+
+import math
+import time
+
+from bench.stats import log, progress, summary_ms
+
+SAMPLES = 20
+MAX_SECONDS_PER_PAGE = 25
+TARGET_P95_MS = 60
+TARGET_CACHED_P95_MS = 5
+
+
+def _index_pages():
+    from cms.models import INDEX_PAGE_MODELS
+
+    return [m.objects.live().first() for m in INDEX_PAGE_MODELS]
+
+
+def page_urls() -> list[tuple[str, str]]:
+    """(label, path) of every page the figure measures, chosen deterministically."""
+    from django.db.models import Count
+
+    from cms.listing import public_pages
+    from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, WorkshopPage, Zona
+
+    urls = [("home", "/")]
+    for index in _index_pages():
+        if index is None:
+            continue
+        model = index.get_listing_model()
+        count = public_pages(model, index).count()
+        pages = max(1, math.ceil(count / (index.page_size or 12)))
+        name = index.slug
+        urls.append((f"index {name}", index.url))
+        urls.append((f"index {name} deep (page {max(1, int(pages * 0.9))} of {pages})",
+                     f"{index.url}?page={max(1, int(pages * 0.9))}"))
+    for model in (PracticePage, SeminarPage, WorkshopPage, NormPage, NewsPage, DataPage):
+        qs = public_pages(model).order_by("pk")
+        n = qs.count()
+        if n:
+            page = qs[n // 2]
+            urls.append((f"detail {model.content_kind}", page.url))
+    zona = Zona.objects.annotate(n=Count("practices")).order_by("-n", "slug").first()
+    if zona is not None:
+        urls.append((f"zona {zona.slug}", f"/zone/{zona.slug}/"))
+    return urls
+
+
+def _count_queries(client, path) -> tuple[int, int]:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(path)
+    return len(ctx.captured_queries), response.status_code
+
+
+def _time(client, path) -> tuple[list[float], int]:
+    client.get(path)  # warm-up
+    durations, status = [], 200
+    deadline = time.monotonic() + MAX_SECONDS_PER_PAGE
+    for _ in range(SAMPLES):
+        began = time.perf_counter()
+        response = client.get(path)
+        durations.append(time.perf_counter() - began)
+        if response.status_code != 200:
+            status = response.status_code
+        if time.monotonic() > deadline and len(durations) >= 5:
+            break
+    return durations, status
+
+
+def run(size: int) -> dict:
+    from django.test import Client
+
+    client = Client()
+    urls = page_urls()
+    rows = []
+    with progress(len(urls), "pages", "page") as bar:
+        for label, path in urls:
+            queries, status = _count_queries(client, path)
+            durations, timed_status = _time(client, path)
+            s = summary_ms(durations, ps=(50, 95))
+            rows.append({"page": label, "path": path, "status": status if status != 200 else timed_status,
+                         "queries": queries, **s})
+            bar.update(1)
+    # page size: the same listing at 12 and 48 items per page must cost the same number of queries
+    practice_index = next((i for i in _index_pages() if i is not None and i.slug == "buone-pratiche"), None)
+    per_page = {}
+    if practice_index is not None:
+        for n in (12, 48):
+            per_page[str(n)] = _count_queries(client, f"{practice_index.url}?per_page={n}")[0]
+    worst = max(rows, key=lambda r: r["p95"] or 0)
+    log(f"pages: worst p95 {worst['p95']} ms ({worst['page']}), queries {min(r['queries'] for r in rows)}-"
+        f"{max(r['queries'] for r in rows)}")
+    return {"pages": rows, "pages_by_label": {r["page"]: r["p95"] for r in rows}, "queries_by_page_size": per_page, "worst": {"page": worst["page"], "path": worst["path"],
+                                                                      "p95": worst["p95"]},
+            "cache_layer": False}
+
+
+def targets(result: dict, size: int, previous: dict | None) -> list[dict]:
+    out = []
+    slow = [r for r in result["pages"] if (r["p95"] or 0) > TARGET_P95_MS]
+    out.append({"name": "pages uncached p95 (ms), worst page", "target": f"<= {TARGET_P95_MS}",
+                "value": result["worst"]["p95"], "met": not slow, "profile": "pages",
+                "detail": ", ".join(f"{r['page']} {r['p95']}" for r in slow)})
+    out.append({"name": "pages cached p95 (ms)", "target": f"<= {TARGET_CACHED_P95_MS}", "value": None, "met": False,
+                "detail": "the portal has no page cache layer (no cache_page, no template fragment or "
+                          "Wagtail page cache): only uncached times exist", "profile": "pages"})
+    by_size = result.get("queries_by_page_size") or {}
+    same_page_size = len(set(by_size.values())) <= 1
+    out.append({"name": "SQL queries independent of page size (12 vs 48 items)", "target": "equal",
+                "value": by_size, "met": same_page_size})
+    if previous:
+        before = {r["page"].split(" (page")[0]: r["queries"] for r in previous["pages"]}
+        changed = [f"{r['page']}: {before[k]} -> {r['queries']}" for r in result["pages"]
+                   if (k := r["page"].split(" (page")[0]) in before and before[k] != r["queries"]]
+        out.append({"name": "SQL queries independent of data size (vs previous size)", "target": "equal",
+                    "value": len(changed), "met": not changed, "detail": "; ".join(changed)})
+    errors = [f"{r['page']}: HTTP {r['status']}" for r in result["pages"] if r["status"] != 200]
+    if errors:
+        out.append({"name": "pages answer 200", "target": "all", "value": len(errors), "met": False,
+                    "detail": "; ".join(errors)})
+    return out
+
+
+def profile_work(result: dict):
+    from django.test import Client
+
+    client = Client()
+    path = result["worst"]["path"]
+
+    def work():
+        for _ in range(5):
+            client.get(path)
+
+    return work, 5, "request"
