@@ -15,7 +15,7 @@ import unicodedata
 MAX_LENGTH = 200
 MAX_CLAUSES = 24
 _WORDLIKE = re.compile(r"\w", re.UNICODE)
-_TOKEN = re.compile(r'"[^"]*"?|[^\s"]+')
+_TOKEN = re.compile(r'[-+]*"[^"]*"?|[^\s"]+')
 _QUOTES = str.maketrans({"“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "‘": "'", "’": "'"})
 
 
