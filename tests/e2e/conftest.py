@@ -93,6 +93,15 @@ def new_page(browser, live_server):
         extra.context.close()
 
 
+def tick(checkbox, on: bool = True) -> None:
+    """Bootstrap Italia draws a checkbox on its label: click the label, as people do."""
+    from playwright.sync_api import expect
+
+    if checkbox.is_checked() != on:
+        checkbox.page.locator(f'label[for="{checkbox.get_attribute("id")}"]').click()
+    expect(checkbox).to_be_checked(checked=on)
+
+
 # --- the server side of the journeys --------------------------------------------------------------
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="e2e-media-"))
 
@@ -232,6 +241,27 @@ def screenshot(page, name: str) -> Path:
     path = folder / f"{re.sub(r'[^a-z0-9_-]+', '-', name.lower())}-{width}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+AXE_REPORT: dict[str, dict] = {}
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _axe_report():
+    """Write what axe found on each template to tests/artifacts/axe-report.json (for the reviewer)."""
+    yield
+    if AXE_REPORT:
+        import json
+
+        ARTIFACTS.mkdir(parents=True, exist_ok=True)
+        (ARTIFACTS / "axe-report.json").write_text(json.dumps(AXE_REPORT, indent=1, ensure_ascii=False, sort_keys=True))
+
+
+def check_a11y(page, template: str) -> list[dict]:
+    """axe's serious and critical violations on the page, recorded under the template's name."""
+    violations = axe_violations(page)
+    AXE_REPORT[template] = {"url": page.url.replace(page.base_url, ""), "violations": violations}
+    return violations
 
 
 def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
