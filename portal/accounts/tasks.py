@@ -15,7 +15,7 @@ from django.core.mail import EmailMessage
 )
 def send_member_mail(to: str, subject: str, body: str, attachments: list) -> None:
     """Deliver one mail to one member; SMTP/network errors retry with backoff."""
-    message = EmailMessage(settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body, settings.DEFAULT_FROM_EMAIL, [to])
+    message = EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [to])
     for filename, content, mimetype in attachments:
         message.attach(filename, content, mimetype)
     message.send()

@@ -59,3 +59,25 @@ def test_confirmation_mail_survives_an_smtp_outage(celery_worker, smtp, tree):
     [ics] = [p for p in message.iter_attachments() if p.get_content_type() == "text/calendar"]
     assert str(Calendar.from_ical(ics.get_content()).walk("VEVENT")[0]["SUMMARY"]) == seminar.title
     assert "Retry in" in celery_worker.log_tail(200) or "retry" in celery_worker.log_tail(200).lower()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_signup_during_an_smtp_outage_is_not_an_error(celery_worker, smtp, client):
+    """allauth's verification mail goes through the worker: the page answers, the mail arrives later."""
+    from tests.accounts.conftest import links_in
+
+    smtp.fail_with("451 4.3.0 Servizio temporaneamente non disponibile")
+    response = client.post(reverse("account_signup"), {
+        "email": "guasto@sds.example.it", "password1": PASSWORD, "password2": PASSWORD,
+        "first_name": "Gina", "last_name": "Guasti", "privacy": "on",
+    })
+    assert response.status_code == 302 and response["Location"] == reverse("account_email_verification_sent")
+    time.sleep(2)
+    assert smtp.received == []
+    smtp.fail_with(None)
+    rcpt, message = smtp.wait_for(1, timeout=120)[0]
+    assert rcpt == "guasto@sds.example.it"
+    assert message["Subject"] == "[CdP Inclusione] Conferma il tuo indirizzo email"
+    body = message.get_content()
+    assert "Comunità di Pratica per l'inclusione sociale in Toscana" in body
+    assert any("/account/confirm-email/" in link for link in links_in(message))

@@ -1,0 +1,17 @@
+"""allauth adapter: its mails know the portal's name and address, and go through the retried mail task
+(an SMTP hiccup during signup or password reset is retried, not a 500)."""
+from allauth.account.adapter import DefaultAccountAdapter
+from allauth.core import context as allauth_context
+from django.contrib.sites.shortcuts import get_current_site
+
+from portal.accounts.mail import dispatch, mail_context
+
+
+class AccountAdapter(DefaultAccountAdapter):
+    def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
+        request = allauth_context.request
+        ctx = mail_context({"request": request, "email": email, "current_site": get_current_site(request)})
+        ctx.update(context)
+        message = self.render_mail(template_prefix, email, ctx)
+        for recipient in message.to:
+            dispatch(recipient, message.subject, message.body)
