@@ -121,7 +121,8 @@ def test_submit_review_approve_publish(client, tree, member, moderator, taxonomy
     # the moderator approves in the Wagtail admin
     smtp.reset()
     client.force_login(moderator)
-    assert client.get("/admin/").status_code == 200
+    dashboard = client.get("/admin/")
+    assert dashboard.status_code == 200 and TITLE in dashboard.content.decode(), "the moderator's review queue"
     action = reverse("wagtailadmin_pages:workflow_action", args=[page.pk, "approve", state.current_task_state.pk])
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(action, {"comment": ""})
