@@ -350,9 +350,9 @@ def _deliver_next(edition, backend, renders, now, result: BatchResult) -> bool:
 def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int | None = None) -> BatchResult:
     """Send up to ``limit`` pending deliveries over one SMTP connection; stops on pause/cancel/threshold."""
     result = BatchResult()
-    edition = Edition.objects.get(pk=edition_id)
-    if edition.status != Edition.Status.SENDING:
-        result.stopped = edition.status
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is None or edition.status != Edition.Status.SENDING:  # deleted, or a stale task
+        result.stopped = edition.status if edition else "missing"
         return result
     limit = limit or conf.batch_size()
     limiter = RateLimiter(conf.rate_per_second())

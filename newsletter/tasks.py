@@ -121,8 +121,8 @@ def send_batch(edition_id: int) -> dict:
     from newsletter.models import Edition
 
     result = sending.run_batch(edition_id)
-    edition = Edition.objects.get(pk=edition_id)
-    if edition.status == Edition.Status.SENDING:
+    edition = Edition.objects.filter(pk=edition_id).first()
+    if edition is not None and edition.status == Edition.Status.SENDING:
         delay = sending.next_retry_delay(edition)
         if delay == 0 and result.handled:
             send_batch.delay(edition_id)

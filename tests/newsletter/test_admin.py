@@ -187,3 +187,15 @@ def test_admin_pages_need_the_permissions(client, edition):
         assert (denied.status_code, denied["Location"]) == (302, "/admin/"), url
     anonymous = client.__class__()
     assert anonymous.get(f"/admin/newsletter/edition/manage/{edition.pk}/").status_code == 302
+
+
+def test_listings_and_subscriber_inspection_render(admin_client, edition):
+    subscriber = factories.subscriber("ispezione@example.it", name="Ida")
+    listing = admin_client.get("/admin/newsletter/edition/")
+    assert listing.status_code == 200 and "Gestisci e invia" in listing.content.decode()
+    assert admin_client.get("/admin/newsletter/edition/new/").status_code == 200
+    edit = admin_client.get(f"/admin/newsletter/edition/edit/{edition.pk}/")
+    assert edit.status_code == 200 and "Contenuti" in edit.content.decode()
+    people = admin_client.get("/admin/newsletter/subscriber/?q=ispezione")
+    assert people.status_code == 200 and "ispezione@example.it" in people.content.decode()
+    assert admin_client.get(f"/admin/newsletter/subscriber/inspect/{subscriber.pk}/").status_code == 200

@@ -258,3 +258,17 @@ def test_bounce_command_and_endpoint(smtp, settings):
     soft = Client().post(url, {"email": "altro@example.it", "kind": "soft"}, headers={"X-Newsletter-Secret": "s3greto-condiviso"})
     assert soft.json()["suppressed"] is False
     assert sorted(BounceRecord.objects.values_list("kind", flat=True)) == ["complaint", "hard", "soft"]
+
+
+def test_rate_limit_caps_messages_per_second(edition, smtp, settings):
+    from newsletter.models import Delivery
+
+    settings.NEWSLETTER_RATE_PER_SECOND = 4
+    for n in range(10):
+        factories.subscriber(f"lento{n}@example.it")
+    edition = _start(edition)
+    smtp.wait_for(10)
+    assert edition.status == "sent"
+    per_second = Counter(int(d.sent_at.timestamp()) for d in Delivery.objects.all())
+    assert sum(per_second.values()) == 10 and max(per_second.values()) <= 4, per_second
+    assert len(per_second) >= 3, "ten messages at four a second span at least three seconds"
