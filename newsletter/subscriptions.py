@@ -6,6 +6,7 @@ subscriber's status, so every change leaves its consent record.
 from __future__ import annotations
 
 import datetime
+import logging
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -22,6 +23,7 @@ from newsletter.models import (
 )
 
 Source = ConsentRecord.Source
+log = logging.getLogger(__name__)
 
 
 def ip_hash(ip: str | None) -> str:
@@ -62,6 +64,15 @@ def _locked_subscriber_for(email: str) -> tuple[Subscriber, bool]:
         return Subscriber.objects.select_for_update().get(email__iexact=email), False
 
 
+def _queue_mail(task, subscriber_id: int) -> None:
+    """Queue a transactional mail; with the broker away, send it now rather than lose it."""
+    try:
+        task.delay(subscriber_id)
+    except Exception:  # kombu raises several kinds when the broker is unreachable
+        log.warning("newsletter: broker unavailable, sending %s in-process", task.name, exc_info=True)
+        task.apply(args=(subscriber_id,))
+
+
 def request_subscription(email, name="", *, topics=None, zones=None, ip=None) -> Subscriber:
     """Public form: record consent and mail a confirmation link (or a reminder if already active).
 
@@ -72,7 +83,7 @@ def request_subscription(email, name="", *, topics=None, zones=None, ip=None) ->
     with transaction.atomic():
         subscriber, _created = _locked_subscriber_for(email)
         if subscriber.status == Subscriber.Status.ACTIVE:
-            transaction.on_commit(lambda: tasks.send_already_subscribed_mail.delay(subscriber.pk))
+            transaction.on_commit(lambda: _queue_mail(tasks.send_already_subscribed_mail, subscriber.pk))
             return subscriber
         subscriber.status = Subscriber.Status.PENDING
         if name:
@@ -80,7 +91,7 @@ def request_subscription(email, name="", *, topics=None, zones=None, ip=None) ->
         subscriber.save()
         _set_preferences(subscriber, topics, zones)
         _record(subscriber, ConsentRecord.Action.GIVEN, Source.FORM, ip)
-        transaction.on_commit(lambda: tasks.send_confirmation_mail.delay(subscriber.pk))
+        transaction.on_commit(lambda: _queue_mail(tasks.send_confirmation_mail, subscriber.pk))
     return subscriber
 
 
