@@ -2,7 +2,9 @@
 
 The raw baseline indexes the very documents ``search_reindex`` produced (read back with
 ``scan`` beforehand, so building them costs nothing) into a fresh index with the same
-settings and mapping, the same chunk size and the same refresh handling. The difference is
+settings and mapping, the same chunk size and the same refresh handling; its rate counts
+the bulk requests and the final refresh only (creating the index is timed apart), while
+ours is the whole command as an operator waits for it. The difference is
 what the project adds: reading pages from the database and building their documents.
 Wagtail's own ``update_index`` into its elasticsearch8 backend is timed too (it also builds
 the peer index of the search figure) as a second, informational baseline.
@@ -46,10 +48,11 @@ def _raw(docs_expected: int) -> tuple[int, float]:
     documents = [(hit["_id"], hit["_source"]) for hit in helpers.scan(client, index=index.read_alias, size=2000)]
     name = f"{index.base}-rawbaseline"
     index.delete(name)
-    began = time.perf_counter()
+    created = time.perf_counter()
     options, meta = analysis_options(client, index.prefix)
     index.create(name, synonyms=options, meta=meta)
     client.indices.put_settings(index=name, settings={"index": {"refresh_interval": "-1"}})
+    began = time.perf_counter()
     ok, _errors = helpers.bulk(
         client.options(request_timeout=120),
         ({"_index": name, "_id": doc_id, "_source": source} for doc_id, source in documents),
@@ -59,7 +62,7 @@ def _raw(docs_expected: int) -> tuple[int, float]:
     client.indices.refresh(index=name)
     seconds = time.perf_counter() - began
     index.delete(name)
-    return ok, seconds
+    return ok, seconds, began - created
 
 
 def _wagtail() -> tuple[int, float]:
@@ -85,7 +88,7 @@ def run(size: int) -> dict:
     docs, seconds = _ours()
     ours = docs / seconds
     log(f"search_reindex: {docs} documents in {seconds:.1f}s = {ours:.0f} docs/s")
-    raw_docs, raw_seconds = _raw(docs)
+    raw_docs, raw_seconds, create_seconds = _raw(docs)
     raw = raw_docs / raw_seconds
     log(f"raw helpers.bulk: {raw_docs} documents in {raw_seconds:.1f}s = {raw:.0f} docs/s")
     log("Wagtail update_index (elasticsearch8 backend, peer) ...")
@@ -95,7 +98,8 @@ def run(size: int) -> dict:
         "documents": docs,
         "seconds": round(seconds, 2),
         "docs_per_s": round(ours, 1),
-        "raw": {"documents": raw_docs, "seconds": round(raw_seconds, 2), "docs_per_s": round(raw, 1)},
+        "raw": {"documents": raw_docs, "seconds": round(raw_seconds, 2), "docs_per_s": round(raw, 1),
+                "index_creation_s": round(create_seconds, 2)},
         "ratio_to_raw": ratio(ours, raw),
         "wagtail_update_index": {"documents": w_docs, "seconds": round(w_seconds, 2),
                                  "docs_per_s": round(w_docs / w_seconds, 1)},

@@ -148,9 +148,9 @@ def _peer_search(backend, query: Query, zona) -> tuple[int, int]:
 
 
 # --- running the mix ------------------------------------------------------------------------
-def _timed_rounds(label: str, queries, call, recorder) -> tuple[list[float], list[float], dict]:
-    """Run every query ROUNDS times (after one warm-up round): durations, took values, totals."""
-    durations, tooks, totals = [], [], {}
+def _timed_rounds(label: str, queries, call, recorder) -> tuple[list[float], list[float], dict, dict]:
+    """Run every query ROUNDS times (after one warm-up round): durations, took values, totals, per-query medians (ms)."""
+    durations, tooks, totals, per_query = [], [], {}, {}
     for query in queries:  # warm-up: caches of the node and of the process
         call(query)
     with progress(ROUNDS * len(queries), label, "q") as bar:
@@ -162,8 +162,11 @@ def _timed_rounds(label: str, queries, call, recorder) -> tuple[list[float], lis
                 durations.append(time.perf_counter() - began)
                 tooks.append(recorder.took_ms / 1000)
                 totals[i] = total
+                per_query.setdefault(i, []).append((durations[-1], tooks[-1]))
                 bar.update(1)
-    return durations, tooks, totals
+    medians = {i: (percentile([d for d, _t in v], 50) * 1000, percentile([t for _d, t in v], 50) * 1000)
+               for i, v in per_query.items()}
+    return durations, tooks, totals, medians
 
 
 def run(size: int) -> dict:
@@ -183,8 +186,8 @@ def run(size: int) -> dict:
         return _peer_search(peer, query, zona)[0]
 
     log(f"search mix: {len(MIX)} queries x {ROUNDS} rounds, ours then Wagtail's backend")
-    our_d, our_took, our_totals = _timed_rounds("search (ours)", MIX, our_call, our_recorder)
-    peer_d, peer_took, peer_totals = _timed_rounds("search (Wagtail es8)", MIX, peer_call, peer_recorder)
+    our_d, our_took, our_totals, our_medians = _timed_rounds("search (ours)", MIX, our_call, our_recorder)
+    peer_d, peer_took, peer_totals, peer_medians = _timed_rounds("search (Wagtail es8)", MIX, peer_call, peer_recorder)
     overhead = [d - t for d, t in zip(our_d, our_took)]
 
     # autocomplete: the endpoint (server time, what the header combobox waits for) and the peer
@@ -219,7 +222,9 @@ def run(size: int) -> dict:
         "peer_over_ours_p95": ratio(peer_s["p95"], our_s["p95"]),
         "peer_over_ours_p50": ratio(peer_s["p50"], our_s["p50"]),
         "totals": [{"query": q.q, "label": q.label, "filters": {k: list(v) for k, v in q.filters.items()},
-                    "page": q.page, "ours": our_totals.get(i), "peer": peer_totals.get(i)} for i, q in enumerate(MIX)],
+                    "page": q.page, "ours": our_totals.get(i), "peer": peer_totals.get(i),
+                    "ours_p50_ms": round(our_medians[i][0], 1), "took_p50_ms": round(our_medians[i][1], 1),
+                    "peer_p50_ms": round(peer_medians[i][0], 1)} for i, q in enumerate(MIX)],
         "autocomplete": {
             "endpoint": summary_ms(endpoint),
             "service": summary_ms(service),
