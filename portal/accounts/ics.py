@@ -2,21 +2,20 @@
 from datetime import timedelta
 
 from django.conf import settings
-from icalendar import Calendar, Event, vText
+from icalendar import Event, vText
+
+from cms.calendar import local_time, new_calendar, to_ical
 
 DEFAULT_DURATION = timedelta(hours=2)
 
 
 def seminar_ics(seminar) -> str:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Comunita di Pratica Inclusione Toscana//portale//IT")
-    calendar.add("version", "2.0")
-    calendar.add("method", "PUBLISH")
+    calendar = new_calendar(method="PUBLISH")
     event = Event()
     event.add("uid", f"seminario-{seminar.pk}@{settings.PUBLIC_BASE_URL.split('://', 1)[-1]}")
     event.add("summary", seminar.title)
-    event.add("dtstart", seminar.start)
-    event.add("dtend", seminar.end or seminar.start + DEFAULT_DURATION)
+    event.add("dtstart", local_time(seminar.start))
+    event.add("dtend", local_time(seminar.end or seminar.start + DEFAULT_DURATION))
     event.add("dtstamp", seminar.last_published_at or seminar.start)
     location = seminar.place or seminar.online_link
     if location:
@@ -26,4 +25,4 @@ def seminar_ics(seminar) -> str:
         event.add("url", url)
     event.add("description", "\n\n".join(part for part in (seminar.summary, url) if part))
     calendar.add_component(event)
-    return calendar.to_ical().decode("utf-8")
+    return to_ical(calendar).decode("utf-8")

@@ -78,6 +78,9 @@ def test_seminar_ics(client, mixed):
     assert len(events) == 1
     assert str(events[0]["SUMMARY"]) == seminar.title
     assert events[0].decoded("DTSTART") == seminar.start.replace(microsecond=0)
+    assert b"DTSTART;TZID=Europe/Rome:" in response.content
+    assert events[0]["DTSTART"].params["TZID"] == "Europe/Rome"
+    assert [str(tz["TZID"]) for tz in cal.walk("VTIMEZONE")] == ["Europe/Rome"]
     for page in hidden["seminari"]:
         assert client.get(f"/seminari/{page.pk}.ics").status_code == 404
 
@@ -95,6 +98,8 @@ def test_calendar_feed_has_upcoming_seminars_and_workshop_sessions(client, mixed
         assert not any(title in s for s in summaries)
     uids = [str(e["UID"]) for e in cal.walk("VEVENT")]
     assert len(uids) == len(set(uids))
+    assert {e["DTSTART"].params["TZID"] for e in cal.walk("VEVENT")} == {"Europe/Rome"}
+    assert len(cal.walk("VTIMEZONE")) == 1
 
 
 def test_sitemap_lists_only_public_pages_and_zones(client, mixed):
