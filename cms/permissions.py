@@ -85,15 +85,12 @@ def _perm(codename: str) -> Permission:
 
 
 def ensure_page_permissions():
-    """Grant each role its permissions: the accounts app's role table when present (idempotent)."""
-    try:
-        from portal.accounts.roles import sync_roles
-    except ImportError:
-        _grant_page_permissions()
-    else:
-        from django.apps import apps
+    """Grant each role its permissions from the accounts app's role table (idempotent)."""
+    from django.apps import apps
 
-        sync_roles(apps)
+    from portal.accounts.roles import sync_roles
+
+    sync_roles(apps)
     grant_practice_moderation()
 
 
@@ -106,33 +103,3 @@ def grant_practice_moderation():
     for index in PracticeIndexPage.objects.all():
         for codename in ("change_page", "publish_page"):
             GroupPagePermission.objects.get_or_create(group=group, page=index, permission=_perm(codename))
-
-
-def _grant_page_permissions():
-    """Fallback grants when the accounts roles are not installed.
-
-    Redattore, Moderatore, Amministratore: add/change/publish everywhere under the home page.
-    Referente di Zona: add/change under the good practices only (publishing goes through moderation).
-    """
-    from cms.demo.builder import home_page
-    from cms.models import PracticeIndexPage
-
-    home = home_page()
-    if home is None:
-        return
-    access_admin = Permission.objects.get(content_type__app_label="wagtailadmin", codename="access_admin")
-    grants = {
-        EDITOR_GROUP: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-        MODERATOR_GROUP: ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"],
-        ADMIN_GROUP: ["add_page", "change_page", "publish_page", "bulk_delete_page", "lock_page", "unlock_page"],
-    }
-    for name, codenames in grants.items():
-        group, _ = Group.objects.get_or_create(name=name)
-        group.permissions.add(access_admin)
-        for codename in codenames:
-            GroupPagePermission.objects.get_or_create(group=group, page=home, permission=_perm(codename))
-    zona_group, _ = Group.objects.get_or_create(name=ZONA_EDITOR_GROUP)
-    zona_group.permissions.add(access_admin)
-    for index in PracticeIndexPage.objects.all():
-        for codename in ("add_page", "change_page"):
-            GroupPagePermission.objects.get_or_create(group=zona_group, page=index, permission=_perm(codename))

@@ -16,8 +16,10 @@ SORT_PARAMS = {v: k for k, v in SORT_VALUES.items()}
 
 
 def is_member(user) -> bool:
-    """Members see content restricted to logged-in users (Wagtail "login" restriction)."""
-    return bool(user and user.is_authenticated)
+    """Members (logged in, verified e-mail) see content restricted to logged-in users."""
+    from portal.accounts.members import is_verified_member
+
+    return is_verified_member(user)
 
 
 def request_from_get(params, user=None) -> tuple[SearchRequest, list[str]]:

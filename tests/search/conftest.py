@@ -136,4 +136,15 @@ def dead_elasticsearch_url():
 def member(db):
     from django.contrib.auth import get_user_model
 
-    return get_user_model().objects.create_user(username="operatrice", email="operatrice@example.it", password="x-Pass-12345")
+    from allauth.account.models import EmailAddress
+
+    user = get_user_model().objects.create_user(username="operatrice", email="operatrice@example.it", password="x-Pass-12345")
+    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
+    return user
+
+
+@pytest.fixture
+def unverified_user(db):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.create_user(username="nuova", email="nuova@example.it", password="x-Pass-12345")

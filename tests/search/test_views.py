@@ -62,6 +62,13 @@ def test_members_see_login_restricted_results(client, pages, member):
     assert pages["r"].url in html and "Riservato agli iscritti" in html
 
 
+def test_logged_in_users_without_a_verified_email_do_not_see_restricted_results(client, pages, unverified_user):
+    client.force_login(unverified_user)
+    html = client.get("/cerca/", {"q": "orticoltura", "tipo": "practice"}).content.decode()
+    assert pages["a"].url in html
+    assert pages["r"].url not in html and "Orti riservati" not in html
+
+
 def test_no_inline_scripts(client, pages):
     html = client.get("/cerca/", {"q": "orticoltura"}).content.decode()
     assert not re.search(r"<script(?![^>]*\bsrc=)[^>]*>", html)
