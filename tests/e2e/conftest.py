@@ -64,10 +64,32 @@ def _new_page(browser, live_server, **options):
     return page
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    report = outcome.get_result()
+    setattr(item, f"report_{report.when}", report)
+
+
+def _keep_failure_screenshots(request, pages) -> None:
+    """A failed journey leaves a picture of every open tab under tests/artifacts/failures."""
+    report = getattr(request.node, "report_call", None)
+    if report is None or not report.failed:
+        return
+    folder = ARTIFACTS / "failures"
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, failed in enumerate(p for page in pages for p in page.context.pages):
+        try:
+            failed.screenshot(path=str(folder / f"{request.node.name}-{n}.png"), full_page=True)
+        except Exception:  # a closed or crashed tab: nothing to keep
+            pass
+
+
 @pytest.fixture
 def page(browser, live_server, request):
     page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
     yield page
+    _keep_failure_screenshots(request, [page])
     page.context.close()
 
 
@@ -79,7 +101,7 @@ def mobile_page(browser, live_server):
 
 
 @pytest.fixture
-def new_page(browser, live_server):
+def new_page(browser, live_server, request):
     """More browser sessions in one test (a second member, a moderator): ``new_page()`` -> a 1280 px page."""
     pages = []
 
@@ -89,6 +111,7 @@ def new_page(browser, live_server):
         return pages[-1]
 
     yield make
+    _keep_failure_screenshots(request, pages)
     for extra in pages:
         extra.context.close()
 
