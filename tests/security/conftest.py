@@ -1,0 +1,85 @@
+"""Fixtures of the security tests: a search index of our own, a small corpus, people in every role."""
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from tests.support.figures import pytest_terminal_summary, report  # noqa: F401  (summary hook)
+
+PREFIX = f"rel-sec-{uuid.uuid4().hex[:8]}"
+
+
+@pytest.fixture
+def es_index(elasticsearch_url, settings):
+    """Search on the real Elasticsearch for this test, with an index of this test (dropped at the end)."""
+    from search import backends
+    from search.documents import VersionedIndex
+
+    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
+    settings.ELASTICSEARCH_INDEX_PREFIX = PREFIX
+    backends.reset()
+    index = VersionedIndex()
+    index.drop_everything()
+    yield index
+    index.drop_everything()
+    try:
+        from search.synonyms import set_name
+
+        index.client.synonyms.delete_synonym(id=set_name(PREFIX))
+    except Exception:
+        pass
+    backends.reset()
+
+
+@pytest.fixture
+def database_search(settings):
+    """Search on the database (no Elasticsearch configured)."""
+    from search import backends
+
+    settings.ELASTICSEARCH_URLS = []
+    backends.reset()
+    yield
+    backends.reset()
+
+
+def drain(index) -> None:
+    """Apply the search outbox and make the result visible."""
+    from search.outbox import apply_pending
+
+    apply_pending()
+    if index.read_indices():
+        index.client.indices.refresh(index=index.read_alias)
+
+
+def build_corpus():
+    """A few public pages of each kind, some with markup in their text (it must come back escaped)."""
+    from datetime import date
+
+    from tests.search import content
+
+    zona = content.zona("val-di-nievole", "Val di Nievole")
+    topic = content.topic("lavoro", "Lavoro")
+    dgr = content.norm("Linee guida integrazione sociale e lavoro", "544", date(2023, 5, 15), topics=[topic])
+    return [
+        dgr,
+        content.practice("Équipe multidisciplinare della Valdinievole", "L'inclusione nel territorio.",
+                         zona_obj=zona, body="Il lavoro dell'équipe <b>multidisciplinare</b> & i CPI.", topics=[topic]),
+        content.news("Guida <script>alert('titolo')</script> all'inclusione", "Per l'inclusione <img src=x onerror=alert(1)>."),
+        content.seminar("Seminario sull'attività dei Centri per l'Impiego", "Servizi e lavoro."),
+        content.data("Progetti avviati nel 2023", "544 progetti in Toscana."),
+        content.workshop("Laboratorio \"presa in carico\"", "Il lavoro di rete."),
+    ]
+
+
+def site_tree():
+    """Home page with the seminars and practices index pages (as tests/accounts builds them)."""
+    from types import SimpleNamespace
+
+    from cms.demo.builder import ensure_page, home_page
+    from cms.models import PracticeIndexPage, SeminarIndexPage
+
+    home = home_page()
+    seminars, _ = ensure_page(home, SeminarIndexPage, "seminari", title="Seminari")
+    practices, _ = ensure_page(home, PracticeIndexPage, "buone-pratiche", title="Buone pratiche")
+    return SimpleNamespace(home=home, seminars=seminars, practices=practices)
