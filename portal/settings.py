@@ -197,6 +197,7 @@ WAGTAILADMIN_BASE_URL = PUBLIC_BASE_URL
 WAGTAILDOCS_EXTENSIONS = ["pdf", "odt", "ods", "odp", "docx", "xlsx", "pptx", "csv", "txt", "rtf"]
 WAGTAILDOCS_MAX_UPLOAD_SIZE = env_int("UPLOAD_MAX_MB", 20) * 1024 * 1024
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
+WAGTAILDOCS_DOCUMENT_FORM_BASE = "portal.uploads.SniffedDocumentForm"  # content sniffing of uploads
 WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
 WAGTAILAPI_BASE_URL = PUBLIC_BASE_URL
