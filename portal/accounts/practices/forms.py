@@ -163,12 +163,17 @@ def step_form(number: int, data=None):
     return form_class(data=data, prefix=None)
 
 
+def _storable(value: str) -> str:
+    """PostgreSQL's jsonb cannot hold NUL (\\u0000): a draft with one would be a 500, not a saved draft."""
+    return value.replace("\x00", "")
+
+
 def raw_values(form, querydict) -> dict:
     """What the member typed for this step's fields, as JSON-able values (drafts keep even invalid input)."""
     values = {}
     for name, field in form.fields.items():
         if isinstance(field.widget, forms.CheckboxSelectMultiple) or isinstance(field, forms.MultipleChoiceField):
-            values[name] = querydict.getlist(name)
+            values[name] = [_storable(v) for v in querydict.getlist(name)]
         else:
-            values[name] = querydict.get(name, "")
+            values[name] = _storable(querydict.get(name, ""))
     return values
