@@ -190,3 +190,51 @@ def test_documents_are_served_with_safe_disposition_and_a_restrictive_csp(client
         dispositions=[h.split(";")[0] for _n, h in served],
         unsafe_headers=0,
     )
+
+
+def test_practice_attachments_from_members_are_sniffed_capped_and_kept_private(client, settings, tmp_path):
+    """The member's proposal form (step 5, «Carica»): same rules, and the file is not reachable by URL."""
+    from django.conf import settings as live
+
+    from portal.accounts.models import PracticeSubmission, SubmissionAttachment
+    from tests.accounts.conftest import make_member
+    from tests.security.conftest import site_tree
+
+    site_tree()
+    member = make_member("proponente@comune.example.it")
+    client.force_login(member)
+    submission = PracticeSubmission.objects.create(user=member, data={})
+    step = f"/account/buone-pratiche/{submission.pk}/passo/5/"
+    settings.PRACTICE_ATTACHMENT_MAX_BYTES = 2048
+    cases = [
+        ("relazione.pdf", PDF, True), ("relazione.docx", DOCX, True), ("verbale.odt", ODT, True),
+        ("falso.pdf", HTML, False), ("falso.docx", PDF, False), ("pagina.html", HTML, False),
+        ("programma.exe", b"MZ\x90\x00", False), ("grande.pdf", PDF + b"0" * 4096, False), ("vuoto.pdf", b"", False),
+    ]
+    refused = 0
+    for name, data, ok in cases:
+        before = SubmissionAttachment.objects.count()
+        response = client.post(step, {
+            "csrfmiddlewaretoken": "x", "action": "upload", "description": name,
+            "file": SimpleUploadedFile(name, data, content_type="application/pdf"),
+        })
+        created = SubmissionAttachment.objects.count() - before
+        if ok:
+            assert response.status_code == 302 and created == 1, (name, response.status_code)
+        else:
+            refused += 1
+            assert response.status_code == 400 and created == 0, (name, response.status_code)
+            errors = [str(e) for e in response.context["attachment_form"].errors.get("file", [])]
+            assert errors and all("file" in e.lower() or "contenuto" in e.lower() for e in errors), errors
+    stored = [a.file.path for a in SubmissionAttachment.objects.filter(submission=submission)]
+    media_root = str(live.MEDIA_ROOT)
+    assert stored and not any(path.startswith(media_root) for path in stored), "drafts' files are outside MEDIA_ROOT"
+    for attachment in SubmissionAttachment.objects.all():
+        assert client.get(attachment.file.url).status_code == 404, "a draft's file is not served by URL"
+    report(
+        "Member practice attachments (allow-list, 2 kB cap in the test, sniffing, private storage)",
+        inputs_tried=len(cases),
+        refused=refused,
+        stored_privately=len(stored),
+        fake_files_stored=0,
+    )
