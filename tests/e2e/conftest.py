@@ -71,7 +71,7 @@ def pytest_runtest_makereport(item, call):
     setattr(item, f"report_{report.when}", report)
 
 
-def _keep_failure_screenshots(request, pages) -> None:
+def _keep_failure_screenshots(request, pages, label: str) -> None:
     """A failed journey leaves a picture of every open tab under tests/artifacts/failures."""
     report = getattr(request.node, "report_call", None)
     if report is None or not report.failed:
@@ -80,7 +80,7 @@ def _keep_failure_screenshots(request, pages) -> None:
     folder.mkdir(parents=True, exist_ok=True)
     for n, failed in enumerate(p for page in pages for p in page.context.pages):
         try:
-            failed.screenshot(path=str(folder / f"{request.node.name}-{n}.png"), full_page=True)
+            failed.screenshot(path=str(folder / f"{request.node.name}-{label}-{n}.png"), full_page=True)
         except Exception:  # a closed or crashed tab: nothing to keep
             pass
 
@@ -89,7 +89,7 @@ def _keep_failure_screenshots(request, pages) -> None:
 def page(browser, live_server, request):
     page = _new_page(browser, live_server, viewport={"width": 1280, "height": 900})
     yield page
-    _keep_failure_screenshots(request, [page])
+    _keep_failure_screenshots(request, [page], "page")
     page.context.close()
 
 
@@ -111,7 +111,7 @@ def new_page(browser, live_server, request):
         return pages[-1]
 
     yield make
-    _keep_failure_screenshots(request, pages)
+    _keep_failure_screenshots(request, pages, "extra")
     for extra in pages:
         extra.context.close()
 
@@ -299,3 +299,28 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
         for v in result["violations"]
         if v["impact"] in impacts
     ]
+
+
+# --- files ---------------------------------------------------------------------------------------------------
+def tiny_pdf(text: str) -> bytes:
+    """A valid one-page PDF showing ``text`` (ASCII), with a correct cross-reference table."""
+    stream = f"BT /F1 12 Tf 72 720 Td ({text}) Tj ET".encode("ascii")
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R "
+        b"/Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n%s\nendstream" % (len(stream), stream),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
