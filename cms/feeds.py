@@ -6,6 +6,7 @@ from django.contrib.syndication.views import Feed
 from django.http import Http404
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
+from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
 from cms.listing import public_pages
@@ -63,7 +64,9 @@ class ContentFeed(Feed):
         return item.title
 
     def item_description(self, item):
-        return item.summary
+        # RSS <description> and Atom <summary type="html"> are HTML: the plain-text summary is escaped,
+        # or markup typed in it would run in feed readers.
+        return escape(item.summary)
 
     def item_link(self, item):
         return item.get_url(getattr(self, "request", None))
