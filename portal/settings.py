@@ -283,5 +283,6 @@ LOGGING = {
         "django.db.backends": {"level": "WARNING"},
         "elastic_transport": {"level": "WARNING"},
         "mail.log": {"level": "WARNING"},
+        "django_tasks": {"level": "WARNING"},
     },
 }

@@ -31,6 +31,23 @@ def require(variable: str, what: str) -> str:
     pytest.skip(message)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup):
+    """pytest-django's test database, with its serialized content kept for every connection object.
+
+    Django keeps the migrations' data (site, zones, roles ...) for serialized rollback on
+    the connection wrapper of the context that created the database. Playwright's sync API
+    runs later tests in another context, whose fresh wrapper would lack it and restore nothing.
+    """
+    from django.db import connections
+
+    for conn in connections.all():
+        contents = getattr(conn, "_test_serialized_contents", None)
+        if contents is not None:
+            type(conn)._test_serialized_contents = contents
+    yield
+
+
 @pytest.fixture(autouse=True)
 def _eager_tasks_by_default(settings):
     """Tests run tasks in-process unless they ask for the real worker (``celery_worker``)."""
