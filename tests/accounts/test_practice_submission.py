@@ -140,6 +140,7 @@ def test_submit_review_approve_publish(client, tree, member, moderator, taxonomy
     document.refresh_from_db()
     assert document.collection.name == "Buone pratiche"
     assert client.get(document.url).status_code == 200
+    _make_recent_writes_searchable()
     results = client.get("/cerca/", {"q": "sportello Valdinievole"}).content.decode()
     assert f'href="{page.url}"' in results, "the public search finds the approved practice"
     assert PracticeSubmission.objects.get(pk=submission.pk).status == "published"
@@ -285,3 +286,14 @@ def test_access_rules(client, tree, member, unverified_member):
     client.force_login(make_member("altra@example.it"))
     assert client.get(step_url(mine.pk, 1)).status_code == 404
     assert client.post(reverse("account_practice_discard", args=[mine.pk])).status_code == 404
+
+
+def _make_recent_writes_searchable():
+    """With Elasticsearch configured, the outbox wrote the page; refresh so it is visible now."""
+    from django.conf import settings
+
+    if settings.ELASTICSEARCH_URLS:
+        from search.documents import VersionedIndex
+
+        index = VersionedIndex()
+        index.client.indices.refresh(index=index.read_alias)
