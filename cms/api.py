@@ -2,5 +2,18 @@
 from wagtail.api.v2.router import WagtailAPIRouter
 from wagtail.api.v2.views import PagesAPIViewSet
 
+
+class PublicPagesAPIViewSet(PagesAPIViewSet):
+    """Public pages only, whoever asks.
+
+    Wagtail lets any logged-in user through a "login" view restriction; on this portal
+    reserved content is for members with a verified e-mail, and the API is a public
+    channel: restricted pages (and their descendants) never leave through it.
+    """
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().public()
+
+
 api_router = WagtailAPIRouter("wagtailapi")
-api_router.register_endpoint("pages", PagesAPIViewSet)
+api_router.register_endpoint("pages", PublicPagesAPIViewSet)
