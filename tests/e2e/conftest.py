@@ -295,7 +295,8 @@ def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
     page.evaluate(AXE_JS.read_text())
     result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5],
+         "why": (v["nodes"][0].get("failureSummary") or "")[:300] if v["nodes"] else ""}
         for v in result["violations"]
         if v["impact"] in impacts
     ]
