@@ -43,6 +43,11 @@ test: $(STAMP) $(AXE)
 bench: $(STAMP)
 	$(BIN)/python -m tests.harness run -- $(BIN)/python -m bench
 
+## make e2e: only the browser journeys and accessibility checks (tests/e2e), same services as make test
+e2e: $(STAMP) $(AXE)
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
+	$(BIN)/python -m tests.harness run -- $(BIN)/python -m pytest tests/e2e $(PYTEST_ARGS)
+
 ## make services: the test services for local development; prints the env to export
 services: $(STAMP)
 	$(BIN)/python -m tests.harness services
