@@ -7,7 +7,7 @@ AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test services install migrate demo e2e bench clean messages
+.PHONY: run test services install migrate demo e2e bench clean messages loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,11 @@ test: $(STAMP) $(AXE)
 ## make bench: benchmarks on throwaway services (BENCH_SIZES=1000,10000 for a quick run); writes bench/report.*
 bench: $(STAMP)
 	$(BIN)/python -m tests.harness run -- $(BIN)/python -m bench
+
+## make loadtest: 50 clients for 60 s against gunicorn on loopback (own PostgreSQL); 0 errors, p95, worker memory
+loadtest: $(STAMP)
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
+	$(BIN)/python -m tests.load
 
 ## make e2e: only the browser journeys and accessibility checks (tests/e2e), same services as make test
 e2e: $(STAMP) $(AXE)
