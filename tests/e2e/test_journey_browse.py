@@ -50,7 +50,7 @@ def test_browse_practices_by_zona_and_topic_and_download_the_attachment(page, de
     with page.expect_download() as started:
         link.click()
     download = started.value
-    assert download.suggested_filename == "protocollo-siil-valdinievole-sintesi.txt"
+    assert download.suggested_filename == document.filename
     assert download.failure() is None
     with open(download.path(), "rb") as handle:
         assert handle.read() == expected_bytes

@@ -102,7 +102,9 @@ def test_collapsed_menu_at_375px_with_the_keyboard(mobile_page, menu):
     expect(page).to_have_url(re.compile(r"/seminari/$"))
 
 
-def test_search_filters_with_the_keyboard(page, demo):
+@pytest.mark.services
+def test_search_filters_with_the_keyboard(page, demo, search_index):
+    search_index.rebuild()
     page.goto("/cerca/?q=equipe")
     zona = page.locator('input[name="zona"][value="val-di-nievole"]')
     tab_to(page, zona)
