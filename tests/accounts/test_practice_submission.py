@@ -73,7 +73,7 @@ def _fill_all_steps(client, zona, topics):
     return submission
 
 
-def test_submit_review_approve_publish(client, tree, member, moderator, taxonomy, smtp, django_capture_on_commit_callbacks):
+def test_submit_review_approve_publish(client, tree, member, moderator, taxonomy, smtp, django_capture_on_commit_callbacks, settings):
     from wagtail.models import WorkflowState
 
     from cms.models import PracticePage
@@ -140,7 +140,8 @@ def test_submit_review_approve_publish(client, tree, member, moderator, taxonomy
     document.refresh_from_db()
     assert document.collection.name == "Buone pratiche"
     assert client.get(document.url).status_code == 200
-    _make_recent_writes_searchable()
+    # The database backend here; the same journey on Elasticsearch is tests/e2e/test_journey_practice.py.
+    settings.ELASTICSEARCH_URLS = []
     results = client.get("/cerca/", {"q": "sportello Valdinievole"}).content.decode()
     assert f'href="{page.url}"' in results, "the public search finds the approved practice"
     assert PracticeSubmission.objects.get(pk=submission.pk).status == "published"
@@ -286,14 +287,3 @@ def test_access_rules(client, tree, member, unverified_member):
     client.force_login(make_member("altra@example.it"))
     assert client.get(step_url(mine.pk, 1)).status_code == 404
     assert client.post(reverse("account_practice_discard", args=[mine.pk])).status_code == 404
-
-
-def _make_recent_writes_searchable():
-    """With Elasticsearch configured, the outbox wrote the page; refresh so it is visible now."""
-    from django.conf import settings
-
-    if settings.ELASTICSEARCH_URLS:
-        from search.documents import VersionedIndex
-
-        index = VersionedIndex()
-        index.client.indices.refresh(index=index.read_alias)
