@@ -52,6 +52,12 @@ def sideways_overflow(page) -> list[dict]:
     return [{"id": "reflow", "impact": "serious", "nodes": wide}] if wide else []
 
 
+def script_errors(page, status: int) -> list[dict]:
+    """Console errors: a script broken by the CSP, a missing static file (the error status itself aside)."""
+    errors = [e for e in page.console_errors if not (status >= 400 and f"status of {status}" in e)]
+    return [{"id": "console-error", "impact": "serious", "nodes": errors[:3]}] if errors else []
+
+
 def _first(model):
     return model.objects.live().public().order_by("path").first()
 
@@ -112,9 +118,10 @@ def test_public_templates_have_no_serious_or_critical_axe_violations(page, mobil
     found: dict[str, list] = {}
 
     def visit(target, template: str, url: str, status: int = 200):
+        target.console_errors.clear()
         response = target.goto(url)
         assert response.status == status, f"{template}: {url} answered {response.status}"
-        found[template] = check_a11y(target, template) + content_over_footer(target)
+        found[template] = check_a11y(target, template) + content_over_footer(target) + script_errors(target, status)
 
     # --- anonymous visitor
     for template, url, *status in _public_pages():
