@@ -280,20 +280,24 @@ def _axe_report():
         (ARTIFACTS / "axe-report.json").write_text(json.dumps(AXE_REPORT, indent=1, ensure_ascii=False, sort_keys=True))
 
 
-def check_a11y(page, template: str) -> list[dict]:
-    """axe's serious and critical violations on the page, recorded under the template's name."""
-    violations = axe_violations(page)
+def check_a11y(page, template: str, within: str | None = None) -> list[dict]:
+    """axe's serious and critical violations on the page (or the part ``within`` a selector), recorded
+    under the template's name."""
+    violations = axe_violations(page, within=within)
     AXE_REPORT[template] = {"url": page.url.replace(page.base_url, ""), "violations": violations}
     return violations
 
 
-def axe_violations(page, impacts=("serious", "critical")) -> list[dict]:
+def axe_violations(page, impacts=("serious", "critical"), within: str | None = None) -> list[dict]:
     """Run axe-core in the page; return the violations of the given impacts."""
     if not AXE_JS.exists():
         _missing(f"axe-core at {AXE_JS} (npm install in tests/e2e)")
     # Evaluated through the DevTools protocol, so the page's CSP (no inline scripts) stays on.
     page.evaluate(AXE_JS.read_text())
-    result = page.evaluate("async () => await axe.run(document, {resultTypes: ['violations']})")
+    result = page.evaluate(
+        "async within => await axe.run(within ? document.querySelector(within) : document, {resultTypes: ['violations']})",
+        within,
+    )
     return [
         {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5],
          "why": (v["nodes"][0].get("failureSummary") or "")[:300] if v["nodes"] else ""}

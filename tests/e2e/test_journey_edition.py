@@ -81,6 +81,8 @@ def test_editor_builds_previews_and_tests_moderator_approves_and_sends(page, new
     item_pages = list(edition.items.values_list("page_id", flat=True))
     assert siil.pk in item_pages
     screenshot(page, "admin-newsletter-gestione")
+    # our part of the admin page (Wagtail's own chrome is Wagtail's business)
+    assert check_a11y(page, "newsletter/admin/manage.html", within=".newsletter-manage") == []
 
     # preview: HTML in a new tab, the text version, and the two widths in the page
     with page.context.expect_page() as opened:
