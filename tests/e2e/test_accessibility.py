@@ -58,6 +58,22 @@ def script_errors(page, status: int) -> list[dict]:
     return [{"id": "console-error", "impact": "serious", "nodes": errors[:3]}] if errors else []
 
 
+def post_form(page, url: str, data: dict, csrf: bool = True):
+    """Submit a POST form from the page, as a browser does (navigation included); returns the response."""
+    if csrf:
+        data = {**data, "csrfmiddlewaretoken": next(c["value"] for c in page.context.cookies() if c["name"] == "csrftoken")}
+    with page.expect_navigation() as navigation:
+        page.evaluate("""([url, data]) => {
+            const form = Object.assign(document.createElement("form"), {method: "post", action: url});
+            for (const [name, value] of Object.entries(data)) {
+                form.appendChild(Object.assign(document.createElement("input"), {type: "hidden", name, value}));
+            }
+            document.body.appendChild(form);
+            form.submit();
+        }""", [url, data])
+    return navigation.value
+
+
 def _first(model):
     return model.objects.live().public().order_by("path").first()
 
@@ -107,9 +123,11 @@ def _public_pages() -> list[tuple]:
     return pages
 
 
-def test_public_templates_have_no_serious_or_critical_axe_violations(page, mobile_page, new_page, demo, make_user, smtp):
+def test_public_templates_have_no_serious_or_critical_axe_violations(page, mobile_page, new_page, demo, make_user, smtp,
+                                                                      settings):
     from django.utils import timezone
 
+    from cms import models as cms_models
     from cms.models import NewsPage
     from newsletter import tokens
     from newsletter.models import Edition, EditionItem, Section, Subscriber
@@ -195,7 +213,41 @@ def test_public_templates_have_no_serious_or_critical_axe_violations(page, mobil
     visit(signed_in, "newsletter/landing.html (membro)", "/newsletter/")
     visit(signed_in, "cms/seminar_page.html (membro)",
           demo["seminari"].get_children().live().get(slug="incontro-annuale-della-comunita").url)
+    visit(signed_in, "accounts/admin_denied.html", "/admin/", 403)
+    past = cms_models.SeminarPage.objects.live().order_by("start").first()
+    signed_in.goto(past.url)
+    response = post_form(signed_in, f"/account/seminari/{past.pk}/iscrizione/", {})
+    assert response.status == 409
+    found["accounts/registration_refused.html"] = check_a11y(signed_in, "accounts/registration_refused.html")
     visit(signed_in, "account/logout.html", "/account/logout/")
+
+    # refusals: a form without its CSRF token, too many subscriptions from one address, too many failed logins
+    page.goto("/newsletter/")
+    assert post_form(page, "/newsletter/iscrizione/", {"email": "x@comune.example"}, csrf=False).status == 403
+    found["403_csrf.html"] = check_a11y(page, "403_csrf.html")
+    from django.core.cache import cache
+    from newsletter import subscriptions
+    from newsletter.views.subscribe import IP_LIMIT_PER_HOUR
+
+    burst_key = f"newsletter:subscribe:ip:{subscriptions.ip_hash('127.0.0.1')}"
+    try:
+        cache.set(burst_key, IP_LIMIT_PER_HOUR, 3600)
+        page.goto("/newsletter/")
+        assert post_form(page, "/newsletter/iscrizione/", {"email": "x@comune.example"}).status == 429
+        found["newsletter/too_many.html"] = check_a11y(page, "newsletter/too_many.html")
+    finally:
+        cache.delete(burst_key)  # the live server shares this process's cache with the next tests
+    # allauth's rate limit on password resets, narrowed to one throwaway address (other tests share the cache)
+    settings.ACCOUNT_RATE_LIMITS = {**settings.ACCOUNT_RATE_LIMITS, "reset_password": "1/m/key"}
+    for _attempt in range(3):
+        page.goto("/account/password/reset/")
+        page.get_by_label(re.compile(r"^Email")).fill("nessuno.troppe-volte@comune.example")
+        with page.expect_response(lambda r: r.url.endswith("/account/password/reset/") and r.request.method == "POST") as posted:
+            page.get_by_role("button", name=re.compile("Reimposta|Invia", re.I)).click()
+        if posted.value.status == 429:
+            break
+    assert posted.value.status == 429
+    found["429.html"] = check_a11y(page, "429.html")
 
     # --- the key pages at 375 px too (the collapsed menu, stacked cards), with pictures at both widths
     urls = {template: url for template, url, *_status in _public_pages()}
