@@ -7,7 +7,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import axe_violations, screenshot
+from tests.e2e.conftest import check_a11y, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
@@ -79,7 +79,7 @@ def test_search_from_header_autocomplete_narrow_with_facets_and_back_button(page
     all_results = _total(page)
     assert all_results >= 3, "practices, workshops and norms on équipe multidisciplinari"
     expect(page.locator(".search-results mark").first).to_be_visible()  # highlighted words
-    assert axe_violations(page) == []
+    assert check_a11y(page, "search/search.html (Elasticsearch, risultati)") == []
     screenshot(page, "cerca-risultati")
 
     # narrow by zona: the count on the facet is the number of results we get
@@ -102,6 +102,7 @@ def test_search_from_header_autocomplete_narrow_with_facets_and_back_button(page
     assert _total(page) == type_count
     expect(page.locator(".search-results")).to_contain_text(siil.title)
     assert _checked(page, "zona") == ["val-di-nievole"] and _checked(page, "tipo") == ["practice"]
+    assert check_a11y(page, "search/search.html (Elasticsearch, zona e tipo)") == []
     screenshot(page, "cerca-filtri")
 
     # the back button walks back through the filters, and the form shows them as they were
