@@ -15,3 +15,13 @@ class AccountAdapter(DefaultAccountAdapter):
         message = self.render_mail(template_prefix, email, ctx)
         for recipient in message.to:
             dispatch(recipient, message.subject, message.body)
+
+    def generate_unique_username(self, txts, regex=None):
+        """Members log in by e-mail: the username is internal, so a random one never collides.
+
+        allauth's default derives it from the name and gives up (an error page) when the few
+        candidates it tries are all taken.
+        """
+        import uuid
+
+        return f"u-{uuid.uuid4().hex[:20]}"

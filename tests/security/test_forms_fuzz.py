@@ -226,9 +226,12 @@ def test_signup(client):
         before = _counts(*tables)
         response = client.post("/account/signup/", as_browser(fields))
         signup.check(response, before, _counts(*tables))
-        if response.status_code == 302:  # accepted: one user, one address, one profile, all together
+        if response.status_code == 302:
+            # accepted: one user, one address, one profile, all together -- or none of them, when the
+            # address already exists (allauth answers the same way, so addresses cannot be enumerated)
             after = _counts(*tables)
-            assert {k: after[k] - before[k] for k in after} == {t._meta.label: 1 for t in tables}
+            deltas = {after[k] - before[k] for k in after}
+            assert deltas in ({1}, {0}), {k: after[k] - before[k] for k in after}
         _invariants()
 
     signup_case()
