@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import tempfile
 import uuid
 from pathlib import Path
 
@@ -94,9 +93,10 @@ def page(browser, live_server, request):
 
 
 @pytest.fixture
-def mobile_page(browser, live_server):
+def mobile_page(browser, live_server, request):
     page = _new_page(browser, live_server, viewport={"width": 375, "height": 812}, is_mobile=True, has_touch=True)
     yield page
+    _keep_failure_screenshots(request, [page], "375px")
     page.context.close()
 
 
@@ -126,11 +126,13 @@ def tick(checkbox, on: bool = True) -> None:
 
 
 # --- the server side of the journeys --------------------------------------------------------------
-MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="e2e-media-"))
+@pytest.fixture(scope="session")
+def _media_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("e2e-media")
 
 
 @pytest.fixture(autouse=True)
-def _e2e_settings(settings, live_server):
+def _e2e_settings(settings, live_server, _media_root):
     """What the live server needs in a browser test.
 
     Absolute links in mails point at the live server; uploads go to a throwaway folder;
@@ -140,7 +142,7 @@ def _e2e_settings(settings, live_server):
 
     settings.PUBLIC_BASE_URL = live_server.url
     settings.WAGTAILADMIN_BASE_URL = live_server.url
-    settings.MEDIA_ROOT = str(MEDIA_ROOT)
+    settings.MEDIA_ROOT = str(_media_root)
     settings.ELASTICSEARCH_URLS = []
     backends.reset()
     yield
