@@ -23,18 +23,23 @@ def _profile(report, size: int, name: str, make_work) -> str | None:
     key = f"{name}-{size}"
     if key in report.data["profiles"]:
         return key
+    failed = report.data.setdefault("profile_failures", {})
+    if key in failed:  # several targets share a profile: do not repeat a failure
+        return None
     log(f"profiling {name} at {size} (a target was missed) ...")
     try:
         made = make_work()
         work, units, unit = made[:3]
         cleanup = made[3] if len(made) > 3 else None
+        notes = made[4] if len(made) > 4 else None
         try:
-            reading = profile(key, work, units=units, unit=unit, title=f"{name} at {size:,} practices")
+            reading = profile(key, work, units=units, unit=unit, title=f"{name} at {size:,} practices", notes=notes)
         finally:
             if cleanup:
                 cleanup()
     except Exception as exc:
-        report.error(size, f"profile {name}", f"{type(exc).__name__}: {exc}")
+        failed[key] = f"{type(exc).__name__}: {exc}"
+        report.error(size, f"profile {name}", failed[key])
         return None
     report.add_profile(key, reading)
     return key
@@ -94,7 +99,8 @@ def run_size(report, config, size: int, sink) -> None:
                {"pages": lambda: pages.profile_work(report.size(size)["pages"])})
     run_figure(report, size, "publish", lambda: publish.run(size), publish.targets, {"publish": publish.profile_work})
     purge_broker()  # the profile's publishes queued tasks for a worker that is gone
-    run_figure(report, size, "load", lambda: load.run(size, config), load.targets)
+    run_figure(report, size, "load", lambda: load.run(size, config), load.targets,
+               {"pages": lambda: pages.profile_work(report.size(size)["pages"])})
     run_figure(report, size, "newsletter", lambda: newsletter.run(size, sink), newsletter.targets,
                {"newsletter": lambda: newsletter.profile_work(sink)})
     report.finish_size(size)

@@ -202,11 +202,12 @@ def rss_target(by_size: dict[int, dict]) -> dict | None:
 
 
 def profile_work(sink):
-    """run_batch in this process for PROFILE_MESSAGES deliveries of a second edition with every subscriber."""
+    """run_batch in this process for PROFILE_MESSAGES deliveries of a second edition with every subscriber,
+    half of whose rows are already sent (the middle of a send)."""
     from django.test.utils import override_settings
 
     from newsletter import sending
-    from newsletter.models import Edition, EditionItem
+    from newsletter.models import Delivery, Edition, EditionItem
 
     main = Edition.objects.get(window_start=WINDOW[0], window_end=WINDOW[1])
     Edition.objects.filter(title="bench profile").delete()
@@ -216,8 +217,11 @@ def profile_work(sink):
                                      status=Edition.Status.SENDING)
     EditionItem.objects.bulk_create([EditionItem(edition=edition, page_id=i.page_id, section=i.section,
                                                  sort_order=i.sort_order) for i in main.items.all()])
-    log("newsletter profile: fan-out of a second edition (not timed) ...")
+    log("newsletter profile: fan-out of a second edition, half of it marked sent (not timed) ...")
     sending.fan_out(edition)
+    # Profile the middle of a send, not its start: what a claim costs depends on the rows already sent.
+    ids = list(Delivery.objects.filter(edition=edition).order_by("pk").values_list("pk", flat=True))
+    Delivery.objects.filter(edition=edition, pk__lte=ids[len(ids) // 2]).update(status=Delivery.Status.SENT)
 
     def work():
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
@@ -228,4 +232,19 @@ def profile_work(sink):
     def cleanup():
         Edition.objects.filter(pk=edition.pk).delete()
 
-    return work, PROFILE_MESSAGES, "message", cleanup
+    def notes() -> str:
+        return "EXPLAIN ANALYZE of the claim query, half of the rows sent:\n" + _explain_claim(edition)
+
+    return work, PROFILE_MESSAGES, "message", cleanup, notes
+
+
+def _explain_claim(edition) -> str:
+    from django.db import connection, transaction
+    from django.utils import timezone
+
+    from newsletter.sending import _claimable
+
+    with transaction.atomic(), connection.cursor() as cursor:  # SELECT ... FOR UPDATE needs a transaction
+        sql, params = _claimable(edition, timezone.now()).values("pk")[:1].query.sql_with_params()
+        cursor.execute("EXPLAIN ANALYZE " + sql, params)
+        return "\n".join(row[0] for row in cursor.fetchall())

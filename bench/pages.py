@@ -50,7 +50,7 @@ def page_urls() -> list[tuple[str, str]]:
             urls.append((f"detail {model.content_kind}", page.url))
     zona = Zona.objects.annotate(n=Count("practices")).order_by("-n", "slug").first()
     if zona is not None:
-        urls.append((f"zona {zona.slug}", f"/zone/{zona.slug}/"))
+        urls.append((f"zona with most practices ({zona.slug})", f"/zone/{zona.slug}/"))
     return urls
 
 
@@ -106,6 +106,11 @@ def run(size: int) -> dict:
             "cache_layer": False}
 
 
+def _kind(label: str) -> str:
+    """The page's role without the instance in brackets ('zona with most practices (x)' -> 'zona with most practices')."""
+    return label.split(" (")[0]
+
+
 def targets(result: dict, size: int, previous: dict | None) -> list[dict]:
     out = []
     slow = [r for r in result["pages"] if (r["p95"] or 0) > TARGET_P95_MS]
@@ -120,11 +125,11 @@ def targets(result: dict, size: int, previous: dict | None) -> list[dict]:
     out.append({"name": "SQL queries independent of page size (12 vs 48 items)", "target": "equal",
                 "value": by_size, "met": same_page_size})
     if previous:
-        before = {r["page"].split(" (page")[0]: r["queries"] for r in previous["pages"]}
+        before = {_kind(r["page"]): r["queries"] for r in previous["pages"]}
         changed = [f"{r['page']}: {before[k]} -> {r['queries']}" for r in result["pages"]
-                   if (k := r["page"].split(" (page")[0]) in before and before[k] != r["queries"]]
+                   if (k := _kind(r["page"])) in before and before[k] != r["queries"]]
         out.append({"name": "SQL queries independent of data size (vs previous size)", "target": "equal",
-                    "value": len(changed), "met": not changed, "detail": "; ".join(changed)})
+                    "value": len(changed), "met": not changed, "detail": "; ".join(changed), "profile": "pages"})
     errors = [f"{r['page']}: HTTP {r['status']}" for r in result["pages"] if r["status"] != 200]
     if errors:
         out.append({"name": "pages answer 200", "target": "all", "value": len(errors), "met": False,

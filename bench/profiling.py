@@ -55,9 +55,13 @@ def _top_project(stats: pstats.Stats, total: float, limit: int = 6) -> list[dict
     return (below or rows)[:limit]
 
 
-def profile(name: str, func, *, units: int | None = None, unit: str = "item", title: str = "") -> dict:
-    """Run ``func()`` under cProfile; save bench/profiles/<name>.txt; return the reading."""
+def profile(name: str, func, *, units: int | None = None, unit: str = "item", title: str = "", notes=None) -> dict:
+    """Run ``func()`` under cProfile; save bench/profiles/<name>.txt; return the reading.
+
+    ``notes()``, when given, is called before the work and its text kept with the profile
+    (e.g. the query plan the work is about to meet)."""
     PROFILES_DIR.mkdir(parents=True, exist_ok=True)
+    notes_text = notes() if notes is not None else ""  # the state the profiled work starts from
     profiler = cProfile.Profile()
     counts: dict[str, int] = {}
 
@@ -92,6 +96,9 @@ def profile(name: str, func, *, units: int | None = None, unit: str = "item", ti
     }
     out = io.StringIO()
     out.write(f"# {title or name}\n# {reading_text(reading)}\n\n")
+    if notes_text:
+        reading["notes"] = notes_text
+        out.write(notes_text + "\n\n")
     out.write("## by cumulative time\n")
     pstats.Stats(profiler, stream=out).sort_stats("cumulative").print_stats(45)
     out.write("\n## by own time\n")

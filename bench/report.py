@@ -284,6 +284,8 @@ def markdown(data: dict) -> str:
         reading = data["profiles"].get(key)
         if reading:
             lines.append(f"  Profile [`{reading['file']}`]({reading['file']}) ({reading['title']}): {reading_text(reading)}.")
+            if reading.get("notes"):
+                lines += ["", "  ```", *("  " + n for n in reading["notes"].splitlines()), "  ```", ""]
     lines += ["", "## Errors and gaps", ""]
     for e in data["errors"]:
         lines.append(f"- {e['figure']} at {int(e['size']):,}: {e['error']}")
