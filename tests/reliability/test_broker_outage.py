@@ -120,6 +120,9 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
                 durations.append(time.monotonic() - began)
                 assert page.live
                 during.append(page.pk)
+            from django.test import Client
+
+            readyz_down = Client().get("/readyz").json()
             waiting = set(pending.values_list("page_id", flat=True))
             assert set(during) <= waiting, "the work waits in the outbox"
             assert not any(_versions(index, during).values()), "nothing reached the index without the broker"
@@ -129,12 +132,14 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
             own_redis.start()
             _wait(lambda: not pending.exists(), 120, "the periodic drain to apply the outbox")
             versions_1 = _versions(index, during)
+            readyz_up = Client().get("/readyz").json()
             worker_survived = worker.process.poll() is None and worker.process.pid == worker_pid
             figures.update(
                 publishes_during_outage=len(during),
                 slowest_publish_seconds=round(max(durations), 2),
                 fault_1_found=f"{sum(1 for v in versions_1.values() if v)}/{len(during)}",
                 worker_restarted_for_fault_1="no" if worker_survived else "yes",
+                readyz_broker=f"{readyz_down['checks']['broker']} during, {readyz_up['checks']['broker']} after",
             )
 
             # Fault 2: tasks queued in Redis (no worker consuming), then Redis killed.
@@ -171,6 +176,8 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
         items_lost=len(lost),
     )
     assert worker_survived, "the worker reconnected to the broker by itself"
+    assert readyz_down["status"] == "ok" and readyz_down["checks"]["broker"] == "down", readyz_down
+    assert readyz_up["checks"]["broker"] == "ok", readyz_up
     assert max(durations) < 15, "publishing does not hang on a dead broker"
     assert queue_length >= 1 and queue_after_crash == 0, "the crash really lost the queued tasks"
     assert not lost, f"pages missing from the index: {lost}"

@@ -104,6 +104,7 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
             assert page.live
             published.append(page.pk)
         browsing.wait_for("outage", 20)
+        readyz_status, readyz = fetch(f"{live_server.url}/readyz")
         pending_during = OutboxEntry.objects.filter(processed_at__isnull=True).count()
         pending_pages = OutboxEntry.objects.filter(processed_at__isnull=True).values("page_id").distinct().count()
         failed_attempts = sum(OutboxEntry.objects.filter(processed_at__isnull=True).values_list("attempts", flat=True))
@@ -142,6 +143,7 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
         searches_during_outage_with_notice=f"{sum(a[3] for a in outage_searches)}/{len(outage_searches)}",
         published_during_outage=len(published),
         outbox_pending_during_outage=f"{pending_during} rows for {pending_pages} pages ({failed_attempts} failed attempts kept)",
+        readyz_during_outage=readyz,
         restart_seconds=round(restart_seconds, 1),
         drain=drained,
         found_after_drain=f"{len(found & set(published))}/{len(published)}",
@@ -149,6 +151,7 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
         items_lost=len(set(published) - found),
     )
     assert not errors, f"5xx or dropped connections while Elasticsearch was away: {errors[:5]}"
+    assert readyz_status == 200 and '"elasticsearch": "down"' in readyz, "degraded, still ready, and it says why"
     assert outage_searches and all(a[3] for a in outage_searches), "every search in the outage says it is the fallback"
     assert not any(a[3] for a in answers if a[0] == "before"), "no fallback notice while Elasticsearch is up"
     assert pending_pages == PUBLISHED_DURING_OUTAGE, "the work waited in the outbox"

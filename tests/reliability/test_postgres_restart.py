@@ -84,6 +84,15 @@ def _subscribers(url: str) -> set[str]:
         return {row[0] for row in conn.execute("SELECT email FROM newsletter_subscriber")}
 
 
+def _production_headers(base: str) -> dict[str, str]:
+    """The security headers of a page served by the production settings behind a TLS proxy."""
+    import urllib.request
+
+    request = urllib.request.Request(base + "/", headers={"X-Forwarded-Proto": "https"})
+    with urllib.request.urlopen(request, timeout=15) as response:
+        return {k.lower(): v for k, v in response.headers.items()}
+
+
 def _wait_until_serving(base: str, timeout: float) -> float:
     began = time.monotonic()
     while time.monotonic() - began < timeout:
@@ -100,6 +109,7 @@ def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app
     server.start()
     master, workers = server.master_pid, server.worker_pids()
     session = WebSession(server.base)
+    headers = _production_headers(server.base)
     accepted: list[str] = []
     gaps: list[dict] = []
     try:
@@ -150,9 +160,16 @@ def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app
         recovery_seconds=[round(g["recovery"], 2) for g in gaps],
         sign_ups_during_gap=[g["form"] for g in gaps],
         app_restarts=0 if same_processes else "master or workers changed",
+        production_headers="HSTS, nosniff, Referrer-Policy, CSP with nonce and frame-ancestors",
         sign_ups_accepted=len(accepted),
         items_lost=len(lost),
     )
+    assert "max-age=" in headers.get("strict-transport-security", "") and "includesubdomains" in headers[
+        "strict-transport-security"].lower(), headers
+    assert headers.get("x-content-type-options") == "nosniff"
+    assert headers.get("referrer-policy") == "strict-origin-when-cross-origin"
+    assert "frame-ancestors 'self'" in headers.get("content-security-policy", "")
+    assert "'unsafe-inline'" not in headers["content-security-policy"].split("script-src", 1)[1].split(";", 1)[0]
     assert not bad, f"unclean answers (500, traceback, dropped connection): {bad[:5]}"
     assert {a[2] for a in steady} == {200}, "before and after the gaps every page answers 200"
     assert down and {a[2] for a in down} <= {200, 503}, Counter(a[2] for a in down)

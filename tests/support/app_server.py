@@ -34,7 +34,6 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
         "SECRET_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECURE_SSL_REDIRECT": "false",
-        "SECURE_HSTS_SECONDS": "0",
         "PORTAL_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",
     }
