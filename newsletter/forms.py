@@ -3,17 +3,18 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from cms.models import Topic, Zona
+from portal.forms import ModelMultipleChoiceField
 
 
 def _topics_field():
-    return forms.ModelMultipleChoiceField(
+    return ModelMultipleChoiceField(
         queryset=Topic.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Aree tematiche di interesse"), help_text=_("Nessuna scelta: tutte."),
     )
 
 
 def _zones_field():
-    return forms.ModelMultipleChoiceField(
+    return ModelMultipleChoiceField(
         queryset=Zona.objects.order_by("name"), required=False, widget=forms.CheckboxSelectMultiple,
         label=_("Zone distretto di interesse"),
         help_text=_("Nessuna scelta: tutte. Con una o più zone ricevi le loro buone pratiche e i contenuti generali."),

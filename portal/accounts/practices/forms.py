@@ -6,6 +6,8 @@ from django import forms
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
+from portal.forms import ModelMultipleChoiceField
+
 
 def _model_field(name):
     from cms.models import PracticePage
@@ -56,7 +58,7 @@ class PracticeStep(forms.Form):
         self.fields["summary"] = mirror("summary", widget=_textarea(3))
         self.fields["period_start"] = mirror("period_start", forms.DateField, widget=DateInput())
         self.fields["period_end"] = mirror("period_end", forms.DateField, widget=DateInput())
-        self.fields["topics"] = forms.ModelMultipleChoiceField(
+        self.fields["topics"] = ModelMultipleChoiceField(
             label=_("Aree tematiche"), queryset=Topic.objects.order_by("name"), required=False,
             widget=forms.CheckboxSelectMultiple,
         )
