@@ -49,6 +49,49 @@ COMMUNITY_BODY = [
      "sull'équipe multiprofessionale.</p>"),
 ]
 
+# The two pages every public-administration site links from its footer.
+PRIVACY_BODY = [
+    ("paragraph",
+     "<p>Questo portale tratta dati personali solo per i servizi che chiedi: l'account della Comunità di "
+     "Pratica, l'iscrizione ai seminari, la proposta di buone pratiche e la newsletter.</p>"),
+    ("heading", "Quali dati e perché"),
+    ("paragraph",
+     "<ul><li><b>Account</b>: indirizzo email, nome, ente e zona distretto, per riconoscerti come operatore "
+     "e aprirti i contenuti riservati ai membri (art. 6.1.b Reg. UE 2016/679).</li>"
+     "<li><b>Iscrizioni ai seminari</b>: i dati del modulo, per organizzare l'incontro e mandarti i materiali.</li>"
+     "<li><b>Newsletter</b>: email e preferenze, con il tuo consenso (art. 6.1.a), che puoi ritirare in ogni "
+     "momento con un clic dal fondo di ogni numero.</li>"
+     "<li><b>Dati tecnici</b>: i registri del server, conservati per il tempo necessario alla sicurezza del servizio.</li></ul>"),
+    ("heading", "Cookie"),
+    ("paragraph",
+     "<p>Il portale usa solo cookie tecnici: la sessione di chi accede e la protezione dei moduli (CSRF). "
+     "Non ci sono cookie di profilazione, statistiche di terze parti o pixel di tracciamento nelle email.</p>"),
+    ("heading", "I tuoi diritti"),
+    ("paragraph",
+     "<p>Puoi chiedere accesso, rettifica e cancellazione dei tuoi dati. Dalla pagina del tuo account e dai "
+     "collegamenti di ogni newsletter puoi scaricarli e cancellarli da solo, senza scriverci.</p>"),
+]
+
+ACCESSIBILITY_BODY = [
+    ("paragraph",
+     "<p>Il portale si impegna a rendere il proprio sito accessibile secondo la Legge 4/2004 e le Linee guida "
+     "AgID, che rimandano ai requisiti della norma EN 301 549 e alle WCAG 2.1 di livello AA.</p>"),
+    ("heading", "Stato di conformità"),
+    ("paragraph",
+     "<p>Il sito è <b>parzialmente conforme</b>. Le pagine usano i componenti di Bootstrap Italia e ogni modello "
+     "di pagina viene verificato in automatico a ogni modifica del codice, da telefono e da computer, "
+     "anche usando solo la tastiera.</p>"),
+    ("heading", "Contenuti non accessibili"),
+    ("paragraph",
+     "<ul><li>alcuni documenti allegati (slide e relazioni in PDF) sono pubblicati così come forniti dai relatori "
+     "e possono non essere accessibili;</li>"
+     "<li>le registrazioni dei seminari meno recenti non hanno sottotitoli.</li></ul>"),
+    ("heading", "Segnalazioni"),
+    ("paragraph",
+     "<p>Se trovi un contenuto che non riesci a usare, scrivi alla redazione indicando la pagina: ti risponderemo "
+     "entro 30 giorni e, se serve, ti manderemo il contenuto in un formato accessibile.</p>"),
+]
+
 
 def build_tree():
     """Create the index pages (in the main menu) and the community page; returns {slug: page}."""
@@ -60,6 +103,15 @@ def build_tree():
         body=BodyBlock().to_python([{"type": t, "value": v} for t, v in COMMUNITY_BODY]),
     )
     pages["comunita"] = page
+    for slug, title, summary, body in [
+        ("privacy", "Informativa sulla privacy", "Quali dati personali tratta il portale, perché e come gestirli.", PRIVACY_BODY),
+        ("accessibilita", "Dichiarazione di accessibilità", "Lo stato di accessibilità del portale e come segnalare un problema.",
+         ACCESSIBILITY_BODY),
+    ]:
+        pages[slug], _ = ensure_page(
+            home, StandardPage, slug, title=title, show_in_menus=False, summary=summary,
+            body=BodyBlock().to_python([{"type": t, "value": v} for t, v in body]),
+        )
     for model, slug, title, intro in INDEXES:
         page, _ = ensure_page(home, model, slug, title=title, intro=intro, show_in_menus=True)
         pages[slug] = page

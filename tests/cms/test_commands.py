@@ -1,5 +1,6 @@
 """load_demo (idempotent, from the seeds) and generate_content (deterministic, bulk)."""
 import io
+import re
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -65,6 +66,10 @@ def test_load_demo_is_idempotent_and_built_from_the_seeds(client):
         for page in model.objects.live():
             assert client.get(page.url).status_code == 200, page.url
     assert "lorem" not in home.content.decode().lower()
+    own_links = set(re.findall(r'href="(/[^"#?]*)"', home.content.decode()))
+    broken = [url for url in own_links if client.get(url).status_code >= 400]
+    assert not broken, f"links of the home page (header, menu, footer) that answer 4xx: {broken}"
+    assert {"/privacy/", "/accessibilita/"} <= own_links
 
 
 @pytest.mark.services
