@@ -137,6 +137,9 @@ ELASTICSEARCH_URLS = urls_from_env("ELASTICSEARCH_URL", {"http", "https"})
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "cdp")
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
+if DATABASES["default"]["ENGINE"].endswith("postgresql"):
+    # Italian stems with accents folded (created by search/migrations/0003).
+    WAGTAILSEARCH_BACKENDS["default"]["SEARCH_CONFIG"] = "cdp_italian"
 
 # --- background work ---------------------------------------------------------
 CELERY_BROKER_URL = env_str("CELERY_BROKER_URL")

@@ -5,6 +5,7 @@ indexed page types, combining the user syntax with set operations: all words, ea
 phrase, one of each OR group, none of the exclusions. Facet attributes come from the
 pages themselves (the same methods that build the search payload, with related rows
 prefetched), so counts follow the same rules as the Elasticsearch facets.
+Accents fold as in Elasticsearch (see search/migrations/0003 for PostgreSQL).
 Not available here: fuzziness, synonyms and the "forse cercavi" suggestion.
 """
 from __future__ import annotations

@@ -214,3 +214,15 @@ def test_malformed_queries_give_a_result(backend, site):
     # what is left of a malformed query still searches
     assert {h.page_id for h in backend.search('"orticoltura sociale').hits} == _visible(site, "p1", "s1")
     assert {h.page_id for h in backend.search("orticoltura OR").hits} == _visible(site, "p1", "p2", "p3", "s1", "n1")
+
+
+def test_accents_fold_both_ways(backend):
+    """A phone keyboard often drops the accent: both backends fold it, in the query and in the text."""
+    zona = content.zona("valle-accenti", "Valle degli Accenti", "centro")
+    poverty = content.practice("Contrasto alla povertà educativa", "doposcuola per famiglie fragili", zona_obj=zona)
+    team = content.practice("Equipe minima di zona", "presa in carico condivisa", zona_obj=zona)
+    backend.sync()
+    assert poverty.pk in backend.ids("poverta")
+    assert poverty.pk in backend.ids("povertà")
+    assert team.pk in backend.ids("équipe")
+    assert team.pk in backend.ids("equipe")
