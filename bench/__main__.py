@@ -4,7 +4,8 @@ Environment: DATABASE_URL (PostgreSQL server; the ``bench`` database is created 
 ELASTICSEARCH_URL, CELERY_BROKER_URL (``make bench`` starts them with the test harness);
 BENCH_SIZES (default 1000,10000,100000), BENCH_KEEP_DATA=1 to reuse the generated data of
 a previous run, BENCH_LOAD_SECONDS / BENCH_LOAD_CLIENTS (default 60 / 50), BENCH_FIGURES
-(e.g. "search,pages": only those, for development; the report then says what is missing).
+(e.g. "search,pages": only those, for development; the report then says what is missing),
+BENCH_OUTPUT (a directory for report.* and profiles/ instead of bench/), BENCH_VAR (scratch files).
 """
 from __future__ import annotations
 

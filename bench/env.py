@@ -15,7 +15,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DIR = ROOT / "bench"
-VAR_DIR = ROOT / "var" / "bench"
+# Where report.* and profiles/ go (a partial run during development writes elsewhere, not over the report).
+OUTPUT_DIR = Path(os.environ.get("BENCH_OUTPUT") or BENCH_DIR)
+VAR_DIR = Path(os.environ.get("BENCH_VAR") or ROOT / "var" / "bench")
 SECRET = "bench-only-secret-key-0f3a9c7e5b1d2f4a6c8e0b2d4f6a8c0e2b4d6f8a"
 DEFAULT_SIZES = (1_000, 10_000, 100_000)
 

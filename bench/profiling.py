@@ -14,9 +14,9 @@ from pathlib import Path
 
 from django.db import connection
 
-from bench.env import BENCH_DIR
+from bench.env import BENCH_DIR, OUTPUT_DIR
 
-PROFILES_DIR = BENCH_DIR / "profiles"
+PROFILES_DIR = OUTPUT_DIR / "profiles"
 PROJECT_DIRS = ("/cms/", "/search/", "/newsletter/", "/portal/")
 # Functions whose cumulative time means "waiting on" a service (or doing one kind of work).
 BUCKETS = {

@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 from bench import plot
-from bench.env import BENCH_DIR
+from bench.env import OUTPUT_DIR
 from bench.profiling import reading_text
 
 FIGURES = ["data", "reindex", "search", "pages", "publish", "load", "newsletter"]
@@ -124,9 +124,10 @@ class Report:
     def write(self) -> None:
         if self.data["finished_at"] is None:
             self.data["duration_s"] = round(time.time() - self.began, 1)
-        (BENCH_DIR / "report.json").write_text(json.dumps(self.data, indent=1, ensure_ascii=False, default=str) + "\n")
-        (BENCH_DIR / "report.md").write_text(markdown(self.data))
-        (BENCH_DIR / "report.svg").write_text(plot.svg(self.data["results"]))
+        OUTPUT_DIR.mkdir(parents=True, exist_ok=True)
+        (OUTPUT_DIR / "report.json").write_text(json.dumps(self.data, indent=1, ensure_ascii=False, default=str) + "\n")
+        (OUTPUT_DIR / "report.md").write_text(markdown(self.data))
+        (OUTPUT_DIR / "report.svg").write_text(plot.svg(self.data["results"]))
 
 
 # --- markdown ----------------------------------------------------------------------------------
