@@ -112,6 +112,25 @@ def ensure_index(index) -> list[str]:
     return [name]
 
 
+def _documents(page_ids, pages, context) -> dict:
+    """page id -> (document or None, error or None), built together (one page at a time if that fails)."""
+    from search.sources import build_documents
+
+    present = [pages[pid] for pid in page_ids if pid in pages]
+    try:
+        built = build_documents(present, context)
+    except Exception:
+        built = []
+        for page in present:
+            try:
+                built.extend(build_documents([page], context))
+            except Exception as exc:
+                built.append((page, None, exc))
+    out = {pid: (None, None) for pid in page_ids}
+    out.update({page.pk: (document, error) for page, document, error in built})
+    return out
+
+
 def sync_pages(page_ids, *, indices: list[str] | None = None, index=None) -> dict[int, str | None]:
     """Make the index match the database for these pages: {page_id: None if done, else error}.
 
@@ -120,7 +139,7 @@ def sync_pages(page_ids, *, indices: list[str] | None = None, index=None) -> dic
     from elasticsearch import ApiError, TransportError
 
     from search.documents import VersionedIndex
-    from search.sources import document_for, specific_pages
+    from search.sources import BuildContext, specific_pages
 
     page_ids = list(dict.fromkeys(page_ids))
     outcome: dict[int, str | None] = {}
@@ -130,13 +149,12 @@ def sync_pages(page_ids, *, indices: list[str] | None = None, index=None) -> dic
         index = index or VersionedIndex()
         targets = indices or ensure_index(index)
         pages = specific_pages(page_ids)
+        built = _documents(page_ids, pages, BuildContext())
         actions: list[tuple[int, dict, dict | None]] = []
         for page_id in page_ids:
-            page = pages.get(page_id)
-            try:
-                document = document_for(page) if page is not None else None
-            except Exception as exc:  # a page that cannot be serialised must not block the others
-                logger.exception("search: cannot build the document of page %s", page_id)
+            document, exc = built[page_id]
+            if exc is not None:  # a page that cannot be serialised must not block the others
+                logger.error("search: cannot build the document of page %s", page_id, exc_info=exc)
                 outcome[page_id] = f"document: {exc}"[:2000]
                 continue
             outcome[page_id] = None

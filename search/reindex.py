@@ -22,7 +22,9 @@ from django.utils import timezone
 
 logger = logging.getLogger(__name__)
 
-LOAD_CHUNK = 200
+LOAD_CHUNK = 500  # documents per bulk request (the raw baseline of bench/reindex.py uses it too)
+BUILD_BATCH = 500  # pages whose documents are built together (relations prefetched per batch)
+SEND_QUEUE = 4  # bulk requests built ahead of Elasticsearch at most
 
 
 @dataclasses.dataclass
@@ -40,47 +42,119 @@ class ReindexReport:
 
 
 def _bulk_load(index, name: str, progress=None) -> tuple[int, int, int]:
-    from search.sources import document_for, indexable_pages
+    """Load every indexable page into ``name``: (loaded, skipped, errors).
+
+    Pages are read and their documents built a batch at a time (``build_documents``:
+    a few queries per batch and page type), while a second thread sends the previous
+    chunks to Elasticsearch, so building and indexing overlap.
+    """
+    from search.sources import BuildContext, build_documents, indexable_pages
 
     loaded = skipped = errors = 0
     queryset = indexable_pages().order_by("pk").specific(defer=False)
     total = queryset.count()
     bar = progress(total) if progress else None
+    context = BuildContext()
+    sender = _Sender(index, name)
     operations: list[dict] = []
 
-    def flush():
-        nonlocal errors
-        if not operations:
-            return
-        response = index.client.bulk(operations=operations)
+    def build(batch):
+        nonlocal loaded, skipped, errors
+        try:
+            built = build_documents(batch, context)
+        except Exception:  # something of the batch as a whole: find the page, build one at a time
+            built = []
+            for page in batch:
+                try:
+                    built.extend(build_documents([page], context))
+                except Exception as exc:
+                    built.append((page, None, exc))
+        for page, document, error in built:
+            if error is not None:
+                logger.error("reindex: cannot build the document of page %s", page.pk, exc_info=error)
+                errors += 1
+            elif document is None:
+                skipped += 1
+            else:
+                operations.extend([{"index": {"_index": name, "_id": str(page.pk)}}, document])
+                loaded += 1
+            if len(operations) >= 2 * LOAD_CHUNK:
+                sender.send(operations[:])
+                operations.clear()
+        if bar is not None:
+            bar.update(len(batch))
+
+    try:
+        batch = []
+        for page in queryset.iterator(chunk_size=BUILD_BATCH):
+            batch.append(page)
+            if len(batch) >= BUILD_BATCH:
+                build(batch)
+                batch = []
+        if batch:
+            build(batch)
+        if operations:
+            sender.send(operations[:])
+    finally:
+        errors += sender.close()
+        if bar is not None:
+            bar.close()
+    return loaded, skipped, errors
+
+
+class _Sender:
+    """Sends bulk requests from a thread of its own, a few requests behind the builder at most.
+
+    An error talking to Elasticsearch stops the load: it is raised in the builder's thread
+    at the next ``send`` or at ``close``. Per-document failures are logged and counted.
+    """
+
+    def __init__(self, index, name: str):
+        import queue
+        import threading
+
+        self.index = index
+        self.name = name
+        self.errors = 0
+        self.failure: BaseException | None = None
+        self.queue: queue.Queue = queue.Queue(maxsize=SEND_QUEUE)
+        self.thread = threading.Thread(target=self._run, name="reindex-bulk", daemon=True)
+        self.thread.start()
+
+    def _run(self):
+        while True:
+            operations = self.queue.get()
+            if operations is None:
+                return
+            if self.failure is not None:
+                continue  # drain what is queued; the builder stops at its next send
+            try:
+                self._bulk(operations)
+            except BaseException as exc:  # noqa: BLE001 - handed over to the builder's thread
+                self.failure = exc
+
+    def _bulk(self, operations):
+        response = self.index.client.bulk(operations=operations)
         if response.get("errors"):
             for item in response["items"]:
                 result = next(iter(item.values()))
                 if result.get("status", 500) >= 300:
-                    errors += 1
+                    self.errors += 1
                     logger.error("reindex: page %s: %s", result.get("_id"), result.get("error"))
-        operations.clear()
 
-    for page in queryset.iterator(chunk_size=LOAD_CHUNK):
-        try:
-            document = document_for(page)
-        except Exception:
-            logger.exception("reindex: cannot build the document of page %s", page.pk)
-            document = None
-            errors += 1
-        if document is None:
-            skipped += 1
-        else:
-            operations.extend([{"index": {"_index": name, "_id": str(page.pk)}}, document])
-            loaded += 1
-        if len(operations) >= 2 * LOAD_CHUNK:
-            flush()
-        if bar is not None:
-            bar.update(1)
-    flush()
-    if bar is not None:
-        bar.close()
-    return loaded, skipped, errors
+    def send(self, operations: list[dict]) -> None:
+        if self.failure is not None:
+            raise self.failure
+        self.queue.put(operations)
+
+    def close(self) -> int:
+        """Wait for every queued request; the number of documents Elasticsearch refused."""
+        self.queue.put(None)
+        self.thread.join()
+        if self.failure is not None:
+            failure, self.failure = self.failure, None
+            raise failure
+        return self.errors
 
 
 def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
@@ -100,10 +174,14 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
     name = index.create(synonyms=options, meta=meta)
     report.index = name
     try:
-        index.client.indices.put_settings(index=name, settings={"index": {"refresh_interval": "-1"}})
+        # While loading: no refreshes and no replicas to copy every document to; both
+        # restored (to the index's own settings) before the alias switch.
+        index.client.indices.put_settings(index=name, settings={"index": {
+            "refresh_interval": "-1", "auto_expand_replicas": "false", "number_of_replicas": 0}})
         index.add_writes(name)
         report.loaded, report.skipped, report.errors = _bulk_load(index, name, progress)
-        index.client.indices.put_settings(index=name, settings={"index": {"refresh_interval": None}})
+        index.client.indices.put_settings(index=name, settings={"index": {
+            "refresh_interval": None, "auto_expand_replicas": index.body({})["settings"]["auto_expand_replicas"]}})
 
         apply_pending()  # outside the lock: the bulk of what happened meanwhile
         with applier_lock():

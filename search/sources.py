@@ -33,7 +33,10 @@ def type_labels() -> dict[str, str]:
 
 def visibility(page) -> str:
     """PUBLIC, MEMBERS (login restriction) or HIDDEN (password/groups), counting ancestors."""
-    kinds = {r.restriction_type for r in page.get_view_restrictions()}
+    return _kind_of({r.restriction_type for r in page.get_view_restrictions()})
+
+
+def _kind_of(kinds) -> str:
     if not kinds:
         return PUBLIC
     if kinds <= {PageViewRestriction.LOGIN}:
@@ -45,16 +48,109 @@ def is_indexed_type(page) -> bool:
     return isinstance(page, tuple(indexed_models()))
 
 
+class BuildContext:
+    """What the documents of many pages share, read once instead of once per page.
+
+    - the view restrictions (a small table) and the ancestors' ids and aliases, so the
+      visibility of a batch is computed exactly as ``Page.get_view_restrictions`` does
+      (the page and its ancestors, an alias standing for its source page) without a
+      query per page;
+    - the site root paths, which ``Page.url`` would otherwise read from the cache per page.
+    A context lives as long as one reindex run (or one single-page build).
+    """
+
+    def __init__(self):
+        from wagtail.models import Site
+
+        self.restrictions: dict[int, set[str]] = {}
+        for page_id, kind in PageViewRestriction.objects.values_list("page_id", "restriction_type"):
+            self.restrictions.setdefault(page_id, set()).add(kind)
+        self._by_path: dict[str, tuple[int, int | None]] = {}  # ancestor path -> (id, alias_of_id)
+        self._alias_of: dict[int, int | None] = {}  # page id -> alias_of_id
+        self.site_root_paths = Site.get_site_root_paths()
+
+    def _resolve(self, page_id: int, alias_of_id) -> int:
+        """The page whose restrictions apply: the source page of an alias (as Wagtail does)."""
+        seen = set()
+        while alias_of_id and page_id not in seen:
+            seen.add(page_id)
+            page_id = alias_of_id
+            if page_id not in self._alias_of:
+                self._alias_of.update(Page.objects.filter(pk=page_id).values_list("pk", "alias_of_id"))
+            alias_of_id = self._alias_of.get(page_id)
+        return page_id
+
+    def visibilities(self, pages) -> dict[int, str]:
+        """page id -> PUBLIC / MEMBERS / HIDDEN for many pages, with at most one query for their ancestors."""
+        if not self.restrictions:
+            return {page.pk: PUBLIC for page in pages}
+        step = Page.steplen
+        wanted = {
+            page.path[:step * depth]
+            for page in pages for depth in range(1, len(page.path) // step)
+        } - self._by_path.keys()
+        if wanted:
+            for path, pk, alias_of_id in Page.objects.filter(path__in=wanted).values_list("path", "pk", "alias_of_id"):
+                self._by_path[path] = (pk, alias_of_id)
+                self._alias_of[pk] = alias_of_id
+        out = {}
+        for page in pages:
+            checked = {self._resolve(page.pk, page.alias_of_id)}
+            for depth in range(1, len(page.path) // step):
+                ancestor = self._by_path.get(page.path[:step * depth])
+                if ancestor is not None:
+                    checked.add(self._resolve(*ancestor))
+            kinds = set()
+            for page_id in checked:
+                kinds |= self.restrictions.get(page_id, set())
+            out[page.pk] = _kind_of(kinds)
+        return out
+
+
+def build_documents(pages, context: BuildContext | None = None) -> list[tuple[object, dict | None, Exception | None]]:
+    """(page, document or None, error or None) for each page, in order: the one way documents are built.
+
+    The pages' relations are prefetched per page type and their visibility and URLs
+    computed for the whole batch; :func:`document_for` is this with a batch of one, so
+    the reindex and the outbox build the very same documents.
+    """
+    from django.db.models import prefetch_related_objects
+
+    context = context or BuildContext()
+    pages = [page.specific if type(page) is Page else page for page in pages]
+    candidates = [page for page in pages if page is not None and is_indexed_type(page) and page.live]
+    seen_by = context.visibilities(candidates)
+    by_type: dict[type, list] = {}
+    for page in candidates:
+        if seen_by[page.pk] != HIDDEN:
+            by_type.setdefault(type(page), []).append(page)
+    for model, group in by_type.items():
+        prefetch_related_objects(group, *getattr(model, "search_prefetch", ()))
+    results = []
+    for page in pages:
+        if page is None or seen_by.get(page.pk, HIDDEN) == HIDDEN or type(page) not in by_type:
+            results.append((page, None, None))
+            continue
+        try:
+            results.append((page, _document(page, seen_by[page.pk], context), None))
+        except Exception as exc:  # one page that cannot be serialised must not lose the others
+            results.append((page, None, exc))
+    return results
+
+
 def document_for(page) -> dict | None:
     """The document for a page, or None when the page must not be in the index."""
+    ((_page, document, error),) = build_documents([page])
+    if error is not None:
+        raise error
+    return document
+
+
+def _document(page, seen_by: str, context: BuildContext) -> dict:
     from search.attachments import attachments_text
 
-    page = page.specific if type(page) is Page else page
-    if not is_indexed_type(page) or not page.live:
-        return None
-    seen_by = visibility(page)
-    if seen_by == HIDDEN:
-        return None
+    if not hasattr(page, "_wagtail_cached_site_root_paths"):
+        page._wagtail_cached_site_root_paths = context.site_root_paths  # what Page.url reads
     payload = page.search_payload()
     norm_ids = list(payload.get("norm_ids") or [])
     own = payload["content_type"] == "norm"

@@ -31,6 +31,7 @@ class DataPage(ContentPage):
     """A figure: pages with the same indicator and territory form a series drawn as a chart."""
 
     content_kind = "data"
+    search_prefetch = ("topics", "zona", "tags")
 
     indicator = models.CharField(
         _("indicatore"), max_length=200, db_index=True,

@@ -31,6 +31,7 @@ class NewsPageTag(TaggedItemBase):
 
 class NewsPage(ContentPage):
     content_kind = "news"
+    search_prefetch = ("topics", "zones", "related_norms", "tags")
 
     date = models.DateField(_("data"), default=timezone.localdate)
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("testo"))

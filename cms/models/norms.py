@@ -46,6 +46,7 @@ class NormPage(ContentPage):
     """A regional, national or European act with its URN:NIR and relations to other acts."""
 
     content_kind = "norm"
+    search_prefetch = ("topics", "tags")
 
     kind = models.CharField(_("tipo di atto"), max_length=30, choices=NormKind.choices)
     number = models.CharField(

@@ -83,6 +83,7 @@ class PracticePage(ContentPage):
     """A practice of a Zona distretto, described so another territory can reuse it."""
 
     content_kind = "practice"
+    search_prefetch = ("topics", "zona", "related_norms", "tags")
 
     zona = models.ForeignKey(
         "cms.Zona", null=True, blank=False, on_delete=models.PROTECT, related_name="practices",

@@ -46,6 +46,7 @@ class SeminarPage(ContentPage):
     """A seminar of the community, for all the Zone, with experts and testimonies."""
 
     content_kind = "seminar"
+    search_prefetch = ("topics", "zones", "related_norms", "tags", "speakers")
 
     start = models.DateTimeField(_("inizio"))
     end = models.DateTimeField(_("fine"), null=True, blank=True)

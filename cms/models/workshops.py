@@ -40,6 +40,7 @@ class WorkshopPage(ContentPage):
     """A laboratorio where operators of several services exchange experiences on a theme."""
 
     content_kind = "workshop"
+    search_prefetch = ("topics", "zones", "related_norms", "tags", "sessions")
 
     theme = models.CharField(_("tema"), max_length=250, help_text=_("La domanda o il tema su cui lavora il laboratorio."))
     body = RichTextField(_("presentazione"), blank=True, features=["bold", "italic", "link", "ul", "ol", "h3", "h4"])
