@@ -1,16 +1,27 @@
 """Non-page views of the content: zona pages and the export of good practices."""
 import csv
 import json
+from dataclasses import dataclass
+from urllib.parse import urlencode
 
 from django.core.serializers.json import DjangoJSONEncoder
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.listing import filtered, public_pages
-from cms.models import AziendaUSL, DataPage, PracticePage, SeminarPage, WorkshopPage, WorkshopSession, Zona
+from cms.models import (
+    AziendaUSL,
+    DataPage,
+    PracticeIndexPage,
+    PracticePage,
+    SeminarIndexPage,
+    SeminarPage,
+    WorkshopIndexPage,
+    WorkshopPage,
+    Zona,
+)
 
 
 def _crumbs(zona=None):
@@ -31,22 +42,35 @@ def zona_list(request):
     return render(request, "cms/zona_list.html", {"groups": groups, "crumbs": _crumbs()})
 
 
+# A zona page shows the latest items of each kind; the full list is the listing filtered by the zona.
+ZONA_SECTION_SIZE = 12
+
+
+@dataclass
+class ZonaSection:
+    items: list
+    total: int
+    all_url: str | None
+
+
+def _zona_section(model, index_model, zona) -> ZonaSection:
+    queryset = filtered(model, QueryDict(urlencode({"zona": zona.slug}))).queryset
+    items = list(queryset[:ZONA_SECTION_SIZE])
+    total = len(items) if len(items) < ZONA_SECTION_SIZE else queryset.count()
+    index = index_model.objects.live().public().first()
+    all_url = f"{index.url}?{urlencode({'zona': zona.slug})}" if index and total > len(items) else None
+    return ZonaSection(items, total, all_url)
+
+
 def zona_detail(request, slug):
     zona = get_object_or_404(Zona, slug=slug)
-    practices = public_pages(PracticePage).filter(zona=zona).prefetch_related("topics").order_by("-period_start", "title")
-    seminars = (
-        public_pages(SeminarPage).filter(pk__in=SeminarPage.objects.filter(zones=zona).values("pk"))
-        .prefetch_related("zones", "topics").order_by("-start")
-    )
-    workshops = (
-        public_pages(WorkshopPage).filter(pk__in=WorkshopPage.objects.filter(zones=zona).values("pk"))
-        .prefetch_related("zones", "topics", Prefetch("sessions", WorkshopSession.objects.order_by("start")))
-        .order_by("-first_published_at")
-    )
     figures = list(public_pages(DataPage).filter(zona=zona).order_by("indicator", "period_end"))
     chart_points = [(f.indicator if len(figures) > 1 else f.period_label, f.value, f.unit) for f in figures]
     return render(request, "cms/zona_detail.html", {
-        "zona": zona, "practices": practices, "seminars": seminars, "workshops": workshops,
+        "zona": zona,
+        "practices": _zona_section(PracticePage, PracticeIndexPage, zona),
+        "seminars": _zona_section(SeminarPage, SeminarIndexPage, zona),
+        "workshops": _zona_section(WorkshopPage, WorkshopIndexPage, zona),
         "figures": figures, "chart_points": chart_points, "crumbs": _crumbs(zona),
     })
 

@@ -158,3 +158,25 @@ def test_zona_pages(client, site_tree):
     assert client.get("/zone/non-esiste/").status_code == 404
     listing = client.get("/zone/").content.decode()
     assert "Toscana Centro" in listing and "/zone/pistoiese/" in listing
+
+
+def test_zona_page_shows_the_latest_and_links_to_all_with_constant_queries(client, site_tree):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    z = f.zona("mugello")
+    for n in range(14):
+        f.practice(site_tree["buone-pratiche"], zona_obj=z, title=f"Pratica del Mugello {n:02d}", period_start=date(2020, 1, n + 1))
+    with CaptureQueriesContext(connection) as first:
+        content = client.get("/zone/mugello/").content.decode()
+    assert content.count("Pratica del Mugello") == 12
+    assert "Pratica del Mugello 13" in content and "Pratica del Mugello 00" not in content  # newest first
+    assert "Tutte le 14 buone pratiche della zona" in content
+    assert 'href="/buone-pratiche/?zona=mugello"' in content
+    assert client.get("/buone-pratiche/?zona=mugello").content.decode().count("Pratica del Mugello") == 12  # its first page
+
+    for n in range(14, 40):
+        f.practice(site_tree["buone-pratiche"], zona_obj=z, title=f"Pratica del Mugello {n:02d}", period_start=date(2021, 1, n - 13))
+    with CaptureQueriesContext(connection) as second:
+        assert "Tutte le 40 buone pratiche della zona" in client.get("/zone/mugello/").content.decode()
+    assert 0 < len(second.captured_queries) <= len(first.captured_queries)
