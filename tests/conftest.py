@@ -58,6 +58,13 @@ def _eager_tasks_by_default(settings):
     yield
 
 
+@pytest.fixture(autouse=True)
+def _page_cache_off_by_default(settings):
+    """Rendering is what most tests check: the page cache is on only where a test asks (tests/portal/test_pagecache.py)."""
+    settings.PAGE_CACHE_SECONDS = 0
+    yield
+
+
 @pytest.fixture(scope="session")
 def elasticsearch_url() -> str:
     return require("ELASTICSEARCH_URL", "Elasticsearch").split(",")[0]

@@ -1,0 +1,138 @@
+"""A shared cache of the public pages as anonymous visitors see them.
+
+Why by hand: Django's cache middleware would store the CSP nonce with the page and
+serve the same nonce to everybody, and it cannot tell which views are safe to cache.
+Here only an allowlist of read-only views is cached (Wagtail pages, zona pages), only
+for visitors without a session or messages, only answers that are 200, set no cookie
+and used no CSRF token. The nonce of the stored page is replaced by the request's own.
+
+Invalidation: every saved or deleted row of the content apps bumps a generation
+number that is part of every key, so a publication shows at once; a TTL bounds what
+no signal announces (an event moving from "in programma" to "passato").
+Enabled when a shared cache is configured (CACHE_URL): with a per-process cache the
+processes of one server could not tell each other about a publication.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+
+from django.conf import settings
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+from django.urls import Resolver404, resolve
+
+logger = logging.getLogger(__name__)
+
+CACHED_VIEWS = {"wagtail_serve", "cms:zona_list", "cms:zona_detail"}
+# Rows of these apps change what a public page shows (accounts: seminar places left).
+CONTENT_APPS = {"cms", "wagtailcore", "wagtaildocs", "wagtailimages", "taggit", "wagtailredirects", "accounts"}
+NEWSLETTER_CONTENT_MODELS = {"edition"}  # the archive; subscribers and deliveries are not on public pages
+GENERATION_KEY = "pagecache:generation"
+MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
+STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+
+
+def enabled() -> bool:
+    return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
+
+
+def generation() -> int:
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, 1, None)
+        value = cache.get(GENERATION_KEY) or 1
+    return int(value)
+
+
+def invalidate() -> None:
+    """Every cached page is stale from now on (one counter, whatever changed)."""
+    cache.add(GENERATION_KEY, 1, None)
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # evicted between add and incr
+        cache.set(GENERATION_KEY, 2, None)
+
+
+def _is_content(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return False
+    if meta.app_label == "newsletter":
+        return meta.model_name in NEWSLETTER_CONTENT_MODELS
+    return meta.app_label in CONTENT_APPS
+
+
+def _on_change(sender, **kwargs) -> None:
+    if enabled() and _is_content(sender):
+        invalidate()
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_change, dispatch_uid=f"pagecache-{id(signal)}")
+
+
+def _cacheable_request(request) -> bool:
+    if request.method not in ("GET", "HEAD") or "HTTP_AUTHORIZATION" in request.META:
+        return False
+    if settings.SESSION_COOKIE_NAME in request.COOKIES or MESSAGES_COOKIE in request.COOKIES:
+        return False  # logged in, a passed page password, or a message to show: personal
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return False
+    return match.view_name in CACHED_VIEWS
+
+
+def _key(request) -> str:
+    raw = f"{request.get_host()}|{request.get_full_path()}|{getattr(request, 'LANGUAGE_CODE', '')}"
+    return f"pagecache:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+
+
+def _cacheable_response(request, response) -> bool:
+    user = getattr(request, "user", None)
+    cache_control = response.get("Cache-Control", "")
+    return (
+        response.status_code == 200
+        and not response.streaming
+        and not response.cookies
+        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a form's CSRF token
+        and "private" not in cache_control
+        and "no-store" not in cache_control
+        and not (user is not None and user.is_authenticated)
+    )
+
+
+class PageCacheMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if not enabled() or not _cacheable_request(request):
+            return self.get_response(request)
+        key = _key(request)
+        nonce = getattr(request, "csp_nonce", "")
+        stored = cache.get(key)
+        if stored is not None:
+            return self._replay(stored, nonce)
+        response = self.get_response(request)
+        if _cacheable_response(request, response):
+            body = response.content.decode(response.charset)
+            headers = {h: response[h] for h in STORED_HEADERS if h in response}
+            cache.set(key, {"body": body, "nonce": nonce, "headers": headers}, settings.PAGE_CACHE_SECONDS)
+            response["X-Page-Cache"] = "miss"
+        return response
+
+    @staticmethod
+    def _replay(stored: dict, nonce: str):
+        from django.http import HttpResponse
+
+        body = stored["body"]
+        if stored["nonce"] and nonce:
+            body = body.replace(stored["nonce"], nonce)
+        response = HttpResponse(body)
+        for header, value in stored["headers"].items():
+            response[header] = value
+        response["X-Page-Cache"] = "hit"
+        return response
