@@ -3,7 +3,9 @@
 Requests go through Django's full handler and middleware in this process (``django.test.Client``,
 DEBUG off, production settings), so "server time" is the time from request to rendered
 response, without network. The query count is taken on a separate request (counting adds
-a little time). There is no page cache in the portal: every request is uncached.
+a little time). Each page is timed twice: uncached (PAGE_CACHE_SECONDS=0: rendered every
+time) and cached (the page cache of portal/pagecache.py on the shared Redis cache, after one
+request that stores it), as an anonymous visitor.
 """
 from __future__ import annotations
 
@@ -79,31 +81,39 @@ def _time(client, path) -> tuple[list[float], int]:
 
 
 def run(size: int) -> dict:
-    from django.test import Client
+    from django.conf import settings
+    from django.test import Client, override_settings
 
     client = Client()
     urls = page_urls()
     rows = []
+    cache_seconds = getattr(settings, "PAGE_CACHE_SECONDS", 0) or 300
     with progress(len(urls), "pages", "page") as bar:
         for label, path in urls:
-            queries, status = _count_queries(client, path)
-            durations, timed_status = _time(client, path)
+            with override_settings(PAGE_CACHE_SECONDS=0):
+                queries, status = _count_queries(client, path)
+                durations, timed_status = _time(client, path)
+            with override_settings(PAGE_CACHE_SECONDS=cache_seconds):
+                cached, _status = _time(client, path)
+                served = client.get(path).get("X-Page-Cache")
             s = summary_ms(durations, ps=(50, 95))
+            c = summary_ms(cached, ps=(50, 95))
             rows.append({"page": label, "path": path, "status": status if status != 200 else timed_status,
-                         "queries": queries, **s})
+                         "queries": queries, **s, "cached_p50": c["p50"], "cached_p95": c["p95"], "cache": served or "not cached"})
             bar.update(1)
     # page size: the same listing at 12 and 48 items per page must cost the same number of queries
     practice_index = next((i for i in _index_pages() if i is not None and i.slug == "buone-pratiche"), None)
     per_page = {}
     if practice_index is not None:
-        for n in (12, 48):
-            per_page[str(n)] = _count_queries(client, f"{practice_index.url}?per_page={n}")[0]
+        with override_settings(PAGE_CACHE_SECONDS=0):
+            for n in (12, 48):
+                per_page[str(n)] = _count_queries(client, f"{practice_index.url}?per_page={n}")[0]
     worst = max(rows, key=lambda r: r["p95"] or 0)
     log(f"pages: worst p95 {worst['p95']} ms ({worst['page']}), queries {min(r['queries'] for r in rows)}-"
         f"{max(r['queries'] for r in rows)}")
     return {"pages": rows, "pages_by_label": {r["page"]: r["p95"] for r in rows}, "queries_by_page_size": per_page, "worst": {"page": worst["page"], "path": worst["path"],
                                                                       "p95": worst["p95"]},
-            "cache_layer": False}
+            "cache_layer": True, "cached_worst": max((r["cached_p95"] or 0) for r in rows) if rows else None}
 
 
 def _kind(label: str) -> str:
@@ -117,9 +127,10 @@ def targets(result: dict, size: int, previous: dict | None) -> list[dict]:
     out.append({"name": "pages uncached p95 (ms), worst page", "target": f"<= {TARGET_P95_MS}",
                 "value": result["worst"]["p95"], "met": not slow, "profile": "pages",
                 "detail": ", ".join(f"{r['page']} {r['p95']}" for r in slow)})
-    out.append({"name": "pages cached p95 (ms)", "target": f"<= {TARGET_CACHED_P95_MS}", "value": None, "met": False,
-                "detail": "the portal has no page cache layer (no cache_page, no template fragment or "
-                          "Wagtail page cache): only uncached times exist", "profile": "pages"})
+    cached_slow = [r for r in result["pages"] if (r.get("cached_p95") or 0) > TARGET_CACHED_P95_MS]
+    out.append({"name": "pages cached p95 (ms), worst page", "target": f"<= {TARGET_CACHED_P95_MS}",
+                "value": result.get("cached_worst"), "met": bool(result.get("cache_layer")) and not cached_slow,
+                "detail": ", ".join(f"{r['page']} {r['cached_p95']} ({r.get('cache')})" for r in cached_slow)})
     by_size = result.get("queries_by_page_size") or {}
     same_page_size = len(set(by_size.values())) <= 1
     out.append({"name": "SQL queries independent of page size (12 vs 48 items)", "target": "equal",
@@ -145,8 +156,11 @@ def profile_work(result: dict):
     paths = [r["path"] for r in result["pages"]]
 
     def work():
-        for _ in range(2):
-            for path in paths:
-                client.get(path)
+        from django.test import override_settings
+
+        with override_settings(PAGE_CACHE_SECONDS=0):  # the uncached path is what misses its target
+            for _ in range(2):
+                for path in paths:
+                    client.get(path)
 
     return work, 2 * len(paths), "request"

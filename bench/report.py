@@ -229,15 +229,17 @@ def markdown(data: dict) -> str:
             lines.append(f"| `{t['query']}` ({t['label']}) | {filters} | {t['page']} | {_fmt(t['ours'])} | {_fmt(t['peer'])} "
                          f"| {_fmt(t.get('ours_p50_ms'))} | {_fmt(t.get('took_p50_ms'))} | {_fmt(t.get('peer_p50_ms'))} |")
     lines += ["",
-              "", "## 4. Pages (server time in-process, DEBUG off, no cache layer: uncached only)", ""]
+              "", "## 4. Pages (server time in-process, DEBUG off, anonymous visitor; uncached and from the page cache)", ""]
     for size in sorted(results, key=int):
         pages = results[size].get("pages")
         if not pages:
             continue
         lines += [f"**{int(size):,} practices** — queries at 12 vs 48 items per page: {pages.get('queries_by_page_size')}", "",
-                  "| page | p50 (ms) | p95 (ms) | SQL queries | status |", "|---|---:|---:|---:|---:|"]
+                  "| page | p50 (ms) | p95 (ms) | SQL queries | status | cached p50 (ms) | cached p95 (ms) |",
+                  "|---|---:|---:|---:|---:|---:|---:|"]
         for r in pages["pages"]:
-            lines.append(f"| {r['page']} (`{r['path']}`) | {_fmt(r['p50'])} | {_fmt(r['p95'])} | {r['queries']} | {r['status']} |")
+            lines.append(f"| {r['page']} (`{r['path']}`) | {_fmt(r['p50'])} | {_fmt(r['p95'])} | {r['queries']} | {r['status']} "
+                         f"| {_fmt(r.get('cached_p50'))} | {_fmt(r.get('cached_p95'))} |")
         lines.append("")
     lines += ["## 5. Under load (gunicorn, 4 sync workers, loopback)", ""]
     lines += _table(results, [
