@@ -1,4 +1,4 @@
-"""A real Celery worker process for the tests, pointed at the test database."""
+"""Real Celery processes for the tests (a worker, beat), pointed at the test database."""
 from __future__ import annotations
 
 import os
@@ -21,36 +21,44 @@ def _database_url(db: dict) -> str:
     raise RuntimeError(f"no URL form for {engine}")
 
 
-class CeleryWorker:
-    def __init__(self, root: Path, db_settings: dict, broker_url: str, smtp_port: int | None = None):
+class CeleryProcess:
+    """``celery -A portal <command>`` in its own process group, logging to a file, started
+    when its log says it is ready. Subclasses name the command and the ready line."""
+
+    name = "celery"
+    ready_marker = ""
+
+    def __init__(self, root: Path, db_settings: dict, broker_url: str, extra_env: dict | None = None):
         self.root = root
         self.env = {
             **os.environ,
             "DATABASE_URL": _database_url(db_settings),
             "CELERY_BROKER_URL": broker_url,
             "PYTHONUNBUFFERED": "1",
+            **(extra_env or {}),
         }
-        if smtp_port:
-            self.env["EMAIL_URL"] = f"smtp://127.0.0.1:{smtp_port}"
-        self.log = Path(tempfile.mkstemp(prefix="celery-worker-", suffix=".log")[1])
+        self.workdir = Path(tempfile.mkdtemp(prefix=f"{self.name.replace(' ', '-')}-"))
+        self.log = self.workdir / "process.log"
         self.process: subprocess.Popen | None = None
+
+    def arguments(self) -> list[str]:
+        raise NotImplementedError
 
     def start(self, timeout: float = 60) -> None:
         self.process = subprocess.Popen(
-            [sys.executable, "-m", "celery", "-A", "portal", "worker", "--loglevel=INFO",
-             "--concurrency=2", "--pool=threads", "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+            [sys.executable, "-m", "celery", "-A", "portal", *self.arguments()],
             cwd=self.root, env=self.env, start_new_session=True,
             stdout=self.log.open("w"), stderr=subprocess.STDOUT,
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"celery worker exited:\n{self.log_tail()}")
-            if " ready." in self.log.read_text(errors="replace"):
+                raise RuntimeError(f"{self.name} exited:\n{self.log_tail()}")
+            if self.ready_marker in self.log.read_text(errors="replace"):
                 return
             time.sleep(0.2)
         self.stop()
-        raise RuntimeError(f"celery worker not ready in {timeout}s:\n{self.log_tail()}")
+        raise RuntimeError(f"{self.name} not ready in {timeout}s:\n{self.log_tail()}")
 
     def kill(self) -> None:
         """Kill -9, as a crash would (for fault tests)."""
@@ -72,3 +80,15 @@ class CeleryWorker:
 
     def log_tail(self, lines: int = 60) -> str:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
+
+
+class CeleryWorker(CeleryProcess):
+    name = "celery worker"
+    ready_marker = " ready."
+
+    def __init__(self, root: Path, db_settings: dict, broker_url: str, smtp_port: int | None = None):
+        super().__init__(root, db_settings, broker_url, {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"} if smtp_port else None)
+
+    def arguments(self) -> list[str]:
+        return ["worker", "--loglevel=INFO", "--concurrency=2", "--pool=threads", "--without-gossip", "--without-mingle",
+                "-n", f"test-{os.getpid()}@%h"]
