@@ -152,7 +152,9 @@ def main() -> int:
         sink.stop()
         report.finish()
         report.write()
-        log(f"report: bench/report.md, bench/report.json, bench/report.svg ({report.data['duration_s'] / 60:.1f} min)")
+        from bench.env import OUTPUT_DIR
+
+        log(f"report: {OUTPUT_DIR}/report.md, report.json, report.svg ({report.data['duration_s'] / 60:.1f} min)")
     return 0 if report.data["complete"] else 1
 
 
