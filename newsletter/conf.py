@@ -22,7 +22,7 @@ def rate_per_second() -> int:
 
 
 def batch_size() -> int:
-    return max(1, int(getattr(settings, "NEWSLETTER_BATCH_SIZE", 200)))
+    return max(1, int(getattr(settings, "NEWSLETTER_BATCH_SIZE", 1000)))
 
 
 def max_attempts() -> int:

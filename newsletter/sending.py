@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -21,7 +20,9 @@ from django.utils import timezone
 from newsletter import conf, subscriptions
 from newsletter.editions import Preferences, edition_items
 from newsletter.mailing import newsletter_message
-from newsletter.models import BounceRecord, Delivery, Edition, SegmentRender, Subscriber
+from newsletter.composing import PersonalLinks, PreparedSegment
+from newsletter.models import BounceRecord, Delivery, Edition, SegmentRender, Subscriber, SuppressedAddress
+from newsletter.models.subscribers import email_hash
 from newsletter.ratelimit import RateLimiter
 from newsletter.rendering import render_edition
 from newsletter.smtp import open_connection, send_one
@@ -213,6 +214,20 @@ def next_retry_delay(edition: Edition, now: datetime.datetime | None = None) -> 
 
 
 # --- the batch loop ---------------------------------------------------------------------------
+#
+# A batch reads its candidates a chunk at a time (one query for a few hundred rows, with the
+# subscriber's address, name and key, plus one query for suppressed addresses), then sends
+# each one over the batch's single SMTP connection. Each row still gets its own short
+# transaction: the claim marks it sent (uncommitted, row locked, SKIP LOCKED so concurrent
+# loops never wait on each other) and the commit is sent the instant the final "." of DATA is
+# written (newsletter.smtp). A worker killed at any point leaves at most the message on the wire
+# in doubt, exactly as before; everything it claimed but had not handed over returns to pending
+# when PostgreSQL drops its connection. On PostgreSQL a claim is one round trip
+# ("BEGIN; UPDATE ... RETURNING") and a commit another; the message itself is composed from the
+# segment's pre-encoded skeleton (newsletter.composing) without Python's email package.
+
+CHUNK_SIZE = 250  # candidate rows read per query
+CHECK_EVERY = 100  # messages between looks at the edition's status (pause, cancel) and progress stamps
 
 
 @dataclass
@@ -229,32 +244,127 @@ class BatchResult:
         return self.sent + self.deferred + self.failed + self.skipped
 
 
-@contextmanager
-def _row_transaction():
-    """A transaction we commit by hand (from inside the SMTP session); always back to autocommit after."""
-    db = transaction.get_connection()
-    if db.in_atomic_block:
-        raise RuntimeError("the sending loop manages its own transactions: do not call it inside atomic()")
-    db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
-    try:
-        yield
-    except BaseException:
-        db.rollback()
-        raise
-    else:
-        db.commit()
-    finally:
-        db.set_autocommit(True)
+def _due(now):
+    return Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now)
 
 
 def _claimable(edition, now):
-    return (
-        Delivery.objects.select_for_update(skip_locked=True, of=("self",))
-        .filter(edition=edition, status=Delivery.Status.PENDING)
-        .filter(Q(next_attempt_at__isnull=True) | Q(next_attempt_at__lte=now))
-        .select_related("subscriber")
-        .order_by("pk")
-    )
+    """Rows a loop may send now, oldest first."""
+    return Delivery.objects.filter(edition=edition, status=Delivery.Status.PENDING).filter(_due(now)).order_by("pk")
+
+
+_CANDIDATE_FIELDS = (
+    "pk", "segment_key", "attempts", "subscriber_id", "subscriber__email", "subscriber__name", "subscriber__key",
+    "subscriber__status",
+)
+
+
+@dataclass
+class _Candidate:
+    pk: int
+    segment_key: str
+    attempts: int
+    subscriber_id: int | None
+    email: str | None
+    name: str | None
+    key: object
+    subscriber_status: str | None
+
+
+def _candidates(edition, now, after_pk: int, count: int) -> list[_Candidate]:
+    rows = _claimable(edition, now).filter(pk__gt=after_pk).values_list(*_CANDIDATE_FIELDS)[:count]
+    return [_Candidate(*row) for row in rows]
+
+
+class _RowClaims:
+    """One short transaction per row on Django's connection: claim, then commit (or roll back)."""
+
+    def __init__(self):
+        self.db = transaction.get_connection()
+        if self.db.in_atomic_block:
+            raise RuntimeError("the sending loop manages its own transactions: do not call it inside atomic()")
+        self.open = False
+        self.db.ensure_connection()
+        self.raw = self.db.vendor == "postgresql"
+        if self.raw:
+            import psycopg
+
+            self.cursor = psycopg.ClientCursor(self.db.connection)  # simple protocol: several statements at once
+            d, s = Delivery._meta.db_table, Subscriber._meta.db_table
+            self.claim_sql = (
+                f"BEGIN; UPDATE {d} SET status = %s, sent_at = now(), attempts = {d}.attempts + 1, last_error = '', "
+                f"next_attempt_at = NULL FROM {s} WHERE {d}.id = (SELECT id FROM {d} WHERE id = %s AND status = %s "
+                f"AND (next_attempt_at IS NULL OR next_attempt_at <= %s) FOR UPDATE SKIP LOCKED) "
+                f"AND {s}.id = {d}.subscriber_id AND {s}.status = %s RETURNING {d}.attempts"
+            )
+
+    def claim(self, candidate: _Candidate, now) -> int | None:
+        """Mark the row sent inside a new transaction; its attempts after this one, or None if not claimable."""
+        if self.raw:
+            self.open = True
+            try:
+                cursor = self.cursor
+                cursor.execute(self.claim_sql, [Delivery.Status.SENT, candidate.pk, Delivery.Status.PENDING, now,
+                                                Subscriber.Status.ACTIVE])
+                while cursor.description is None and cursor.nextset():
+                    pass
+                row = cursor.fetchone() if cursor.description is not None else None
+            except BaseException:
+                self.rollback()
+                raise
+            if row is None:
+                self.rollback()
+                return None
+            return row[0]
+        self.db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
+        self.open = True
+        try:
+            claimed = (
+                Delivery.objects.filter(pk=candidate.pk, status=Delivery.Status.PENDING,
+                                        subscriber__status=Subscriber.Status.ACTIVE)
+                .filter(_due(now))
+                .update(status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=F("attempts") + 1,
+                        last_error="", next_attempt_at=None)
+            )
+        except BaseException:
+            self.rollback()
+            raise
+        if not claimed:
+            self.rollback()
+            return None
+        return candidate.attempts + 1
+
+    def commit(self) -> None:
+        if not self.open:
+            return
+        self.open = False
+        if self.raw:
+            self.cursor.execute("COMMIT")
+        else:
+            try:
+                self.db.commit()
+            finally:
+                self.db.set_autocommit(True)
+
+    def rollback(self) -> None:
+        if not self.open:
+            return
+        self.open = False
+        if self.raw:
+            try:
+                self.cursor.execute("ROLLBACK")
+            except Exception:  # a broken connection has no transaction left to roll back
+                log.debug("rollback failed", exc_info=True)
+        else:
+            try:
+                self.db.rollback()
+            finally:
+                self.db.set_autocommit(True)
+
+    def close(self) -> None:
+        self.rollback()
+        if self.raw:
+            self.cursor.close()
 
 
 def _smtp_code(exc: Exception) -> int | None:
@@ -276,8 +386,8 @@ def _error_text(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"[:500]
 
 
-def _record_failure(edition, row, exc, attempts: int, now) -> tuple[str, bool]:
-    """Write the outcome of a failed attempt on the row (inside the row's transaction).
+def _record_failure(edition, delivery_id: int, exc, attempts: int, now) -> tuple[str, bool]:
+    """Write the outcome of a failed attempt on the row (inside the row's transaction when it is open).
 
     Returns the kind ("deferred" or "failed") and whether it was a hard bounce.
     """
@@ -294,7 +404,7 @@ def _record_failure(edition, row, exc, attempts: int, now) -> tuple[str, bool]:
     else:
         status, kind = Delivery.Status.PENDING, "deferred"
     delay = conf.retry_base_seconds() * (2 ** max(0, attempts - 1))
-    Delivery.objects.filter(pk=row.pk).update(
+    Delivery.objects.filter(pk=delivery_id).update(
         status=status, attempts=attempts, last_error=text, sent_at=None,
         next_attempt_at=now + datetime.timedelta(seconds=delay) if status == Delivery.Status.PENDING else None,
     )
@@ -302,49 +412,124 @@ def _record_failure(edition, row, exc, attempts: int, now) -> tuple[str, bool]:
     return kind, hard_bounce
 
 
-def _deliver_next(edition, backend, renders, now, result: BatchResult) -> bool:
-    """Claim, send and record one delivery. False when nothing is claimable now."""
-    db = transaction.get_connection()
-    reconnect = False
-    bounced = None
-    with _row_transaction():
-        row = _claimable(edition, now).first()
-        if row is None:
-            return False
-        subscriber = row.subscriber
-        if subscriber is None or subscriber.status != Subscriber.Status.ACTIVE or subscriptions.is_suppressed(subscriber.email):
-            Delivery.objects.filter(pk=row.pk).update(status=Delivery.Status.SKIPPED)
-            result.skipped += 1
-            return True
-        render = renders.get(row.segment_key)
-        if render is None:
-            render = renders[row.segment_key] = segment_render(edition, row.segment_key)
-        message = newsletter_message(edition, subscriber, render, row.pk)
-        attempts = row.attempts + 1
-        Delivery.objects.filter(pk=row.pk).update(
-            status=Delivery.Status.SENT, sent_at=timezone.now(), attempts=attempts, last_error="", next_attempt_at=None
-        )
+class _Sender:
+    """The state of one batch: its SMTP connection, its row transactions, the prepared segments."""
+
+    def __init__(self, edition, now, result: BatchResult):
+        self.edition = edition
+        self.now = now
+        self.result = result
+        self.claims = _RowClaims()
+        self.backend = open_connection()
+        self.fast = getattr(self.backend, "supports_transmit_hook", False)
+        self.renders: dict[str, SegmentRender] = {}
+        self.prepared: dict[str, PreparedSegment] = {}
+        self.links = PersonalLinks()
+
+    def close(self) -> None:
+        self.claims.close()
         try:
-            send_one(backend, message, on_transmitted=db.commit)
-            result.sent += 1
+            self.backend.close()
+        except Exception:  # a dead connection cannot be closed politely
+            log.debug("closing SMTP connection failed", exc_info=True)
+
+    def _render(self, key: str) -> SegmentRender:
+        render = self.renders.get(key)
+        if render is None:
+            render = self.renders[key] = segment_render(self.edition, key)
+        return render
+
+    def _prepared(self, key: str) -> PreparedSegment:
+        prepared = self.prepared.get(key)
+        if prepared is None:
+            prepared = self.prepared[key] = PreparedSegment(self.edition, self._render(key), self.links)
+        return prepared
+
+    def _skip(self, candidate: _Candidate) -> None:
+        if Delivery.objects.filter(pk=candidate.pk, status=Delivery.Status.PENDING).update(
+            status=Delivery.Status.SKIPPED
+        ):
+            self.result.skipped += 1
+
+    def _skip_if_left(self, candidate: _Candidate) -> None:
+        """A row the claim did not take: skip it if its subscriber left meanwhile (else another loop has it)."""
+        left = Q(subscriber__isnull=True) | ~Q(subscriber__status=Subscriber.Status.ACTIVE)
+        pending = Delivery.objects.filter(pk=candidate.pk, status=Delivery.Status.PENDING).filter(_due(self.now))
+        if pending.filter(left).exists():
+            self._skip(candidate)
+
+    def deliver(self, candidate: _Candidate, suppressed: set) -> None:
+        if (candidate.subscriber_id is None or candidate.subscriber_status != Subscriber.Status.ACTIVE
+                or email_hash(candidate.email) in suppressed):
+            self._skip(candidate)
+            return
+        if self.fast:
+            prepared = self._prepared(candidate.segment_key)
+            message = prepared.message(candidate.pk, candidate.email, candidate.name, candidate.key)
+        else:  # locmem, console, files: Django's own message object
+            subscriber = Subscriber(pk=candidate.subscriber_id, email=candidate.email, name=candidate.name,
+                                    key=candidate.key)
+            message = newsletter_message(self.edition, subscriber, self._render(candidate.segment_key), candidate.pk)
+        attempts = self.claims.claim(candidate, self.now)
+        if attempts is None:
+            self._skip_if_left(candidate)
+            return
+        reconnect = False
+        bounced = None
+        try:
+            if self.fast:
+                self._send_raw(prepared, candidate.email, message)
+            else:
+                send_one(self.backend, message, on_transmitted=self.claims.commit)
+            self.result.sent += 1
         except (smtplib.SMTPException, OSError) as exc:
             # Either nothing was committed (error before the end of DATA) or the server refused the
             # message after it: in both cases the row is rewritten with the failure, then committed.
             reconnect = isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)) or not isinstance(
                 exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
             )
-            kind, hard_bounce = _record_failure(edition, row, exc, attempts, now)
-            setattr(result, kind, getattr(result, kind) + 1)
-            result.errors.append(_error_text(exc))
-            log.warning("newsletter %s: delivery %s %s: %s", edition.number, row.pk, kind, _error_text(exc))
+            try:
+                kind, hard_bounce = _record_failure(self.edition, candidate.pk, exc, attempts, self.now)
+                self.claims.commit()
+            except BaseException:
+                self.claims.rollback()
+                raise
+            setattr(self.result, kind, getattr(self.result, kind) + 1)
+            text = _error_text(exc)
+            self.result.errors.append(text)
+            log.warning("newsletter %s: delivery %s %s: %s", self.edition.number, candidate.pk, kind, text)
             if hard_bounce:
-                bounced = (subscriber.email, _error_text(exc))
-    if bounced:  # after the row's commit: suppression has its own transaction
-        subscriptions.record_bounce(bounced[0], BounceRecord.Kind.HARD, bounced[1], edition)
-    if reconnect:
-        backend.close()
-        backend.open()
-    return True
+                bounced = (candidate.email, text)
+        except BaseException:
+            self.claims.rollback()
+            raise
+        else:
+            self.claims.commit()  # no-op when the hook committed at the end of DATA (always, over SMTP)
+        if bounced:  # after the row's commit: suppression has its own transaction
+            subscriptions.record_bounce(bounced[0], BounceRecord.Kind.HARD, bounced[1], self.edition)
+        if reconnect:
+            try:
+                self.backend.close()
+            except Exception:
+                log.debug("closing SMTP connection failed", exc_info=True)
+            self.backend.open()
+
+    def _send_raw(self, prepared: PreparedSegment, email: str, message: bytes) -> None:
+        if self.backend.connection is None:
+            self.backend.open()
+        smtp = self.backend.connection
+        smtp.on_transmitted = self.claims.commit
+        try:
+            smtp.sendmail(prepared.envelope_from, [prepared.envelope_to(email)], message)
+        finally:
+            smtp.on_transmitted = None
+
+
+def _suppressed(candidates: list[_Candidate]) -> set:
+    hashes = {email_hash(c.email) for c in candidates if c.email}
+    if not hashes:
+        return set()
+    return set(SuppressedAddress.objects.filter(email_hash__in=hashes).values_list("email_hash", flat=True))
 
 
 def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int | None = None) -> BatchResult:
@@ -356,30 +541,36 @@ def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int 
         return result
     limit = limit or conf.batch_size()
     limiter = RateLimiter(conf.rate_per_second())
-    renders: dict[str, SegmentRender] = {}
-    backend = open_connection()
+    sender = _Sender(edition, now or timezone.now(), result)
+    after_pk = 0
+    checked_at = 0
     try:
-        while result.handled < limit:
-            if result.handled % 20 == 0 and result.handled:
-                edition.refresh_from_db(fields=["status", "error_count"])
-                Edition.objects.filter(pk=edition.pk).update(last_progress_at=timezone.now())
-            if edition.status != Edition.Status.SENDING:
-                result.stopped = edition.status
+        while result.handled < limit and not result.stopped:
+            chunk = _candidates(edition, sender.now, after_pk, min(CHUNK_SIZE, limit - result.handled))
+            if not chunk:
                 break
-            if edition.error_count >= conf.error_threshold():
-                result.stopped = "threshold"
-                break
-            limiter.wait()
-            errors_before = len(result.errors)
-            if not _deliver_next(edition, backend, renders, now or timezone.now(), result):
-                break
-            if len(result.errors) > errors_before:
-                edition.refresh_from_db(fields=["status", "error_count"])
+            suppressed = _suppressed(chunk)
+            for candidate in chunk:
+                if result.handled >= limit:
+                    break
+                if result.handled - checked_at >= CHECK_EVERY:
+                    checked_at = result.handled
+                    edition.refresh_from_db(fields=["status", "error_count"])
+                    Edition.objects.filter(pk=edition.pk).update(last_progress_at=timezone.now())
+                if edition.status != Edition.Status.SENDING:
+                    result.stopped = edition.status
+                    break
+                if edition.error_count >= conf.error_threshold():
+                    result.stopped = "threshold"
+                    break
+                limiter.wait()
+                errors_before = len(result.errors)
+                after_pk = candidate.pk
+                sender.deliver(candidate, suppressed)
+                if len(result.errors) > errors_before:
+                    edition.refresh_from_db(fields=["status", "error_count"])
     finally:
-        try:
-            backend.close()
-        except Exception:  # a dead connection cannot be closed politely
-            log.debug("closing SMTP connection failed", exc_info=True)
+        sender.close()
     edition.refresh_from_db()
     if edition.status == Edition.Status.SENDING and edition.error_count >= conf.error_threshold():
         Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(status=Edition.Status.PAUSED)

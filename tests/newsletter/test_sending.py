@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import re
 from collections import Counter
 from urllib.parse import urlsplit
 
@@ -10,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from tests.newsletter import factories
-from tests.newsletter.conftest import html_of, text_of
+from tests.newsletter.conftest import html_of, path_of, text_of
 from tests.newsletter.factories import aware
 
 # The sending loop manages its own transactions (commit right after the end of SMTP DATA).
@@ -272,3 +273,73 @@ def test_rate_limit_caps_messages_per_second(edition, smtp, settings):
     per_second = Counter(int(d.sent_at.timestamp()) for d in Delivery.objects.all())
     assert sum(per_second.values()) == 10 and max(per_second.values()) <= 4, per_second
     assert len(per_second) >= 3, "ten messages at four a second span at least three seconds"
+
+
+def test_two_recipients_get_their_own_working_links(edition, smtp):
+    """The links filled into the shared segment render are each subscriber's own, and they work."""
+    from newsletter.models import Subscriber
+
+    first = factories.subscriber("prima@example.it", name="Prima Lettrice")
+    second = factories.subscriber("seconda@example.it", name="Secondo Lettore")
+    _start(edition)
+    received = dict(smtp.wait_for(2))
+    links = {}
+    for subscriber in (first, second):
+        message = received[subscriber.email]
+        header_url = str(message["List-Unsubscribe"]).split(",")[0].strip().strip("<>")
+        html, text = html_of(message), text_of(message)
+        body_unsubscribe = [u for u in re.findall(r"https://[^\s<>\"']+", text) if "/disiscrizione/" in u]
+        preferences = [u for u in re.findall(r"https://[^\s<>\"']+", text) if re.search(r"/preferenze/[^/]+/$", u)]
+        assert body_unsubscribe == [header_url] and header_url in html
+        assert len(set(preferences)) == 1 and preferences[0] in html
+        links[subscriber.email] = (header_url, preferences[0])
+    assert links[first.email][0] != links[second.email][0] and links[first.email][1] != links[second.email][1]
+
+    # each preferences link opens that subscriber's own page
+    for subscriber in (first, second):
+        page = Client().get(path_of(links[subscriber.email][1]))
+        assert page.status_code == 200 and subscriber.email in page.content.decode()
+    # the second recipient's one-click link unsubscribes the second recipient only
+    response = Client(enforce_csrf_checks=True).post(
+        path_of(links[second.email][0]), data="List-Unsubscribe=One-Click",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 200
+    assert Subscriber.objects.get(pk=second.pk).status == "unsubscribed"
+    assert Subscriber.objects.get(pk=first.pk).status == "active"
+
+
+def test_prepared_message_matches_the_django_message(edition):
+    """The fast wire form carries the same headers and bodies as ``mailing.newsletter_message``."""
+    from email import message_from_bytes, policy
+
+    from newsletter import sending
+    from newsletter.composing import PreparedSegment
+    from newsletter.editions import Preferences
+    from newsletter.mailing import newsletter_message
+
+    subscriber = factories.subscriber("renee@example.it", name='Renée "la Rossa" Dupont, SdS')
+    render = sending.segment_render(edition, Preferences.of(subscriber).key, Preferences.of(subscriber))
+    django_message = message_from_bytes(
+        newsletter_message(edition, subscriber, render, 77).message().as_bytes(linesep="\r\n"), policy=policy.default
+    )
+    raw = PreparedSegment(edition, render).message(77, subscriber.email, subscriber.name, subscriber.key)
+    assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
+    head, _sep, body = raw.partition(b"\r\n\r\n")
+    assert max(len(line) for line in head.split(b"\r\n")) <= 998
+    assert max(len(line) for line in body.split(b"\r\n")) <= 76, "quoted-printable lines, links included"
+    raw.decode("ascii")  # 7-bit clean
+    fast = message_from_bytes(raw, policy=policy.default)
+    assert not fast.defects
+    for name in ("Subject", "From", "To", "Reply-To", "Message-ID", "List-Id", "List-Unsubscribe",
+                 "List-Unsubscribe-Post", "List-Archive", "MIME-Version"):
+        assert str(fast[name]).strip() == str(django_message[name]).strip(), name
+    assert fast["To"].addresses[0].display_name == subscriber.name
+    assert fast["Date"].datetime is not None
+    assert fast.get_content_type() == "multipart/alternative"
+    assert [p.get_content_type() for p in fast.iter_parts()] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in fast.iter_parts())
+    crlf = lambda s: s.replace("\r\n", "\n")  # noqa: E731
+    assert crlf(text_of(fast)) == crlf(text_of(django_message))
+    assert crlf(html_of(fast)) == crlf(html_of(django_message))
+    assert "équipe" in text_of(fast)
