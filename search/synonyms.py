@@ -131,12 +131,15 @@ def push_set(client, rules: list[tuple[str, str]] | None = None, prefix: str | N
 def analysis_options(client, prefix: str | None = None) -> tuple[dict, dict]:
     """(kwargs for analysis_settings, _meta for the index) for a new index.
 
-    With the synonyms API the set is pushed first (an index cannot refer to a missing set).
+    With the synonyms API the set is pushed first (an index cannot refer to a missing set),
+    unless Elasticsearch already holds these very rules: a push reloads the search
+    analyzers of every index using the set, which takes seconds and changes nothing then.
     """
     rules = all_rules()
     meta = {"synonyms_digest": rules_digest(rules)}
     if api_available(client):
-        push_set(client, rules, prefix)
+        if _held_rules(client, prefix) != {rule_id: rule for rule_id, rule in rules}:
+            push_set(client, rules, prefix)
         return {"synonyms_set": set_name(prefix)}, {**meta, "synonyms_mode": MODE_SET}
     return {"inline_synonyms": [r for _i, r in rules]}, {**meta, "synonyms_mode": MODE_INLINE}
 
@@ -172,17 +175,27 @@ def apply_rule_change() -> str:
 
 def ensure_in_sync(client, prefix: str | None = None) -> bool:
     """Push the set if Elasticsearch holds other rules than ours; True if it pushed."""
-    from elasticsearch import NotFoundError
-
     if not api_available(client):
         return False
     wanted = {rule_id: rule for rule_id, rule in all_rules()}
-    try:
-        current = client.synonyms.get_synonym(id=set_name(prefix), size=10_000)
-        held = {item["id"]: item["synonyms"] for item in current.get("synonyms_set", [])}
-    except NotFoundError:
-        held = None
-    if held is not None and {k: normalise_rule(v) for k, v in held.items()} == wanted:
+    if _held_rules(client, prefix) == wanted:
         return False
     push_set(client, list(wanted.items()), prefix)
     return True
+
+
+def _held_rules(client, prefix: str | None = None) -> dict | None:
+    """{id: rule} of the set Elasticsearch holds (normalised), None if there is no set."""
+    from elasticsearch import NotFoundError
+
+    try:
+        current = client.synonyms.get_synonym(id=set_name(prefix), size=10_000)
+    except NotFoundError:
+        return None
+    held = {}
+    for item in current.get("synonyms_set", []):
+        try:
+            held[item["id"]] = normalise_rule(item["synonyms"])
+        except SynonymSyntaxError:
+            held[item["id"]] = item["synonyms"]
+    return held
