@@ -98,6 +98,10 @@ class ContentDocument(Document):
 _VERSION = re.compile(r"^\d{8}t\d{12}$")
 
 
+# While bulk loading a new version: no refreshes and no replicas to copy every document to.
+LOADING_SETTINGS = {"refresh_interval": "-1", "auto_expand_replicas": "false", "number_of_replicas": 0}
+
+
 class VersionedIndex:
     """A logical index behind a read alias and a write alias, rebuilt into new versions."""
 
@@ -168,14 +172,25 @@ class VersionedIndex:
             "mappings": mapping,
         }
 
-    def create(self, name: str | None = None, *, synonyms: dict | None = None, meta: dict | None = None) -> str:
+    def create(self, name: str | None = None, *, synonyms: dict | None = None, meta: dict | None = None,
+               loading: bool = False) -> str:
         """Create a new versioned index (no alias yet) and return its name.
 
         ``synonyms``: keyword arguments of :func:`search.analysis.analysis_settings`.
+        ``loading``: created for a bulk load, without refreshes or replicas
+        (:meth:`loaded` restores both).
         """
         name = name or self.new_name()
-        self.client.indices.create(index=name, body=self.body(analysis_settings(**(synonyms or {})), meta))
+        body = self.body(analysis_settings(**(synonyms or {})), meta)
+        if loading:
+            body["settings"].update(LOADING_SETTINGS)
+        self.client.indices.create(index=name, body=body)
         return name
+
+    def loaded(self, name: str) -> None:
+        """Restore the settings :meth:`create` (``loading=True``) changed for the load."""
+        self.client.indices.put_settings(index=name, settings={"index": {
+            "refresh_interval": None, "auto_expand_replicas": self.body({})["settings"]["auto_expand_replicas"]}})
 
     def meta(self, name: str) -> dict:
         mapping = self.client.indices.get_mapping(index=name)

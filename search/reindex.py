@@ -36,12 +36,19 @@ class ReindexReport:
     errors: int = 0
     caught_up: int = 0
     seconds: float = 0.0
+    phases: dict = dataclasses.field(default_factory=dict)  # phase -> seconds, in order
+
+    def phase(self, name: str, since: float) -> float:
+        """Record the seconds spent in ``name`` since ``since``; returns now."""
+        now = time.monotonic()
+        self.phases[name] = round(self.phases.get(name, 0.0) + now - since, 3)
+        return now
 
     def as_dict(self) -> dict:
         return dataclasses.asdict(self)
 
 
-def _bulk_load(index, name: str, progress=None) -> tuple[int, int, int]:
+def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = None) -> tuple[int, int, int]:
     """Load every indexable page into ``name``: (loaded, skipped, errors).
 
     Pages are read and their documents built a batch at a time (``build_documents``:
@@ -51,8 +58,11 @@ def _bulk_load(index, name: str, progress=None) -> tuple[int, int, int]:
     from search.sources import BuildContext, build_documents, indexable_pages
 
     loaded = skipped = errors = 0
+    report = report if report is not None else ReindexReport()
+    mark = time.monotonic()
     queryset = indexable_pages().order_by("pk").specific(defer=False)
     total = queryset.count()
+    mark = report.phase("count", mark)
     bar = progress(total) if progress else None
     context = BuildContext()
     sender = _Sender(index, name)
@@ -95,8 +105,10 @@ def _bulk_load(index, name: str, progress=None) -> tuple[int, int, int]:
             build(batch)
         if operations:
             sender.send(operations[:])
+        mark = report.phase("build", mark)
     finally:
         errors += sender.close()
+        report.phase("bulk_wait", mark)
         if bar is not None:
             bar.close()
     return loaded, skipped, errors
@@ -164,26 +176,29 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
     from search.outbox import applier_lock, apply_pending, sync_pages
     from search.synonyms import analysis_options
 
-    began = time.monotonic()
+    began = mark = time.monotonic()
     index = VersionedIndex()
     report = ReindexReport(previous=index.all_versions())
     started_at = timezone.now()
     marker = OutboxEntry.objects.aggregate(m=Max("id"))["m"] or 0
+    mark = report.phase("start", mark)
 
     options, meta = analysis_options(index.client, index.prefix)
-    name = index.create(synonyms=options, meta=meta)
+    mark = report.phase("synonyms", mark)
+    # Created without refreshes and replicas for the load; both restored before the switch.
+    name = index.create(synonyms=options, meta=meta, loading=True)
     report.index = name
+    mark = report.phase("create", mark)
     try:
-        # While loading: no refreshes and no replicas to copy every document to; both
-        # restored (to the index's own settings) before the alias switch.
-        index.client.indices.put_settings(index=name, settings={"index": {
-            "refresh_interval": "-1", "auto_expand_replicas": "false", "number_of_replicas": 0}})
         index.add_writes(name)
-        report.loaded, report.skipped, report.errors = _bulk_load(index, name, progress)
-        index.client.indices.put_settings(index=name, settings={"index": {
-            "refresh_interval": None, "auto_expand_replicas": index.body({})["settings"]["auto_expand_replicas"]}})
+        mark = report.phase("prepare", mark)
+        report.loaded, report.skipped, report.errors = _bulk_load(index, name, progress, report)
+        mark = time.monotonic()
+        index.loaded(name)
+        mark = report.phase("restore_settings", mark)
 
         apply_pending()  # outside the lock: the bulk of what happened meanwhile
+        mark = report.phase("apply_pending", mark)
         with applier_lock():
             touched = list(
                 OutboxEntry.objects.filter(
@@ -195,8 +210,11 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
                 report.caught_up = len(touched)
                 # a page that cannot be written keeps its pending row: the drain retries it
                 report.errors += sum(1 for error in outcome.values() if error)
+            mark = report.phase("catch_up", mark)
             index.client.indices.refresh(index=name)
+            mark = report.phase("refresh", mark)
             index.switch_to(name)
+            mark = report.phase("switch", mark)
     except (Exception, KeyboardInterrupt):
         # The old index keeps serving; the half-built one goes away.
         try:
@@ -207,6 +225,7 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
         raise
     if not keep_old:
         index.delete_unaliased(keep=name)
+        mark = report.phase("delete_old", mark)
     report.seconds = round(time.monotonic() - began, 2)
     logger.info("search: reindexed into %s (%s)", name, report.as_dict())
     return report

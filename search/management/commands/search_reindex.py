@@ -32,6 +32,9 @@ class Command(BaseCommand):
             f"Indice {report.index}: {report.loaded} pagine caricate, {report.skipped} escluse, "
             f"{report.caught_up} recuperate dopo il caricamento, {report.errors} errori, in {report.seconds}s."
         ))
+        if options["verbosity"] >= 2:
+            phases = ", ".join(f"{phase} {seconds:.2f}s" for phase, seconds in report.phases.items())
+            self.stdout.write(f"Fasi: {phases}")
         if report.previous:
             self.stdout.write(f"Versioni precedenti: {', '.join(report.previous)}"
                               + (" (conservate)" if options["keep_old"] else " (rimosse)"))
