@@ -7,6 +7,6 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portale")
 
     def ready(self):
-        from portal import pagecache
+        from portal import content_version
 
-        pagecache.connect_signals()
+        content_version.connect_signals()

@@ -6,71 +6,29 @@ Here only an allowlist of read-only views is cached (Wagtail pages, zona pages),
 for visitors without a session or messages, only answers that are 200, set no cookie
 and used no CSRF token. The nonce of the stored page is replaced by the request's own.
 
-Invalidation: every saved or deleted row of the content apps bumps a generation
-number that is part of every key, so a publication shows at once; a TTL bounds what
-no signal announces (an event moving from "in programma" to "passato").
+Invalidation: every saved or deleted row of the content apps changes the content
+version (portal/content_version.py) that is part of every key, so a publication shows
+at once; a TTL bounds what no signal announces (an event moving from "in programma" to "passato").
 Enabled when a shared cache is configured (CACHE_URL): with a per-process cache the
 processes of one server could not tell each other about a publication.
 """
 from __future__ import annotations
 
 import hashlib
-import logging
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models.signals import m2m_changed, post_delete, post_save
 from django.urls import Resolver404, resolve
 
-logger = logging.getLogger(__name__)
+from portal import content_version
 
 CACHED_VIEWS = {"wagtail_serve", "cms:zona_list", "cms:zona_detail"}
-# Rows of these apps change what a public page shows (accounts: seminar places left).
-CONTENT_APPS = {"cms", "wagtailcore", "wagtaildocs", "wagtailimages", "taggit", "wagtailredirects", "accounts"}
-NEWSLETTER_CONTENT_MODELS = {"edition"}  # the archive; subscribers and deliveries are not on public pages
-GENERATION_KEY = "pagecache:generation"
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 
 
 def enabled() -> bool:
     return getattr(settings, "PAGE_CACHE_SECONDS", 0) > 0
-
-
-def generation() -> int:
-    value = cache.get(GENERATION_KEY)
-    if value is None:
-        cache.add(GENERATION_KEY, 1, None)
-        value = cache.get(GENERATION_KEY) or 1
-    return int(value)
-
-
-def invalidate() -> None:
-    """Every cached page is stale from now on (one counter, whatever changed)."""
-    cache.add(GENERATION_KEY, 1, None)
-    try:
-        cache.incr(GENERATION_KEY)
-    except ValueError:  # evicted between add and incr
-        cache.set(GENERATION_KEY, 2, None)
-
-
-def _is_content(sender) -> bool:
-    meta = getattr(sender, "_meta", None)
-    if meta is None:
-        return False
-    if meta.app_label == "newsletter":
-        return meta.model_name in NEWSLETTER_CONTENT_MODELS
-    return meta.app_label in CONTENT_APPS
-
-
-def _on_change(sender, **kwargs) -> None:
-    if enabled() and _is_content(sender):
-        invalidate()
-
-
-def connect_signals() -> None:
-    for signal in (post_save, post_delete, m2m_changed):
-        signal.connect(_on_change, dispatch_uid=f"pagecache-{id(signal)}")
 
 
 def _cacheable_request(request) -> bool:
@@ -87,7 +45,7 @@ def _cacheable_request(request) -> bool:
 
 def _key(request) -> str:
     raw = f"{request.get_host()}|{request.get_full_path()}|{getattr(request, 'LANGUAGE_CODE', '')}"
-    return f"pagecache:{generation()}:{hashlib.sha256(raw.encode()).hexdigest()}"
+    return f"pagecache:{content_version.current()}:{hashlib.sha256(raw.encode()).hexdigest()}"
 
 
 def _cacheable_response(request, response) -> bool:

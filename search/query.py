@@ -3,7 +3,8 @@
 ``SearchRequest`` and ``SearchResult`` are the one shape both backends speak (the
 view builds the first and renders the second). ``ElasticsearchBackend`` turns a
 request into one query: all words must match the ``all_text`` field (stemmed,
-synonyms at search time, fuzziness on longer words), boosts on title, summary,
+synonyms at search time; typo tolerance on longer words only when the exact query
+finds almost nothing, because fuzzy expansion is the costly part), boosts on title, summary,
 phrase proximity and norm identifiers, facet filters in ``post_filter`` and each
 facet's counts computed with the other facets' filters only.
 """
@@ -215,18 +216,19 @@ def _clause_query(clause: Clause, fuzzy: bool = True) -> dict:
     return {"match": {"all_text": options}}
 
 
-def text_query(parsed: ParsedQuery) -> dict:
-    """The scoring part of the query for the user's words (no filters)."""
+def text_query(parsed: ParsedQuery, fuzzy: bool = True) -> dict:
+    """The scoring part of the query for the user's words (no filters); ``fuzzy`` lets
+    longer words match with a typo or two (expensive: each word expands to its neighbours)."""
     must: list[dict] = []
     should: list[dict] = []
     must_not: list[dict] = []
     if parsed.words:
         words = parsed.words
         def all_of(text):
-            return {"match": {"all_text": {
-                "query": text, "minimum_should_match": ALL_WORDS,
-                "fuzziness": FUZZINESS, "prefix_length": 1, "max_expansions": 30,
-            }}}
+            options = {"query": text, "minimum_should_match": ALL_WORDS}
+            if fuzzy:
+                options.update(fuzziness=FUZZINESS, prefix_length=1, max_expansions=30)
+            return {"match": {"all_text": options}}
 
         # Required: the content words (stop words are optional), or the whole text, whose
         # multi-word synonyms may match ("Società della Salute" finds a page saying "SdS").
@@ -241,7 +243,7 @@ def text_query(parsed: ParsedQuery) -> dict:
         must.append({"match_phrase": {"all_text": {"query": phrase}}})
         should.append({"multi_match": {"query": phrase, "fields": ["title^4", "summary^2"], "type": "phrase"}})
     for group in parsed.any_of:
-        must.append({"bool": {"should": [_clause_query(c) for c in group], "minimum_should_match": 1}})
+        must.append({"bool": {"should": [_clause_query(c, fuzzy) for c in group], "minimum_should_match": 1}})
     for clause in parsed.excluded:
         must_not.append(_clause_query(clause, fuzzy=False))
     cited = parsed.positive_text()
@@ -262,10 +264,13 @@ def text_query(parsed: ParsedQuery) -> dict:
     return {"bool": {"must": must, "should": should, "must_not": must_not}}
 
 
-def highlight_query(parsed: ParsedQuery) -> dict | None:
+def highlight_query(parsed: ParsedQuery, fuzzy: bool = True) -> dict | None:
     should: list[dict] = []
     if parsed.words:
-        should.append({"multi_match": {"query": parsed.words, "fields": HIGHLIGHT_FIELDS, "fuzziness": FUZZINESS, "prefix_length": 1}})
+        words = {"query": parsed.words, "fields": HIGHLIGHT_FIELDS}
+        if fuzzy:
+            words.update(fuzziness=FUZZINESS, prefix_length=1)
+        should.append({"multi_match": words})
     for phrase in parsed.phrases:
         should.append({"multi_match": {"query": phrase, "fields": HIGHLIGHT_FIELDS, "type": "phrase"}})
     for group in parsed.any_of:
@@ -300,11 +305,11 @@ class ElasticsearchBackend:
         self.client = self.index.client
 
     # the body is built separately so tests and the benchmark can look at it
-    def body(self, request: SearchRequest) -> dict:
+    def body(self, request: SearchRequest, fuzzy: bool = False) -> dict:
         parsed = request.parsed
         selected = {name: facet_filter(name, values) for name, values in request.filters.items()}
         body: dict = {
-            "query": {"bool": {"must": [text_query(parsed)], "filter": visibility_filter(request)}},
+            "query": {"bool": {"must": [text_query(parsed, fuzzy)], "filter": visibility_filter(request)}},
             "from": request.offset,
             "size": request.per_page,
             "track_total_hits": True,
@@ -323,7 +328,7 @@ class ElasticsearchBackend:
             body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, {"last_published_at": {"order": "desc"}}, "_score"]
         else:
             body["sort"] = ["_score", {"date": {"order": "desc", "missing": "_last"}}]
-        highlight = highlight_query(parsed)
+        highlight = highlight_query(parsed, fuzzy)
         if highlight:
             body["highlight"] = {
                 "encoder": "html",
@@ -354,8 +359,13 @@ class ElasticsearchBackend:
             raise BackendUnavailable(str(exc)) from exc
 
     def search(self, request: SearchRequest) -> SearchResult:
+        # Exact (stemmed, folded, synonyms) first; only when that finds almost nothing, again
+        # with typo tolerance: fuzzy expansion of every word costs most of a query's time.
         response = self._call(self.client.search, index=self.index.read_alias, body=self.body(request))
         total = response["hits"]["total"]["value"]
+        if total < FEW_RESULTS and request.parsed.has_positive:
+            response = self._call(self.client.search, index=self.index.read_alias, body=self.body(request, fuzzy=True))
+            total = response["hits"]["total"]["value"]
         labels = value_labels()["type"]
         hits = []
         for raw in response["hits"]["hits"]:

@@ -226,3 +226,13 @@ def test_accents_fold_both_ways(backend):
     assert poverty.pk in backend.ids("povertà")
     assert team.pk in backend.ids("équipe")
     assert team.pk in backend.ids("equipe")
+
+
+def test_facet_labels_follow_a_renamed_zona(backend, site):
+    """Labels are cached between searches; a change to the taxonomy shows in the next one."""
+    zona = site["zones"][0]
+    assert "Valle Alta" in {v.label for v in backend.search("orticoltura").facet("zona").values}
+    zona.name = "Valle Altissima"
+    zona.save()
+    labels = {v.label for v in backend.search("orticoltura").facet("zona").values}
+    assert "Valle Altissima" in labels and "Valle Alta" not in labels

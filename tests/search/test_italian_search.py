@@ -84,6 +84,14 @@ def test_highlights_escape_html_but_keep_marks(es):
     assert all("<b>" not in f and "<mark>" in f for f in hit.fragments)
 
 
+def test_typo_tolerance_only_when_the_exact_words_find_almost_nothing(es):
+    mediation = [content.news(f"Mediazione familiare {n}", "Percorsi di mediazione per le famiglie.") for n in range(3)]
+    meditation = content.news("Meditazione e benessere", "Un corso di meditazione per gli operatori.")
+    es.drain()
+    assert set(es.ids("mediazione")) == {p.pk for p in mediation}, "enough exact matches: no fuzzy neighbours"
+    assert meditation.pk in es.ids("meditazone"), "a typo that finds nothing exactly is tolerated"
+
+
 def test_forse_cercavi_when_a_typo_finds_nothing(es):
     page = content.news("Servizio di mediazione linguistica", "Mediazione per le famiglie straniere.")
     es.drain()

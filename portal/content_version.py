@@ -1,0 +1,50 @@
+"""A number that changes whenever published content may have changed.
+
+Caches of things derived from the content (the page cache, the search facet labels) put
+it in their keys: one increment makes all of them stale at once, in every process that
+shares the cache, without knowing what each of them holds.
+"""
+from __future__ import annotations
+
+from django.core.cache import cache
+from django.db.models.signals import m2m_changed, post_delete, post_save
+
+KEY = "content:version"
+# Rows of these apps change what public pages show (accounts: seminar places left).
+CONTENT_APPS = {"cms", "wagtailcore", "wagtaildocs", "wagtailimages", "taggit", "wagtailredirects", "accounts"}
+NEWSLETTER_CONTENT_MODELS = {"edition"}  # the archive; subscribers and deliveries are not on public pages
+
+
+def current() -> int:
+    value = cache.get(KEY)
+    if value is None:
+        cache.add(KEY, 1, None)
+        value = cache.get(KEY) or 1
+    return int(value)
+
+
+def bump() -> None:
+    cache.add(KEY, 1, None)
+    try:
+        cache.incr(KEY)
+    except ValueError:  # evicted between add and incr
+        cache.set(KEY, 2, None)
+
+
+def is_content(sender) -> bool:
+    meta = getattr(sender, "_meta", None)
+    if meta is None:
+        return False
+    if meta.app_label == "newsletter":
+        return meta.model_name in NEWSLETTER_CONTENT_MODELS
+    return meta.app_label in CONTENT_APPS
+
+
+def _on_change(sender, **kwargs) -> None:
+    if is_content(sender):
+        bump()
+
+
+def connect_signals() -> None:
+    for signal in (post_save, post_delete, m2m_changed):
+        signal.connect(_on_change, dispatch_uid=f"content-version-{id(signal)}")
