@@ -152,6 +152,7 @@ class PreparedSegment:
         self._close = f"\r\n--{self.boundary}--\r\n".encode("ascii")
         self._text = _QuotedPrintableTemplate(render.text, str)
         self._html = _QuotedPrintableTemplate(render.html, html.escape)
+        self.size = sum(len(p) for p in self._text.pieces + self._html.pieces)
 
     def recipient_header(self, email: str, name: str) -> str:
         name = _one_line(name or "")

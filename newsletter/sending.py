@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import logging
 import smtplib
+from collections import OrderedDict
 from dataclasses import dataclass, field
 
 from django.db import IntegrityError, transaction
@@ -143,6 +144,8 @@ def fan_out(edition: Edition) -> int:
     Idempotent: rows that exist are kept as they are (bulk_create ignores conflicts).
     Returns the number of delivery rows of the edition.
     """
+    global _prepared_cache
+    _prepared_cache = None  # primary keys can come back (SQLite after a flush): start clean with every send
     items = edition_items(edition)
     segments: dict[str, Preferences] = {}
     subscribers = (
@@ -228,6 +231,53 @@ def next_retry_delay(edition: Edition, now: datetime.datetime | None = None) -> 
 
 CHUNK_SIZE = 250  # candidate rows read per query
 CHECK_EVERY = 100  # messages between looks at the edition's status (pause, cancel) and progress stamps
+SEGMENTS_PER_QUERY = 50  # segment renders read at once (each holds the whole mail)
+PREPARED_CACHE_BYTES = 24 * 1024 * 1024  # prepared segments kept across batches, per worker process
+
+
+class _PreparedCache:
+    """Prepared segments of one edition, kept across the batches a worker process runs.
+
+    An edition has a few hundred segments and every chunk of rows touches most of them:
+    without this each batch would read and encode them all again. Bounded in bytes (oldest
+    out first), so the worker's memory does not grow with the number of segments either.
+    """
+
+    def __init__(self, edition_id: int):
+        self.edition_id = edition_id
+        self.items: OrderedDict[str, PreparedSegment] = OrderedDict()
+        self.size = 0
+
+    def get(self, key: str) -> PreparedSegment | None:
+        prepared = self.items.get(key)
+        if prepared is not None:
+            self.items.move_to_end(key)
+        return prepared
+
+    def keys(self):
+        return self.items.keys()
+
+    def put(self, key: str, prepared: PreparedSegment) -> PreparedSegment:
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.size -= old.size
+        self.items[key] = prepared
+        self.size += prepared.size
+        while self.size > PREPARED_CACHE_BYTES and len(self.items) > 1:
+            _key, evicted = self.items.popitem(last=False)
+            self.size -= evicted.size
+        return prepared
+
+
+_prepared_cache: _PreparedCache | None = None
+
+
+def _prepared_segments(edition) -> _PreparedCache:
+    """The process's cache for this edition (a new edition starts a new one; renders never change)."""
+    global _prepared_cache
+    if _prepared_cache is None or _prepared_cache.edition_id != edition.pk:
+        _prepared_cache = _PreparedCache(edition.pk)
+    return _prepared_cache
 
 
 @dataclass
@@ -422,8 +472,8 @@ class _Sender:
         self.claims = _RowClaims()
         self.backend = open_connection()
         self.fast = getattr(self.backend, "supports_transmit_hook", False)
-        self.renders: dict[str, SegmentRender] = {}
-        self.prepared: dict[str, PreparedSegment] = {}
+        self.renders: dict[str, SegmentRender] = {}  # only for backends without the fast path
+        self.prepared = _prepared_segments(edition)
         self.links = PersonalLinks()
 
     def close(self) -> None:
@@ -442,8 +492,20 @@ class _Sender:
     def _prepared(self, key: str) -> PreparedSegment:
         prepared = self.prepared.get(key)
         if prepared is None:
-            prepared = self.prepared[key] = PreparedSegment(self.edition, self._render(key), self.links)
+            prepared = self.prepared.put(key, PreparedSegment(self.edition, segment_render(self.edition, key), self.links))
         return prepared
+
+    def load_segments(self, chunk: list[_Candidate]) -> None:
+        """Prepare the chunk's segments not prepared yet, reading their renders a few dozen per query."""
+        if not self.fast:
+            return
+        missing = sorted({c.segment_key for c in chunk if c.subscriber_id is not None} - set(self.prepared.keys()))
+        for start in range(0, len(missing), SEGMENTS_PER_QUERY):
+            renders = SegmentRender.objects.filter(
+                edition=self.edition, key__in=missing[start:start + SEGMENTS_PER_QUERY]
+            ).only("key", "subject", "html", "text")
+            for render in renders:
+                self.prepared.put(render.key, PreparedSegment(self.edition, render, self.links))
 
     def _skip(self, candidate: _Candidate) -> None:
         if Delivery.objects.filter(pk=candidate.pk, status=Delivery.Status.PENDING).update(
@@ -550,6 +612,7 @@ def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int 
             if not chunk:
                 break
             suppressed = _suppressed(chunk)
+            sender.load_segments(chunk)
             for candidate in chunk:
                 if result.handled >= limit:
                     break
