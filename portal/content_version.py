@@ -31,6 +31,17 @@ def bump() -> None:
         cache.set(KEY, 2, None)
 
 
+def memo(name: str, compute, timeout: int = 300):
+    """``compute()``, kept in the cache until the content changes. ``timeout`` bounds how long a
+    process with its own (not shared) cache keeps a value changed by another process."""
+    key = f"memo:{current()}:{name}"
+    stored = cache.get(key)
+    if stored is None:
+        stored = (compute(),)
+        cache.set(key, stored, timeout)
+    return stored[0]
+
+
 def is_content(sender) -> bool:
     meta = getattr(sender, "_meta", None)
     if meta is None:

@@ -3,19 +3,25 @@ from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
 
+def _menu_entries(site, request) -> list[tuple[str, str]]:
+    return [
+        (page.title, page.get_url(request) or "#")
+        for page in site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path")
+    ]
+
+
 def _main_menu(request):
-    """Live, public children of the site root marked 'show in menus' (one query, only if rendered)."""
+    """Live, public children of the site root marked 'show in menus' (cached until the content changes)."""
     from wagtail.models import Site
+
+    from portal import content_version
 
     site = Site.find_for_request(request)
     if site is None:
         return []
     path = request.path
-    items = []
-    for page in site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path"):
-        url = page.get_url(request) or "#"
-        items.append({"title": page.title, "url": url, "active": url != "/" and path.startswith(url)})
-    return items
+    entries = content_version.memo(f"main-menu:{site.pk}", lambda: _menu_entries(site, request))
+    return [{"title": title, "url": url, "active": url != "/" and path.startswith(url)} for title, url in entries]
 
 
 def portal(request):

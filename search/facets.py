@@ -55,17 +55,11 @@ def timing_value(upcoming) -> str | None:
 
 def value_labels() -> dict[str, dict[str, str]]:
     """facet name -> {value: label}, kept in the cache until the content changes (every search needs them)."""
-    from django.core.cache import cache
     from django.utils.translation import get_language
 
     from portal import content_version
 
-    key = f"search:facet-labels:{content_version.current()}:{get_language()}"
-    labels = cache.get(key)
-    if labels is None:
-        labels = _read_value_labels()
-        cache.set(key, labels, 300)  # a process with its own cache hears of changes made elsewhere only by expiry
-    return labels
+    return content_version.memo(f"search:facet-labels:{get_language()}", _read_value_labels)
 
 
 def _read_value_labels() -> dict[str, dict[str, str]]:

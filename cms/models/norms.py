@@ -106,6 +106,7 @@ class NormPage(ContentPage):
     class Meta:
         verbose_name = _("norma")
         verbose_name_plural = _("norme")
+        indexes = [models.Index(fields=["-year", "-date"], name="cms_norm_year_date_desc")]  # the listing's order
 
     # --- identity ------------------------------------------------------------------
     @property

@@ -158,6 +158,7 @@ class PracticePage(ContentPage):
     class Meta:
         verbose_name = _("buona pratica")
         verbose_name_plural = _("buone pratiche")
+        indexes = [models.Index(fields=["-period_start"], name="cms_practice_period_desc")]  # the listing's order
 
     def clean(self):
         super().clean()

@@ -103,6 +103,7 @@ class SeminarPage(ContentPage):
     class Meta:
         verbose_name = _("seminario")
         verbose_name_plural = _("seminari")
+        indexes = [models.Index(fields=["-start"], name="cms_seminar_start_desc")]  # the listing's order
 
     def clean(self):
         super().clean()

@@ -49,3 +49,9 @@ def page_querystring(context, number):
 def lines(text):
     """The non-empty lines of a text field (also split on ';')."""
     return [part.strip() for part in (text or "").replace(";", "\n").splitlines() if part.strip()]
+
+
+@register.filter
+def page_window(page_obj):
+    """The page numbers to show around the current one, with ellipses (never a loop over 8,000 pages)."""
+    return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)

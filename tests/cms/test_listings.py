@@ -97,6 +97,23 @@ def test_pagination(client, site_tree):
     assert len(client.get(parent.url).context["items"]) == 5
 
 
+def test_every_page_of_a_listing_once_in_order_deep_pages_read_backwards(client, site_tree):
+    """Pages in the second half are read from the end: same items, same order as reading forwards."""
+    parent = site_tree["buone-pratiche"]
+    for n in range(29):  # ties on the date: only the total order (pk last) keeps both directions consistent
+        f.practice(parent, title=f"Pratica {n:02d}", period_start=date(2022, 1 + n % 3, 1))
+    pages = [_titles(client.get(parent.url, {"per_page": 12, "page": p})) for p in (1, 2, 3)]
+    assert [len(p) for p in pages] == [12, 12, 5]
+    flat = [t for p in pages for t in p]
+    assert len(set(flat)) == 29
+    from cms.listing import filtered
+    from cms.models import PracticePage
+
+    assert flat == [p.title for p in filtered(PracticePage, None, parent).queryset]
+    f.practice(parent, title="Pratica nuova", period_start=date(2020, 1, 1))  # the kept count follows publication
+    assert _titles(client.get(parent.url, {"per_page": 12, "page": 3}))[-1] == "Pratica nuova"
+
+
 def _count(client, url, params):
     with CaptureQueriesContext(connection) as ctx:
         response = client.get(url, params)
@@ -127,6 +144,18 @@ def test_query_count_does_not_grow_with_page_size(client, site_tree, slug, djang
     assert small == large
     with django_assert_max_num_queries(small):
         client.get(parent.url, {"per_page": 24})
+    client.get(parent.url, {"topic": "abitare"})  # warm: the filtered count is kept until the content changes
     filtered_small, _n = _count(client, parent.url, {"per_page": 12, "topic": "abitare"})
     filtered_large, _n = _count(client, parent.url, {"per_page": 96, "topic": "abitare"})
     assert filtered_small == filtered_large
+
+
+def test_page_window_is_short_however_many_pages():
+    from django.core.paginator import Paginator
+
+    from cms.templatetags.cms_tags import page_window
+
+    page = Paginator(range(100_000), 12).page(7500)
+    window = list(page_window(page))
+    assert window[0] == 1 and window[-1] == 8334 and 7500 in window
+    assert len(window) <= 9 and window.count(Paginator.ELLIPSIS) == 2
