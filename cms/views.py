@@ -54,12 +54,21 @@ class ZonaSection:
 
 
 def _zona_section(model, index_model, zona) -> ZonaSection:
-    queryset = filtered(model, QueryDict(urlencode({"zona": zona.slug}))).queryset
-    items = list(queryset[:ZONA_SECTION_SIZE])
-    total = len(items) if len(items) < ZONA_SECTION_SIZE else queryset.count()
-    index = index_model.objects.live().public().first()
-    all_url = f"{index.url}?{urlencode({'zona': zona.slug})}" if index and total > len(items) else None
+    from portal import content_version
+
+    listing = filtered(model, QueryDict(urlencode({"zona": zona.slug})))
+    items = list(listing.queryset[:ZONA_SECTION_SIZE])
+    total = len(items)
+    if total == ZONA_SECTION_SIZE:
+        total = content_version.memo(listing.count_key, listing.queryset.count)
+    index_url = content_version.memo(f"index-url:{index_model._meta.label}", lambda: _index_url(index_model))
+    all_url = f"{index_url}?{urlencode({'zona': zona.slug})}" if index_url and total > len(items) else None
     return ZonaSection(items, total, all_url)
+
+
+def _index_url(index_model) -> str | None:
+    index = index_model.objects.live().public().first()
+    return index.url if index else None
 
 
 def zona_detail(request, slug):
