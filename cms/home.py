@@ -1,5 +1,5 @@
 """What the home page shows: latest practices, upcoming events, norm changes, key figures, news."""
-from django.db.models import Prefetch
+from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
 
 from cms.listing import public_pages
@@ -9,10 +9,12 @@ from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, 
 def upcoming_events(limit=3):
     now = timezone.now()
     seminars = list(public_pages(SeminarPage).filter(start__gte=now).order_by("start").prefetch_related("zones", "topics")[:limit])
+    coming = WorkshopSession.objects.filter(start__gte=now)
     workshops = list(
-        public_pages(WorkshopPage).filter(sessions__start__gte=now).distinct()
+        public_pages(WorkshopPage).filter(pk__in=coming.values("page_id"))
+        .annotate(next_start=Min("sessions__start", filter=Q(sessions__start__gte=now))).order_by("next_start", "pk")
         .prefetch_related("zones", "topics", Prefetch("sessions", WorkshopSession.objects.order_by("start")))[:limit]
-    )
+    )  # the soonest first
     return seminars, workshops
 
 

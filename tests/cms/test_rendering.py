@@ -180,3 +180,16 @@ def test_zona_page_shows_the_latest_and_links_to_all_with_constant_queries(clien
     with CaptureQueriesContext(connection) as second:
         assert "Tutte le 40 buone pratiche della zona" in client.get("/zone/mugello/").content.decode()
     assert 0 < len(second.captured_queries) <= len(first.captured_queries)
+
+
+def test_home_lists_the_soonest_workshops_once_each(site_tree):
+    from cms.home import upcoming_events
+
+    now = timezone.now()
+    later = f.workshop(site_tree["laboratori"], title="Più avanti", sessions=[now + timedelta(days=40)])
+    soon = f.workshop(site_tree["laboratori"], title="A breve", sessions=[now - timedelta(days=3), now + timedelta(days=2),
+                                                                           now + timedelta(days=9)])
+    f.workshop(site_tree["laboratori"], title="Concluso", sessions=[now - timedelta(days=30)])
+    middle = f.workshop(site_tree["laboratori"], title="Fra due settimane", sessions=[now + timedelta(days=14)])
+    _seminars, workshops = upcoming_events()
+    assert [w.title for w in workshops] == [soon.title, middle.title, later.title]
