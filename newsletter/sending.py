@@ -13,6 +13,7 @@ import logging
 import smtplib
 from collections import OrderedDict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q
@@ -334,6 +335,7 @@ class _RowClaims:
         if self.db.in_atomic_block:
             raise RuntimeError("the sending loop manages its own transactions: do not call it inside atomic()")
         self.open = False
+        self.preclaimed: tuple[int, int] | None = None  # (row, attempts) claimed with the previous commit
         self.db.ensure_connection()
         self.raw = self.db.vendor == "postgresql"
         if self.raw:
@@ -350,22 +352,13 @@ class _RowClaims:
 
     def claim(self, candidate: _Candidate, now) -> int | None:
         """Mark the row sent inside a new transaction; its attempts after this one, or None if not claimable."""
+        if self.preclaimed is not None:
+            if self.preclaimed[0] == candidate.pk:
+                attempts, self.preclaimed = self.preclaimed[1], None
+                return attempts
+            self.rollback()
         if self.raw:
-            self.open = True
-            try:
-                cursor = self.cursor
-                cursor.execute(self.claim_sql, [Delivery.Status.SENT, candidate.pk, Delivery.Status.PENDING, now,
-                                                Subscriber.Status.ACTIVE])
-                while cursor.description is None and cursor.nextset():
-                    pass
-                row = cursor.fetchone() if cursor.description is not None else None
-            except BaseException:
-                self.rollback()
-                raise
-            if row is None:
-                self.rollback()
-                return None
-            return row[0]
+            return self._execute_claim(self.claim_sql, self._params(candidate, now))
         self.db.set_autocommit(False, force_begin_transaction_with_broken_autocommit=True)
         self.open = True
         try:
@@ -384,6 +377,39 @@ class _RowClaims:
             return None
         return candidate.attempts + 1
 
+    def _params(self, candidate: _Candidate, now) -> list:
+        return [Delivery.Status.SENT, candidate.pk, Delivery.Status.PENDING, now, Subscriber.Status.ACTIVE]
+
+    def _execute_claim(self, sql: str, params: list | None) -> int | None:
+        self.open = True
+        try:
+            cursor = self.cursor
+            cursor.execute(sql, params)
+            while cursor.description is None and cursor.nextset():
+                pass
+            row = cursor.fetchone() if cursor.description is not None else None
+        except BaseException:
+            self.rollback()
+            raise
+        if row is None:
+            self.rollback()
+            return None
+        return row[0]
+
+    def commit_and_claim_sql(self, candidate: _Candidate, now) -> str:
+        """The statements for ``commit_and_claim``, built beforehand: the hook then only writes them out."""
+        return "COMMIT; " + self.cursor.mogrify(self.claim_sql, self._params(candidate, now))
+
+    def commit_and_claim(self, candidate: _Candidate, sql: str) -> None:
+        """Commit the open row and claim the next one in the same round trip (PostgreSQL only).
+
+        Runs at the end of DATA, where every microsecond before the COMMIT reaches the server is
+        a window for a crash to send twice: ``sql`` comes ready from ``commit_and_claim_sql``.
+        The claim is kept for ``claim(candidate)``; ``rollback`` gives it back.
+        """
+        attempts = self._execute_claim(sql, None)
+        self.preclaimed = (candidate.pk, attempts) if attempts is not None else None
+
     def commit(self) -> None:
         if not self.open:
             return
@@ -397,6 +423,7 @@ class _RowClaims:
                 self.db.set_autocommit(True)
 
     def rollback(self) -> None:
+        self.preclaimed = None
         if not self.open:
             return
         self.open = False
@@ -520,9 +547,15 @@ class _Sender:
         if pending.filter(left).exists():
             self._skip(candidate)
 
-    def deliver(self, candidate: _Candidate, suppressed: set) -> None:
-        if (candidate.subscriber_id is None or candidate.subscriber_status != Subscriber.Status.ACTIVE
-                or email_hash(candidate.email) in suppressed):
+    @staticmethod
+    def sendable(candidate: _Candidate | None, suppressed: set) -> bool:
+        return (candidate is not None and candidate.subscriber_id is not None
+                and candidate.subscriber_status == Subscriber.Status.ACTIVE
+                and email_hash(candidate.email) not in suppressed)
+
+    def deliver(self, candidate: _Candidate, suppressed: set, following: _Candidate | None = None) -> None:
+        """Send one row. ``following``: the next row to send, claimed together with this one's commit."""
+        if not self.sendable(candidate, suppressed):
             self._skip(candidate)
             return
         if self.fast:
@@ -540,7 +573,12 @@ class _Sender:
         bounced = None
         try:
             if self.fast:
-                self._send_raw(prepared, candidate.email, message)
+                if following is not None and self.claims.raw:
+                    on_transmitted = partial(self.claims.commit_and_claim, following,
+                                             self.claims.commit_and_claim_sql(following, self.now))
+                else:
+                    on_transmitted = self.claims.commit
+                self._send_raw(prepared, candidate.email, message, on_transmitted)
             else:
                 send_one(self.backend, message, on_transmitted=self.claims.commit)
             self.result.sent += 1
@@ -550,6 +588,8 @@ class _Sender:
             reconnect = isinstance(exc, (smtplib.SMTPServerDisconnected, OSError)) or not isinstance(
                 exc, (smtplib.SMTPRecipientsRefused, smtplib.SMTPResponseException)
             )
+            if self.claims.preclaimed is not None:  # refused after DATA: this row is committed, free the next
+                self.claims.rollback()
             try:
                 kind, hard_bounce = _record_failure(self.edition, candidate.pk, exc, attempts, self.now)
                 self.claims.commit()
@@ -566,7 +606,8 @@ class _Sender:
             self.claims.rollback()
             raise
         else:
-            self.claims.commit()  # no-op when the hook committed at the end of DATA (always, over SMTP)
+            if self.claims.preclaimed is None:  # else the open transaction is the next row's
+                self.claims.commit()  # no-op when the hook committed at the end of DATA (always, over SMTP)
         if bounced:  # after the row's commit: suppression has its own transaction
             subscriptions.record_bounce(bounced[0], BounceRecord.Kind.HARD, bounced[1], self.edition)
         if reconnect:
@@ -576,11 +617,11 @@ class _Sender:
                 log.debug("closing SMTP connection failed", exc_info=True)
             self.backend.open()
 
-    def _send_raw(self, prepared: PreparedSegment, email: str, message: bytes) -> None:
+    def _send_raw(self, prepared: PreparedSegment, email: str, message: bytes, on_transmitted) -> None:
         if self.backend.connection is None:
             self.backend.open()
         smtp = self.backend.connection
-        smtp.on_transmitted = self.claims.commit
+        smtp.on_transmitted = on_transmitted
         try:
             smtp.sendmail(prepared.envelope_from, [prepared.envelope_to(email)], message)
         finally:
@@ -603,6 +644,7 @@ def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int 
         return result
     limit = limit or conf.batch_size()
     limiter = RateLimiter(conf.rate_per_second())
+    pipelined = limiter.per_second <= 0  # with a rate limit each claim waits for its slot first
     sender = _Sender(edition, now or timezone.now(), result)
     after_pk = 0
     checked_at = 0
@@ -613,7 +655,7 @@ def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int 
                 break
             suppressed = _suppressed(chunk)
             sender.load_segments(chunk)
-            for candidate in chunk:
+            for index, candidate in enumerate(chunk):
                 if result.handled >= limit:
                     break
                 if result.handled - checked_at >= CHECK_EVERY:
@@ -629,7 +671,10 @@ def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int 
                 limiter.wait()
                 errors_before = len(result.errors)
                 after_pk = candidate.pk
-                sender.deliver(candidate, suppressed)
+                following = chunk[index + 1] if pipelined and index + 1 < len(chunk) else None
+                if following is not None and (result.handled + 1 >= limit or not sender.sendable(following, suppressed)):
+                    following = None
+                sender.deliver(candidate, suppressed, following)
                 if len(result.errors) > errors_before:
                     edition.refresh_from_db(fields=["status", "error_count"])
     finally:
