@@ -1,10 +1,12 @@
 """A shared cache of the public pages as anonymous visitors see them.
 
 Why by hand: Django's cache middleware would store the CSP nonce with the page and
-serve the same nonce to everybody, and it cannot tell which views are safe to cache.
+serve the same nonce to everybody, it skips every page with a form (the language switch
+in the header is one, on every page), and it cannot tell which views are safe to cache.
 Here only an allowlist of read-only views is cached (Wagtail pages, zona pages), only
-for visitors without a session or messages, only answers that are 200, set no cookie
-and used no CSRF token. The nonce of the stored page is replaced by the request's own.
+for visitors without a session or messages, only answers that are 200 and set no cookie.
+A stored page holds placeholders where the nonce and the CSRF tokens were; each visitor
+gets the page with their own nonce and their own token (and the CSRF cookie it belongs to).
 
 Invalidation: every saved or deleted row of the content apps changes the content
 version (portal/content_version.py) that is part of every key, so a publication shows
@@ -15,6 +17,7 @@ processes of one server could not tell each other about a publication.
 from __future__ import annotations
 
 import hashlib
+import re
 
 from django.conf import settings
 from django.core.cache import cache
@@ -25,6 +28,8 @@ from portal import content_version
 CACHED_VIEWS = {"wagtail_serve", "cms:zona_list", "cms:zona_detail"}
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
+CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')
+CSRF_PLACEHOLDER = "\x00csrf\x00"
 
 
 def enabled() -> bool:
@@ -55,7 +60,6 @@ def _cacheable_response(request, response) -> bool:
         response.status_code == 200
         and not response.streaming
         and not response.cookies
-        and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")  # the page holds a form's CSRF token
         and "private" not in cache_control
         and "no-store" not in cache_control
         and not (user is not None and user.is_authenticated)
@@ -73,22 +77,25 @@ class PageCacheMiddleware:
         nonce = getattr(request, "csp_nonce", "")
         stored = cache.get(key)
         if stored is not None:
-            return self._replay(stored, nonce)
+            return self._replay(request, stored, nonce)
         response = self.get_response(request)
         if _cacheable_response(request, response):
-            body = response.content.decode(response.charset)
+            body = CSRF_FIELD.sub(rf"\g<1>{CSRF_PLACEHOLDER}\g<2>", response.content.decode(response.charset))
             headers = {h: response[h] for h in STORED_HEADERS if h in response}
             cache.set(key, {"body": body, "nonce": nonce, "headers": headers}, settings.PAGE_CACHE_SECONDS)
             response["X-Page-Cache"] = "miss"
         return response
 
     @staticmethod
-    def _replay(stored: dict, nonce: str):
+    def _replay(request, stored: dict, nonce: str):
         from django.http import HttpResponse
+        from django.middleware.csrf import get_token
 
         body = stored["body"]
         if stored["nonce"] and nonce:
             body = body.replace(stored["nonce"], nonce)
+        if CSRF_PLACEHOLDER in body:  # this visitor's token; the CSRF middleware sets the matching cookie
+            body = body.replace(CSRF_PLACEHOLDER, get_token(request))
         response = HttpResponse(body)
         for header, value in stored["headers"].items():
             response[header] = value

@@ -22,7 +22,6 @@ urlpatterns = [
     path("django-admin/", admin.site.urls),
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("portal.accounts.urls")),
-    path("i18n/lingua/", views.set_language, name="set_language_public"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("cerca/", include("search.urls")),

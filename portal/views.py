@@ -7,8 +7,6 @@ from django.db import DatabaseError, InterfaceError, OperationalError, connectio
 from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
-from django.views.decorators.csrf import csrf_exempt
-from django.views.i18n import set_language as django_set_language
 
 logger = logging.getLogger(__name__)
 
@@ -96,11 +94,3 @@ def _database_is_down() -> bool:
         return False
     except Exception:
         return True
-
-
-@csrf_exempt
-def set_language(request):
-    """Django's language switch without a CSRF token, so the header form (on every page)
-    leaves the public pages free of per-visitor tokens and cacheable. A forged request can
-    only change the visitor's language cookie; ``next`` is checked by Django as before."""
-    return django_set_language(request)

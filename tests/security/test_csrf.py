@@ -28,7 +28,6 @@ pytestmark = pytest.mark.django_db
 EXEMPT = {
     "newsletter.views.personal.unsubscribe": "RFC 8058 one-click unsubscribe: mail clients POST with no cookie",
     "newsletter.views.bounces.bounce_endpoint": "machine endpoint: no cookie authentication, a shared secret is required",
-    "portal.views.set_language": "the header's language switch: it only sets the language cookie; no token keeps pages cacheable",
 }
 # Views exempted by their framework that refuse POST altogether (checked: 405).
 READ_ONLY_EXEMPT = ("wagtail.api.", "rest_framework.", "cms.api.")
