@@ -1,7 +1,9 @@
 """Zero-downtime rebuild of the index (``manage.py search_reindex``, ``search.reindex`` task).
 
 1. create a new versioned index (synonyms pushed first) and add it to the write alias:
-   from now on the outbox writes every change to the old *and* the new index;
+   from now on the outbox writes every change to the old *and* the new index (this runs
+   in the bulk sender's thread while the first pages are read; whatever the outbox applied
+   before it is caught up in step 3);
 2. bulk-load every indexable page from the database into the new index;
 3. under the applier lock (no outbox batch runs meanwhile): apply pending rows, then
    re-sync into the new index every page touched since step 1, since the bulk load may
@@ -49,12 +51,14 @@ class ReindexReport:
         return dataclasses.asdict(self)
 
 
-def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = None) -> tuple[int, int, int]:
+def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = None,
+               prepare=None) -> tuple[int, int, int]:
     """Load every indexable page into ``name``: (loaded, skipped, errors).
 
     Pages are read and their documents built a batch at a time (``build_documents``:
     a few queries per batch and page type), while a second thread sends the previous
-    chunks to Elasticsearch, so building and indexing overlap.
+    chunks to Elasticsearch, so building and indexing overlap. ``prepare()`` (creating the
+    index) runs first in that thread, while the first batch is being built.
     """
     from search.sources import BuildContext, build_documents, indexable_pages
 
@@ -66,7 +70,7 @@ def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = N
     mark = report.phase("count", mark)
     bar = progress(total) if progress else None
     context = BuildContext()
-    sender = _Sender(index, name)
+    sender = _Sender(index, name, prepare)
     operations: list[dict] = []
 
     def build(batch):
@@ -165,12 +169,13 @@ class _Sender:
     at the next ``send`` or at ``close``. Per-document failures are logged and counted.
     """
 
-    def __init__(self, index, name: str):
+    def __init__(self, index, name: str, prepare=None):
         import queue
         import threading
 
         self.index = index
         self.name = name
+        self.prepare = prepare
         self.errors = 0
         self.failure: BaseException | None = None
         self.queue: queue.Queue = queue.Queue(maxsize=SEND_QUEUE)
@@ -178,6 +183,11 @@ class _Sender:
         self.thread.start()
 
     def _run(self):
+        if self.prepare is not None:
+            try:
+                self.prepare()
+            except BaseException as exc:  # noqa: BLE001 - handed over to the builder's thread
+                self.failure = exc
         while True:
             operations = self.queue.get()
             if operations is None:
@@ -229,14 +239,18 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
 
     options, meta = analysis_options(index.client, index.prefix)
     mark = report.phase("synonyms", mark)
-    # Created without refreshes and replicas for the load; both restored before the switch.
-    name = index.create(synonyms=options, meta=meta, loading=True)
-    report.index = name
-    mark = report.phase("create", mark)
-    try:
+    name = report.index = index.new_name()
+
+    def prepare():
+        """In the sender's thread, while the first pages are read and built."""
+        began = time.monotonic()
+        # Created without refreshes and replicas for the load; both restored before the switch.
+        index.create(name, synonyms=options, meta=meta, loading=True)
         index.add_writes(name)
-        mark = report.phase("add_writes", mark)
-        report.loaded, report.skipped, report.errors = _bulk_load(index, name, progress, report)
+        report.phase("create (during build)", began)
+
+    try:
+        report.loaded, report.skipped, report.errors = _bulk_load(index, name, progress, report, prepare)
         mark = time.monotonic()
         index.loaded(name)
         mark = report.phase("restore_settings", mark)
