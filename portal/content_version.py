@@ -6,10 +6,14 @@ shares the cache, without knowing what each of them holds.
 """
 from __future__ import annotations
 
+import hashlib
+import re
+
 from django.core.cache import cache
 from django.db.models.signals import m2m_changed, post_delete, post_save
 
 KEY = "content:version"
+_SAFE_NAME = re.compile(r"[\w:.-]{1,160}")
 # Rows of these apps change what public pages show (accounts: seminar places left).
 CONTENT_APPS = {"cms", "wagtailcore", "wagtaildocs", "wagtailimages", "taggit", "wagtailredirects", "accounts"}
 NEWSLETTER_CONTENT_MODELS = {"edition"}  # the archive; subscribers and deliveries are not on public pages
@@ -34,6 +38,8 @@ def bump() -> None:
 def memo(name: str, compute, timeout: int = 300):
     """``compute()``, kept in the cache until the content changes. ``timeout`` bounds how long a
     process with its own (not shared) cache keeps a value changed by another process."""
+    if not _SAFE_NAME.fullmatch(name):  # filters in the name: spaces, quotes, any length
+        name = hashlib.sha1(name.encode()).hexdigest()
     key = f"memo:{current()}:{name}"
     stored = cache.get(key)
     if stored is None:
