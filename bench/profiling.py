@@ -17,6 +17,7 @@ from django.db import connection
 from bench.env import BENCH_DIR, OUTPUT_DIR
 
 PROFILES_DIR = OUTPUT_DIR / "profiles"
+ROOT = str(BENCH_DIR.parent) + "/"  # file names in the report are relative to the checkout
 PROJECT_DIRS = ("/cms/", "/search/", "/newsletter/", "/portal/")
 # Functions whose cumulative time means "waiting on" a service (or doing one kind of work).
 BUCKETS = {
@@ -47,7 +48,7 @@ def _top_project(stats: pstats.Stats, total: float, limit: int = 6) -> list[dict
     rows = []
     for (filename, line, name), (_cc, nc, _tt, ct, _callers) in stats.stats.items():
         if any(part in filename for part in PROJECT_DIRS) and "/.venv/" not in filename:
-            short = filename.split("/work/main/")[-1] if "/work/main/" in filename else filename
+            short = filename.removeprefix(ROOT)
             rows.append({"function": f"{short}:{line}({name})", "calls": nc, "cumulative_s": round(ct, 3),
                          "share": round(ct / total, 3) if total else None})
     rows.sort(key=lambda r: -r["cumulative_s"])
@@ -106,7 +107,7 @@ def profile(name: str, func, *, units: int | None = None, unit: str = "item", ti
     out.write("\n## most frequent SQL statements (first 120 characters)\n")
     for sql_text, n in sorted(counts.items(), key=lambda kv: -kv[1])[:15]:
         out.write(f"{n:7d}  {sql_text}\n")
-    text = out.getvalue().replace(str(BENCH_DIR.parent) + "/", "")
+    text = out.getvalue().replace(ROOT, "")
     Path(PROFILES_DIR / f"{name}.txt").write_text(text)
     return reading
 
