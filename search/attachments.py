@@ -6,6 +6,7 @@ cannot stall a worker or bloat the index.
 """
 from __future__ import annotations
 
+import hashlib
 import io
 import logging
 
@@ -49,7 +50,10 @@ def document_text(document) -> str:
     extension = (document.file_extension or "").lower()
     if extension != "pdf" and extension not in TEXT_EXTENSIONS:
         return ""
-    key = f"search:doctext:{document.pk}:{document.file_hash or document.file_size or ''}"
+    # the file's name too: documents made in code may have no hash, and a cache shared with
+    # another database (a restored copy, a test run) may hold the same pk for another file
+    identity = f"{document.pk}:{document.file.name}:{document.file_hash or document.file_size or ''}"
+    key = "search:doctext:" + hashlib.sha1(identity.encode()).hexdigest()
     cached = cache.get(key)
     if cached is not None:
         return cached

@@ -138,3 +138,21 @@ def test_batch_queries_do_not_grow_with_the_pages(demo_pages):
         sources.build_documents(pages)
     # per page type a handful of prefetch queries, never one per page and relation
     assert len(many) <= len(few) + 8 * 6
+
+
+@pytest.mark.django_db
+def test_a_replaced_file_is_read_again_even_without_a_hash(settings):
+    """The extracted text is cached per file: a new file under the same document (or the same
+    pk in another database sharing the cache) must not be answered with the old text."""
+    from search.attachments import document_text
+
+    document = get_document_model()(title="Protocollo")
+    document.file.save("protocollo.pdf", ContentFile(pdf_with_text("Accordo sulla coprogettazione")), save=False)
+    document.file_hash = ""
+    document.save()
+    assert "coprogettazione" in document_text(document)
+
+    document.file.save("protocollo-2025.pdf", ContentFile(pdf_with_text("Accordo sugli orti sociali")), save=False)
+    document.file_hash = ""
+    document.save()
+    assert "orti sociali" in document_text(document)
