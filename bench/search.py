@@ -75,6 +75,12 @@ class TookRecorder:
         self.requests += 1
         return response
 
+    def msearch(self, *args, **kwargs):
+        response = self._client.msearch(*args, **kwargs)
+        self.took_ms += response.get("took", 0)  # the searches run side by side: the whole request's
+        self.requests += 1
+        return response
+
     def count(self, *args, **kwargs):
         self.requests += 1
         return self._client.count(*args, **kwargs)

@@ -125,6 +125,17 @@ def test_unreachable_elasticsearch_falls_back_with_a_notice(client, pages, setti
     assert "search-fallback-notice" in html and pages["b"].url in html
 
 
+@pytest.mark.services
+def test_missing_index_falls_back_with_a_notice(client, es, pages):
+    """Elasticsearch up, no index yet (a fresh cluster before search_reindex): both searches of
+    the request are refused inside a 200 msearch answer, and the visitor still gets results."""
+    assert es.index.read_indices() == []
+    response = client.get("/cerca/", {"q": "orticoltura urbana"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "search-fallback-notice" in html and pages["b"].url in html
+
+
 def test_no_notice_when_elasticsearch_is_not_configured(client, pages):
     assert "search-fallback-notice" not in client.get("/cerca/", {"q": "orticoltura"}).content.decode()
 
