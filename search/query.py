@@ -5,11 +5,13 @@ view builds the first and renders the second). ``ElasticsearchBackend`` turns a
 request into two searches sent in one round trip (``msearch``): the page of hits, where
 all words must match the ``all_text`` field (stemmed, synonyms at search time; typo
 tolerance on longer words only when the exact query finds almost nothing, because fuzzy
-expansion is the costly part), boosts on title, summary, phrase proximity and norm
-identifiers, facet filters in ``post_filter``; and the facet counts, each computed with
-the other facets' filters only. The counts need no scores and no hits, so Elasticsearch
-runs them in filter context and answers a repeated search from its shard request cache
-until the index changes: they were most of the time of a common query at 100k pages.
+expansion is the costly part), norm identifiers boosted, boosts on title, summary and
+phrase proximity applied to the best 500 matches (a rescore: scoring them on every match
+of a common word was most of the rest), facet filters in ``post_filter``; and the facet
+counts, each computed with the other facets' filters only. The counts need no scores and
+no hits, so Elasticsearch runs them in filter context and answers a repeated search from
+its shard request cache until the index changes: they were most of the time of a common
+query at 100k pages.
 """
 from __future__ import annotations
 
@@ -30,6 +32,7 @@ logger = logging.getLogger(__name__)
 SORTS = ("relevance", "date")
 PER_PAGE = 10
 MAX_PAGE = 100  # deep pages are not useful and cost the cluster
+RESCORE_WINDOW = 500  # best matches per shard that get the field and proximity boosts
 FEW_RESULTS = 3
 FUZZINESS = "AUTO:6,10"  # on stemmed words: exact under 6 letters, one typo up to 9, two from 10
 ALL_WORDS = "3<75%"  # up to three words: all of them; more: three quarters
@@ -219,11 +222,26 @@ def _clause_query(clause: Clause, fuzzy: bool = True) -> dict:
     return {"match": {"all_text": options}}
 
 
-def text_query(parsed: ParsedQuery, fuzzy: bool = True) -> dict:
+def field_boosts(parsed: ParsedQuery) -> list[dict]:
+    """Optional clauses that order the matches: the words in the title, summary, zona, topic,
+    tags, and close together. Costly on common words (every match is scored on ten fields
+    and its positions read), so the search applies them to the best matches only (rescore)."""
+    boosts: list[dict] = []
+    if parsed.words:
+        words = parsed.words
+        boosts.append({"multi_match": {"query": words, "fields": BOOSTED_FIELDS, "type": "best_fields", "tie_breaker": 0.3}})
+        boosts.append({"multi_match": {"query": words, "fields": PHRASE_FIELDS, "type": "phrase", "slop": 3, "boost": 2}})
+    for phrase in parsed.phrases:
+        boosts.append({"multi_match": {"query": phrase, "fields": ["title^4", "summary^2"], "type": "phrase"}})
+    return boosts
+
+
+def text_query(parsed: ParsedQuery, fuzzy: bool = True, boosts: bool = True) -> dict:
     """The scoring part of the query for the user's words (no filters); ``fuzzy`` lets
-    longer words match with a typo or two (expensive: each word expands to its neighbours)."""
+    longer words match with a typo or two (expensive: each word expands to its neighbours);
+    ``boosts=False`` leaves out ``field_boosts`` (for a rescore, or where only matching counts)."""
     must: list[dict] = []
-    should: list[dict] = []
+    should: list[dict] = field_boosts(parsed) if boosts else []
     must_not: list[dict] = []
     if parsed.words:
         words = parsed.words
@@ -240,11 +258,8 @@ def text_query(parsed: ParsedQuery, fuzzy: bool = True) -> dict:
             must.append({"bool": {"should": [all_of(meaningful), all_of(words)], "minimum_should_match": 1}})
         else:
             must.append(all_of(words))
-        should.append({"multi_match": {"query": words, "fields": BOOSTED_FIELDS, "type": "best_fields", "tie_breaker": 0.3}})
-        should.append({"multi_match": {"query": words, "fields": PHRASE_FIELDS, "type": "phrase", "slop": 3, "boost": 2}})
     for phrase in parsed.phrases:
         must.append({"match_phrase": {"all_text": {"query": phrase}}})
-        should.append({"multi_match": {"query": phrase, "fields": ["title^4", "summary^2"], "type": "phrase"}})
     for group in parsed.any_of:
         must.append({"bool": {"should": [_clause_query(c, fuzzy) for c in group], "minimum_should_match": 1}})
     for clause in parsed.excluded:
@@ -316,8 +331,9 @@ class ElasticsearchBackend:
         """The page of hits: scored, highlighted, narrowed by the selected facets."""
         parsed = request.parsed
         selected = _selected_filters(request)
+        boosts = field_boosts(parsed) if request.effective_sort == "relevance" else []
         body: dict = {
-            "query": {"bool": {"must": [text_query(parsed, fuzzy)], "filter": visibility_filter(request)}},
+            "query": {"bool": {"must": [text_query(parsed, fuzzy, boosts=False)], "filter": visibility_filter(request)}},
             "from": request.offset,
             "size": request.per_page,
             "track_total_hits": True,
@@ -327,6 +343,12 @@ class ElasticsearchBackend:
             body["post_filter"] = {"bool": {"filter": list(selected.values())}}
         if request.effective_sort == "date":
             body["sort"] = [{"date": {"order": "desc", "missing": "_last"}}, {"last_published_at": {"order": "desc"}}, "_score"]
+        elif boosts:
+            # The boosts re-rank a fixed window of the best matches: the same window on every
+            # page, so pages neither repeat nor skip a hit (a rescore allows no other sort key).
+            body["rescore"] = {"window_size": RESCORE_WINDOW, "query": {
+                "rescore_query": {"bool": {"should": boosts}}, "query_weight": 1, "rescore_query_weight": 1,
+            }}
         else:
             body["sort"] = ["_score", {"date": {"order": "desc", "missing": "_last"}}]
         highlight = highlight_query(parsed, fuzzy)
@@ -348,7 +370,7 @@ class ElasticsearchBackend:
 
     def facets_body(self, request: SearchRequest, fuzzy: bool = False) -> dict:
         """The facet counts: the same matching pages, unscored (the boosts only order hits)."""
-        words = text_query(request.parsed, fuzzy)["bool"]
+        words = text_query(request.parsed, fuzzy, boosts=False)["bool"]
         matching = {"bool": {"must": words["must"], "must_not": words["must_not"]}}
         selected = _selected_filters(request)
         aggs = {}
@@ -459,7 +481,7 @@ class ElasticsearchBackend:
             better = dataclasses.replace(request, q=text, filters=request.filters, page=1)
             try:
                 found = self._call(self.client.count, index=self.index.read_alias, body={
-                    "query": {"bool": {"must": [text_query(better.parsed)], "filter": visibility_filter(request)}},
+                    "query": {"bool": {"must": [text_query(better.parsed, boosts=False)], "filter": visibility_filter(request)}},
                 })["count"]
             except BackendUnavailable:
                 return None

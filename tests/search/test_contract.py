@@ -236,3 +236,29 @@ def test_facet_labels_follow_a_renamed_zona(backend, site):
     zona.save()
     labels = {v.label for v in backend.search("orticoltura").facet("zona").values}
     assert "Valle Altissima" in labels and "Valle Alta" not in labels
+
+
+@pytest.mark.services
+def test_boosts_rescore_a_window_and_pages_still_agree(es, monkeypatch):
+    """Title and proximity boosts re-rank only the best matches (a rescore window). With a
+    window smaller than the hits, the boosted page still comes first and the pages of the
+    results still hold every hit exactly once."""
+    from search import query
+
+    es.create()
+    titled = content.news("Orticoltura sociale nei quartieri", "un progetto di quartiere")
+    others = [content.news(f"Progetto {n}", f"attività di orticoltura numero {n} con le scuole") for n in range(7)]
+    es.drain()
+    monkeypatch.setattr(query, "RESCORE_WINDOW", 3)
+
+    first = es.search("orticoltura sociale", per_page=2)
+    assert first.total == 1 and first.hits[0].page_id == titled.pk  # all words required
+    ranked = es.search("orticoltura", per_page=2)
+    assert ranked.total == 8 and ranked.hits[0].page_id == titled.pk
+    seen = []
+    for number in range(1, ranked.pages + 1):
+        seen += [h.page_id for h in es.search("orticoltura", per_page=2, page=number).hits]
+    assert sorted(seen) == sorted([titled.pk, *(p.pk for p in others)])
+    body = query.ElasticsearchBackend().body(query.SearchRequest(q="orticoltura"))
+    assert body["rescore"]["window_size"] == 3 and "sort" not in body
+    assert "rescore" not in query.ElasticsearchBackend().body(query.SearchRequest(q="orticoltura", sort="date"))
