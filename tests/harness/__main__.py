@@ -67,6 +67,28 @@ def stop_all(services: list[Service]) -> None:
             _log(f"{service.name}: stop failed: {exc}")
 
 
+def _run(cmd: list[str], env: dict) -> int:
+    """The command's exit status. Stopped ourselves, we stop it before its services: a moment
+    to finish on its own (a Ctrl-C in a terminal reached it too), then SIGTERM, then SIGKILL."""
+    child = subprocess.Popen(cmd, env=env)
+    try:
+        return child.wait()
+    finally:
+        for stop, grace in ((None, 5), (child.terminate, 15), (child.kill, None)):
+            if child.poll() is not None:
+                break
+            if stop is not None:
+                stop()
+            try:
+                child.wait(timeout=grace)
+            except subprocess.TimeoutExpired:
+                continue
+
+
+def _exit_on_signal(signum, _frame):
+    raise SystemExit(128 + signum)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m tests.harness")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -75,6 +97,11 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("services", help="start services and wait")
     args = parser.parse_args(argv)
 
+    # Stopped by a signal (Ctrl-C, kill, a CI timeout), still stop the services: SIGTERM becomes
+    # an exit that runs the ``finally`` below, and SIGINT works even when the shell started us
+    # in the background with it ignored.
+    signal.signal(signal.SIGTERM, _exit_on_signal)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     workdir = Path(tempfile.mkdtemp(prefix="cdp-services-"))
     os.chmod(workdir, 0o755)
     in_ci = os.environ.get("CI", "").lower() == "true"
@@ -90,13 +117,13 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in env.items():
                 print(f"export {key}='{value}'")
             print("# press Ctrl-C to stop them", flush=True)
-            signal.sigwait({signal.SIGINT, signal.SIGTERM})
-            return 0
+            while True:
+                signal.pause()
         cmd = [c for c in args.cmd if c != "--"]
         if not cmd:
             parser.error("run needs a command after --")
         child_env = {**os.environ, **env, "HARNESS_SERVICES": ",".join(s.name for s in services)}
-        return subprocess.call(cmd, env=child_env)
+        return _run(cmd, child_env)
     except KeyboardInterrupt:
         return 130
     finally:
