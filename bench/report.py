@@ -128,6 +128,17 @@ class Report:
         (OUTPUT_DIR / "report.json").write_text(json.dumps(self.data, indent=1, ensure_ascii=False, default=str) + "\n")
         (OUTPUT_DIR / "report.md").write_text(markdown(self.data))
         (OUTPUT_DIR / "report.svg").write_text(plot.svg(self.data["results"]))
+        self._drop_stale_profiles()
+
+    def _drop_stale_profiles(self) -> None:
+        """A profile beside the report explains a miss of this run, not of an earlier one.
+        Only a complete run decides (a partial one keeps the others' profiles)."""
+        if not self.data.get("complete"):
+            return
+        cited = {reading["file"] for reading in self.data["profiles"].values()}
+        for path in (OUTPUT_DIR / "profiles").glob("*.txt"):
+            if f"profiles/{path.name}" not in cited:
+                path.unlink()
 
 
 # --- markdown ----------------------------------------------------------------------------------
