@@ -215,8 +215,9 @@ class Listing:
 
 class ListingPaginator(Paginator):
     """Two costs of a listing of 100k pages: counting it, kept until the content changes,
-    and skipping to a deep page, done from the nearer end (the second half reads the
-    listing backwards, so page 7,500 of 8,334 skips 10k rows, not 90k)."""
+    and skipping to a deep page. The skip reads only the ids of the rows (a narrow sort, no
+    related rows), from the nearer end (the second half reads the listing backwards, so
+    page 7,500 of 8,334 skips 10k rows, not 90k); then the page's own rows are read by id."""
 
     def __init__(self, object_list, per_page, count_key=None, **kwargs):
         super().__init__(object_list, per_page, **kwargs)
@@ -231,15 +232,23 @@ class ListingPaginator(Paginator):
         return content_version.memo(self.count_key, lambda: Paginator.count.func(self))
 
     def page(self, number):
+        if not getattr(self.object_list, "ordered", False):
+            return super().page(number)
         number = self.validate_number(number)
         bottom = (number - 1) * self.per_page
         top = bottom + self.per_page
         if top + self.orphans >= self.count:
             top = self.count
-        if bottom <= self.count // 2 or not getattr(self.object_list, "ordered", False):
-            return super().page(number)
-        backwards = self.object_list.reverse()[self.count - top:self.count - bottom]
-        return self._get_page(list(backwards)[::-1], number, self)
+        return self._get_page(self._rows(bottom, top), number, self)
+
+    def _rows(self, bottom: int, top: int) -> list:
+        listing = self.object_list
+        if bottom <= self.count // 2:
+            ids = list(listing.values_list("pk", flat=True)[bottom:top])
+        else:
+            ids = list(listing.reverse().values_list("pk", flat=True)[self.count - top:self.count - bottom])[::-1]
+        by_pk = {row.pk: row for row in listing.filter(pk__in=ids).order_by()}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
 
 
 def filtered(model, data, parent=None) -> Listing:
