@@ -14,7 +14,6 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import IN_CI
 
 # Playwright's sync API runs an event loop in the test thread; the ORM calls of the
 # tests themselves are still synchronous and safe.
@@ -34,9 +33,7 @@ pytestmark = pytest.mark.e2e
 
 
 def _missing(what: str):
-    if IN_CI:
-        pytest.fail(f"{what} missing")
-    pytest.skip(f"{what} missing")
+    pytest.skip(f"{what} missing")  # a failure in CI (tests/conftest.py: fail_skips_in_ci)
 
 
 @pytest.fixture(scope="session")

@@ -1,0 +1,60 @@
+"""Rules of the suite itself: in CI (CI=true) a skipped test is a failed test."""
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+from tests import conftest
+
+PROBE = """
+    import pytest
+
+    def test_needs_a_service():
+        pytest.skip("Elasticsearch not available")
+
+    @pytest.mark.skipif(True, reason="marker skip")
+    def test_marked():
+        pass
+
+    @pytest.mark.xfail(reason="known", strict=True)
+    def test_expected_failure():
+        assert False
+"""
+
+
+def _run_probe(tmp_path, ci: str) -> subprocess.CompletedProcess:
+    (tmp_path / "conftest.py").write_text("from tests.conftest import pytest_runtest_makereport  # noqa: F401\n")
+    (tmp_path / "test_probe.py").write_text(textwrap.dedent(PROBE))
+    env = {**os.environ, "CI": ci, "PYTHONPATH": str(conftest.ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider", "-q", "-rA",
+         "--rootdir", str(tmp_path), str(tmp_path)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_in_ci_every_skip_fails_the_run(tmp_path):
+    result = _run_probe(tmp_path, ci="true")
+    print(result.stdout[-1500:])
+    assert result.returncode == 1
+    assert "1 failed, 1 xfailed, 1 error" in result.stdout  # the skipif one fails in its setup
+    assert "skipped in CI (CI=true)" in result.stdout and "Elasticsearch not available" in result.stdout
+
+
+def test_outside_ci_a_skip_stays_a_skip(tmp_path):
+    result = _run_probe(tmp_path, ci="")
+    print(result.stdout[-1500:])
+    assert result.returncode == 0
+    assert "2 skipped, 1 xfailed" in result.stdout
+
+
+def test_the_rule_reads_the_reason_of_the_skip(monkeypatch):
+    monkeypatch.setattr(conftest, "IN_CI", True)
+    report = pytest.TestReport(nodeid="t", location=("t", 0, "t"), keywords={}, outcome="skipped",
+                               longrepr=("t.py", 3, "Skipped: Chromium missing"), when="setup")
+    conftest.fail_skips_in_ci(report)
+    assert report.failed and report.longrepr.endswith("Skipped: Chromium missing")
