@@ -113,21 +113,12 @@ def ensure_index(index) -> list[str]:
 
 
 def _documents(page_ids, pages, context) -> dict:
-    """page id -> (document or None, error or None), built together (one page at a time if that fails)."""
+    """page id -> (document or None, error or None), built together."""
     from search.sources import build_documents
 
     present = [pages[pid] for pid in page_ids if pid in pages]
-    try:
-        built = build_documents(present, context)
-    except Exception:
-        built = []
-        for page in present:
-            try:
-                built.extend(build_documents([page], context))
-            except Exception as exc:
-                built.append((page, None, exc))
     out = {pid: (None, None) for pid in page_ids}
-    out.update({page.pk: (document, error) for page, document, error in built})
+    out.update({page.pk: (document, error) for page, document, error in build_documents(present, context)})
     return out
 
 

@@ -75,16 +75,7 @@ def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = N
 
     def build(batch):
         nonlocal loaded, skipped, errors
-        try:
-            built = build_documents(batch, context)
-        except Exception:  # something of the batch as a whole: find the page, build one at a time
-            built = []
-            for page in batch:
-                try:
-                    built.extend(build_documents([page], context))
-                except Exception as exc:
-                    built.append((page, None, exc))
-        for page, document, error in built:
+        for page, document, error in build_documents(batch, context):
             if error is not None:
                 logger.error("reindex: cannot build the document of page %s", page.pk, exc_info=error)
                 errors += 1

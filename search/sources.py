@@ -112,9 +112,21 @@ def build_documents(pages, context: BuildContext | None = None) -> list[tuple[ob
 
     The pages' relations are prefetched per page type and their visibility and URLs
     computed for the whole batch; :func:`document_for` is this with a batch of one, so
-    the reindex and the outbox build the very same documents.
+    the reindex and the outbox build the very same documents. When the batch as a whole
+    fails (a prefetch, the visibilities), each page is built alone: only the page at fault
+    gets the error.
     """
     context = context or BuildContext()
+    pages = list(pages)
+    try:
+        return _build_batch(pages, context)
+    except Exception as exc:
+        if len(pages) == 1:
+            return [(pages[0], None, exc)]
+        return [result for page in pages for result in build_documents([page], context)]
+
+
+def _build_batch(pages, context: BuildContext) -> list[tuple[object, dict | None, Exception | None]]:
     pages = [page.specific if type(page) is Page else page for page in pages]
     candidates = [page for page in pages if page is not None and is_indexed_type(page) and page.live]
     seen_by = context.visibilities(candidates)

@@ -156,3 +156,26 @@ def test_a_replaced_file_is_read_again_even_without_a_hash(settings):
     document.file_hash = ""
     document.save()
     assert "orti sociali" in document_text(document)
+
+
+@pytest.mark.django_db
+def test_a_batch_that_fails_as_a_whole_loses_only_the_page_at_fault(monkeypatch):
+    """A failure outside one page's own document (here the batch's prefetch) is narrowed
+    down by building each page alone: the other pages of the batch are still built."""
+    good = content.news("Tavolo povertà", "coprogettazione")
+    broken = content.news("Pagina guasta", "relazioni illeggibili")
+    other = content.news("Sportello lavoro", "inserimento lavorativo")
+    real_prefetch = sources._prefetch
+
+    def prefetch(model, group):
+        if any(page.pk == broken.pk for page in group):
+            raise RuntimeError("prefetch failed")
+        real_prefetch(model, group)
+
+    monkeypatch.setattr(sources, "_prefetch", prefetch)
+    built = {page.pk: (document, error) for page, document, error in sources.build_documents([good, broken, other])}
+    assert built[good.pk][0]["title"] == "Tavolo povertà" and built[good.pk][1] is None
+    assert built[other.pk][0]["title"] == "Sportello lavoro"
+    assert built[broken.pk][0] is None and str(built[broken.pk][1]) == "prefetch failed"
+    with pytest.raises(RuntimeError):
+        sources.document_for(broken)
