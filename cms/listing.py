@@ -212,6 +212,14 @@ class Listing:
     errors: bool = False
     count_key: str | None = None  # names this listing's count in the memo; None: count every time
 
+    def count(self) -> int:
+        """How many pages the listing holds, kept until the content changes (see ``count_key``)."""
+        if self.count_key is None:
+            return self.queryset.count()
+        from portal import content_version
+
+        return content_version.memo(self.count_key, self.queryset.count)
+
 
 class ListingPaginator(Paginator):
     """Two costs of a listing of 100k pages: counting it, kept until the content changes,
@@ -219,17 +227,13 @@ class ListingPaginator(Paginator):
     related rows), from the nearer end (the second half reads the listing backwards, so
     page 7,500 of 8,334 skips 10k rows, not 90k); then the page's own rows are read by id."""
 
-    def __init__(self, object_list, per_page, count_key=None, **kwargs):
-        super().__init__(object_list, per_page, **kwargs)
-        self.count_key = count_key
+    def __init__(self, listing: Listing, per_page, **kwargs):
+        super().__init__(listing.queryset, per_page, **kwargs)
+        self.listing = listing
 
     @cached_property
     def count(self):
-        if self.count_key is None:
-            return Paginator.count.func(self)
-        from portal import content_version
-
-        return content_version.memo(self.count_key, lambda: Paginator.count.func(self))
+        return self.listing.count()
 
     def page(self, number):
         if not getattr(self.object_list, "ordered", False):
@@ -278,7 +282,7 @@ def paginated(model, request, parent=None, default_per_page=12) -> Listing:
     per_page = default_per_page
     if listing.form.is_bound and hasattr(listing.form, "cleaned_data"):
         per_page = listing.form.cleaned_data.get("per_page") or per_page
-    listing.paginator = ListingPaginator(listing.queryset, per_page, count_key=listing.count_key)
+    listing.paginator = ListingPaginator(listing, per_page)
     listing.page_obj = listing.paginator.get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)

@@ -60,7 +60,7 @@ def _zona_section(model, index_model, zona) -> ZonaSection:
     items = list(listing.queryset[:ZONA_SECTION_SIZE])
     total = len(items)
     if total == ZONA_SECTION_SIZE:
-        total = content_version.memo(listing.count_key, listing.queryset.count)
+        total = listing.count()
     index_url = content_version.memo(f"index-url:{index_model._meta.label}", lambda: _index_url(index_model))
     all_url = f"{index_url}?{urlencode({'zona': zona.slug})}" if index_url and total > len(items) else None
     return ZonaSection(items, total, all_url)
