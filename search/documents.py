@@ -98,6 +98,7 @@ class ContentDocument(Document):
 _VERSION = re.compile(r"^\d{8}t\d{12}$")
 
 
+REPLICAS = "0-1"  # one copy more wherever a second node can hold it
 # While bulk loading a new version: no refreshes and no replicas to copy every document to.
 LOADING_SETTINGS = {"refresh_interval": "-1", "auto_expand_replicas": "false", "number_of_replicas": 0}
 
@@ -166,7 +167,7 @@ class VersionedIndex:
         return {
             "settings": {
                 "number_of_shards": 1,
-                "auto_expand_replicas": "0-1",
+                "auto_expand_replicas": REPLICAS,
                 "analysis": analysis,
             },
             "mappings": mapping,
@@ -190,7 +191,7 @@ class VersionedIndex:
     def loaded(self, name: str) -> None:
         """Restore the settings :meth:`create` (``loading=True``) changed for the load."""
         self.client.indices.put_settings(index=name, settings={"index": {
-            "refresh_interval": None, "auto_expand_replicas": self.body({})["settings"]["auto_expand_replicas"]}})
+            "refresh_interval": None, "auto_expand_replicas": REPLICAS}})
 
     def meta(self, name: str) -> dict:
         mapping = self.client.indices.get_mapping(index=name)

@@ -236,12 +236,12 @@ def field_boosts(parsed: ParsedQuery) -> list[dict]:
     return boosts
 
 
-def text_query(parsed: ParsedQuery, fuzzy: bool = True, boosts: bool = True) -> dict:
-    """The scoring part of the query for the user's words (no filters); ``fuzzy`` lets
-    longer words match with a typo or two (expensive: each word expands to its neighbours);
-    ``boosts=False`` leaves out ``field_boosts`` (for a rescore, or where only matching counts)."""
+def text_query(parsed: ParsedQuery, fuzzy: bool = True) -> dict:
+    """Which pages match the user's words (no filters), with a norm's identifiers boosted;
+    ``fuzzy`` lets longer words match with a typo or two (expensive: each word expands to
+    its neighbours). The other boosts are ``field_boosts``, applied by a rescore."""
     must: list[dict] = []
-    should: list[dict] = field_boosts(parsed) if boosts else []
+    should: list[dict] = []
     must_not: list[dict] = []
     if parsed.words:
         words = parsed.words
@@ -333,7 +333,7 @@ class ElasticsearchBackend:
         selected = _selected_filters(request)
         boosts = field_boosts(parsed) if request.effective_sort == "relevance" else []
         body: dict = {
-            "query": {"bool": {"must": [text_query(parsed, fuzzy, boosts=False)], "filter": visibility_filter(request)}},
+            "query": {"bool": {"must": [text_query(parsed, fuzzy)], "filter": visibility_filter(request)}},
             "from": request.offset,
             "size": request.per_page,
             "track_total_hits": True,
@@ -370,7 +370,7 @@ class ElasticsearchBackend:
 
     def facets_body(self, request: SearchRequest, fuzzy: bool = False) -> dict:
         """The facet counts: the same matching pages, unscored (the boosts only order hits)."""
-        words = text_query(request.parsed, fuzzy, boosts=False)["bool"]
+        words = text_query(request.parsed, fuzzy)["bool"]
         matching = {"bool": {"must": words["must"], "must_not": words["must_not"]}}
         selected = _selected_filters(request)
         aggs = {}
@@ -481,7 +481,7 @@ class ElasticsearchBackend:
             better = dataclasses.replace(request, q=text, filters=request.filters, page=1)
             try:
                 found = self._call(self.client.count, index=self.index.read_alias, body={
-                    "query": {"bool": {"must": [text_query(better.parsed, boosts=False)], "filter": visibility_filter(request)}},
+                    "query": {"bool": {"must": [text_query(better.parsed)], "filter": visibility_filter(request)}},
                 })["count"]
             except BackendUnavailable:
                 return None
