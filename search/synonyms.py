@@ -138,8 +138,7 @@ def analysis_options(client, prefix: str | None = None) -> tuple[dict, dict]:
     rules = all_rules()
     meta = {"synonyms_digest": rules_digest(rules)}
     if api_available(client):
-        if _held_rules(client, prefix) != {rule_id: rule for rule_id, rule in rules}:
-            push_set(client, rules, prefix)
+        _push_unless_held(client, rules, prefix)
         return {"synonyms_set": set_name(prefix)}, {**meta, "synonyms_mode": MODE_SET}
     return {"inline_synonyms": [r for _i, r in rules]}, {**meta, "synonyms_mode": MODE_INLINE}
 
@@ -177,10 +176,15 @@ def ensure_in_sync(client, prefix: str | None = None) -> bool:
     """Push the set if Elasticsearch holds other rules than ours; True if it pushed."""
     if not api_available(client):
         return False
-    wanted = {rule_id: rule for rule_id, rule in all_rules()}
-    if _held_rules(client, prefix) == wanted:
+    return _push_unless_held(client, all_rules(), prefix)
+
+
+def _push_unless_held(client, rules: list[tuple[str, str]], prefix: str | None) -> bool:
+    """Push ``rules`` unless the set already holds exactly them (a push reloads every
+    search analyzer using the set); True if it pushed."""
+    if _held_rules(client, prefix) == dict(rules):
         return False
-    push_set(client, list(wanted.items()), prefix)
+    push_set(client, rules, prefix)
     return True
 
 
