@@ -167,7 +167,7 @@ def drop_indices(prefix: str) -> list[str]:
     """Delete every index under the benchmark prefix (by name: wildcard deletes are refused)."""
     from elasticsearch import NotFoundError
 
-    from search.backends import get_client
+    from search.engine.client import get_client
 
     client = get_client()
     try:

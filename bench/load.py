@@ -27,7 +27,7 @@ def build_paths(seed: int = 7) -> dict[str, list[str]]:
 
     from cms.listing import public_pages
     from cms.models import INDEX_PAGE_MODELS, INDEXED_PAGE_MODELS, Zona
-    from search import params
+    from search.querying import params
 
     from bench.search import MIX, PREFIXES, _our_request
 

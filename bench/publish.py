@@ -49,7 +49,7 @@ def run(size: int) -> dict:
     from django.db import connection
 
     from cms.models import PracticePage
-    from search.documents import VersionedIndex
+    from search.engine.versions import VersionedIndex
     from tests.support.worker import CeleryWorker
 
     index = VersionedIndex()
@@ -92,7 +92,7 @@ def targets(result: dict) -> list[dict]:
 def profile_work():
     """Publish and apply the outbox in this process (what the worker does), for 5 pages."""
     from cms.models import PracticePage
-    from search.outbox import apply_pending
+    from search.indexing.outbox import apply_pending
 
     pages = list(PracticePage.objects.live().order_by("-pk")[:5])
 

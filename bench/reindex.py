@@ -34,7 +34,7 @@ def _ours() -> tuple[int, float]:
 
     from django.core.management import call_command
 
-    from search.documents import VersionedIndex
+    from search.engine.versions import VersionedIndex
 
     if not _first_run.get("done"):
         log("search_reindex: warming the node (untimed first run) ...")
@@ -52,9 +52,9 @@ def _ours() -> tuple[int, float]:
 def _raw(docs_expected: int) -> tuple[int, float]:
     from elasticsearch import helpers
 
-    from search.documents import VersionedIndex
-    from search.reindex import LOAD_CHUNK
-    from search.synonyms import analysis_options
+    from search.engine.versions import VersionedIndex
+    from search.indexing.reindex import LOAD_CHUNK
+    from search.indexing.synonyms import analysis_options
 
     index = VersionedIndex()
     client = index.client
@@ -86,7 +86,7 @@ def _wagtail() -> tuple[int, float]:
     from django.core.management import call_command
 
     from bench.settings import PEER_BACKEND
-    from search.backends import get_client
+    from search.engine.client import get_client
 
     began = time.perf_counter()
     call_command("update_index", backend_name=PEER_BACKEND, stdout=io.StringIO())
@@ -134,13 +134,14 @@ def profile_work():
     """The reindex bulk load over the first PROFILE_PAGES indexable pages, into a throwaway index."""
     from unittest import mock
 
-    from search import reindex, sources
-    from search.documents import VersionedIndex
-    from search.synonyms import analysis_options
+    from search.corpus import indexable_pages
+    from search.engine.versions import VersionedIndex
+    from search.indexing import reindex
+    from search.indexing.synonyms import analysis_options
 
     index = VersionedIndex()
-    pks = list(sources.indexable_pages().order_by("pk").values_list("pk", flat=True)[:PROFILE_PAGES])
-    original = sources.indexable_pages
+    pks = list(indexable_pages().order_by("pk").values_list("pk", flat=True)[:PROFILE_PAGES])
+    original = indexable_pages
     name = f"{index.base}-profile"
 
     def limited(*args, **kwargs):
@@ -151,7 +152,7 @@ def profile_work():
         index.delete(name)
         index.create(name, synonyms=options, meta=meta, loading=True)
         try:
-            with mock.patch.object(sources, "indexable_pages", limited):
+            with mock.patch.object(reindex, "indexable_pages", limited):  # what the bulk load reads
                 reindex._bulk_load(index, name)
         finally:
             index.delete(name)

@@ -43,7 +43,7 @@ def loadavg() -> list[float]:
 def service_versions() -> dict:
     from django.db import connection
 
-    from search.backends import get_client
+    from search.engine.client import get_client
 
     versions = {}
     try:

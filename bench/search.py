@@ -91,16 +91,16 @@ class TookRecorder:
 
 # --- ours ---------------------------------------------------------------------------------
 def _our_backend():
-    from search.backends import get_client
-    from search.documents import VersionedIndex
-    from search.query import ElasticsearchBackend
+    from search.engine.client import get_client
+    from search.engine.versions import VersionedIndex
+    from search.querying.elasticsearch import ElasticsearchBackend
 
     recorder = TookRecorder(get_client())
     return ElasticsearchBackend(index=VersionedIndex(client=recorder)), recorder
 
 
 def _our_request(query: Query):
-    from search.query import SearchRequest
+    from search.querying.contract import SearchRequest
 
     return SearchRequest(q=query.q, filters=dict(query.filters), sort=query.sort, page=query.page)
 
@@ -179,7 +179,7 @@ def run(size: int) -> dict:
     from django.test import Client
 
     from cms.models import Zona
-    from search.query import ElasticsearchBackend  # noqa: F401 (import cost outside the timing)
+    from search.querying.elasticsearch import ElasticsearchBackend  # noqa: F401 (import cost outside the timing)
 
     zona = Zona.objects.get(slug=ZONA)
     ours, our_recorder = _our_backend()

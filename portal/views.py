@@ -26,7 +26,7 @@ def _check_database() -> str:
 def _check_elasticsearch() -> str:
     if not settings.ELASTICSEARCH_URLS:
         return "disabled"
-    from search.backends import elasticsearch_available
+    from search.engine.client import elasticsearch_available
 
     return "ok" if elasticsearch_available() else "down"
 

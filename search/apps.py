@@ -8,4 +8,4 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from search import signals  # noqa: F401  (connects the outbox handlers)
+        from search import signals, tasks  # noqa: F401  (connects the outbox handlers, registers the tasks)

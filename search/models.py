@@ -4,6 +4,8 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
+from search.engine.synonym_rules import SynonymSyntaxError, normalise_rule
+
 
 class OutboxEntry(models.Model):
     """One page whose state must reach the index, written in the transaction that changed it.
@@ -63,8 +65,6 @@ class SynonymRule(models.Model):
         return self.terms
 
     def clean(self):
-        from search.synonyms import SynonymSyntaxError, normalise_rule
-
         try:
             self.terms = normalise_rule(self.terms)
         except SynonymSyntaxError as exc:

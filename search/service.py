@@ -1,13 +1,26 @@
-"""The entry point of the search page: Elasticsearch when it answers, else the database."""
+"""The entry point of the search: Elasticsearch when it answers, else the database.
+
+The public face of ``search/`` for views, other apps and tools: ``search``, ``autocomplete``
+and the contract they speak (``SearchRequest``, ``SearchResult``), whichever backend answers.
+"""
 from __future__ import annotations
 
 import logging
 
-from search.backends import elasticsearch_available, is_configured, mark_unavailable
-from search.fallback import DatabaseBackend
-from search.query import BackendUnavailable, ElasticsearchBackend, SearchRequest, SearchResult, notice_for_fallback
+from django.utils.translation import gettext as _
+
+from search.engine.client import elasticsearch_available, is_configured, mark_unavailable
+from search.querying.contract import BackendUnavailable, SearchRequest, SearchResult
+from search.querying.database import DatabaseBackend
+from search.querying.elasticsearch import ElasticsearchBackend
+
+__all__ = ["SearchRequest", "SearchResult", "autocomplete", "notice_for_fallback", "search"]
 
 logger = logging.getLogger(__name__)
+
+
+def notice_for_fallback() -> str:
+    return _("La ricerca avanzata non è disponibile in questo momento: i risultati vengono dalla ricerca di base.")
 
 
 def _elasticsearch_usable() -> bool:

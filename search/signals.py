@@ -14,9 +14,11 @@ from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
-from search import index, outbox
-from search.backends import is_configured
+from search.corpus import indexed_models
+from search.engine.client import is_configured
+from search.indexing import enqueue, outbox
 from search.models import OutboxEntry, SynonymRule
+from search.tasks import push_synonyms
 
 # Saves that only touch draft bookkeeping: the page row's content (the live version) is unchanged.
 DRAFT_ONLY_FIELDS = {
@@ -28,8 +30,6 @@ TAXONOMY_FIELDS = ("name", "slug", "azienda_usl")
 
 def _indexed_content_type_ids() -> set[int]:
     from django.contrib.contenttypes.models import ContentType
-
-    from search.sources import indexed_models
 
     return {ct.pk for ct in ContentType.objects.get_for_models(*indexed_models()).values()}
 
@@ -53,14 +53,14 @@ def page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
     old_url_path = getattr(instance, "_search_old_url_path", None)
     if old_url_path and old_url_path != instance.url_path:
         # descendants' url_path are rewritten right after this save, in the same transaction
-        index.enqueue_subtree(instance, "url", inclusive=False)
+        enqueue.enqueue_subtree(instance, "url", inclusive=False)
     if update_fields and set(update_fields) <= DRAFT_ONLY_FIELDS:
         return
     if _is_indexed(instance):
         outbox.record([instance.pk], OutboxEntry.Action.UPSERT, "save")
     if instance.content_type_id == _norm_content_type_id():
         # pages citing this act show its identifiers
-        outbox.record(index.pages_referencing("cms.normpage", instance.pk), OutboxEntry.Action.UPSERT, "norm")
+        outbox.record(enqueue.pages_referencing("cms.normpage", instance.pk), OutboxEntry.Action.UPSERT, "norm")
 
 
 def _norm_content_type_id() -> int:
@@ -94,7 +94,7 @@ def page_moved(sender, instance, **kwargs):
     """Sent by Wagtail after the move has committed: a second, late row (the move itself
     was already recorded in its transaction by the url_path check of ``page_saved``)."""
     if is_configured():
-        index.enqueue_subtree(instance, "move")
+        enqueue.enqueue_subtree(instance, "move")
 
 
 @receiver(post_save, sender=PageViewRestriction)
@@ -104,7 +104,7 @@ def privacy_changed(sender, instance, **kwargs):
         return
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        index.enqueue_subtree(page, "privacy")
+        enqueue.enqueue_subtree(page, "privacy")
 
 
 # --- taxonomies shown in documents ----------------------------------------------------------
@@ -129,7 +129,7 @@ def taxonomy_saved(sender, instance, created=False, raw=False, **kwargs):
     old = getattr(instance, "_search_old_values", None)
     if old is not None and all(getattr(instance, f) == v for f, v in old.items()):
         return
-    ids = index.pages_referencing(sender._meta.label_lower, instance.pk)
+    ids = enqueue.pages_referencing(sender._meta.label_lower, instance.pk)
     outbox.record(ids, OutboxEntry.Action.UPSERT, f"{sender._meta.model_name}")
 
 
@@ -137,7 +137,7 @@ def taxonomy_saved(sender, instance, created=False, raw=False, **kwargs):
 def taxonomy_deleted(sender, instance, **kwargs):
     if not is_configured() or sender not in _taxonomy_models():
         return
-    ids = index.pages_referencing(sender._meta.label_lower, instance.pk)
+    ids = enqueue.pages_referencing(sender._meta.label_lower, instance.pk)
     outbox.record(ids, OutboxEntry.Action.UPSERT, f"{sender._meta.model_name}")
 
 
@@ -171,8 +171,6 @@ def synonyms_changed(sender, instance, **kwargs):
 
     def push():
         try:
-            from search.tasks import push_synonyms
-
             push_synonyms.delay()
         except Exception:  # broker down: the periodic drain notices the set is stale and pushes it
             import logging

@@ -6,8 +6,9 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from search import params, service
-from search.userquery import sanitize
+from search import service
+from search.querying import params
+from search.querying.userquery import sanitize
 
 
 def _page_links(result, request) -> list[dict]:

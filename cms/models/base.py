@@ -26,7 +26,7 @@ class ContentPage(Page):
 
     content_kind = ""  # "seminar" | "workshop" | "practice" | "norm" | "data" | "news"
     # The relations search_payload() reads: the search prefetches them for a batch of
-    # pages of one type at once (search.sources.build_documents), so that building many
+    # pages of one type at once (search.indexing.documents.build_documents), so that building many
     # documents costs a few queries per batch instead of several per page.
     search_prefetch: tuple[str, ...] = ("topics",)
 

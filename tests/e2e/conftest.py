@@ -135,15 +135,15 @@ def _e2e_settings(settings, live_server, _media_root):
     Absolute links in mails point at the live server; uploads go to a throwaway folder;
     Elasticsearch is off (database search) unless the test asks for ``search_index``.
     """
-    from search import backends
+    from search.engine import client as search_client
 
     settings.PUBLIC_BASE_URL = live_server.url
     settings.WAGTAILADMIN_BASE_URL = live_server.url
     settings.MEDIA_ROOT = str(_media_root)
     settings.ELASTICSEARCH_URLS = []
-    backends.reset()
+    search_client.reset()
     yield
-    backends.reset()
+    search_client.reset()
 
 
 @pytest.fixture
@@ -161,7 +161,7 @@ class SearchIndex:
     """This test's Elasticsearch index, built with the search app's own reindex command."""
 
     def __init__(self, prefix: str):
-        from search.documents import VersionedIndex
+        from search.engine.versions import VersionedIndex
 
         self.prefix = prefix
         self.index = VersionedIndex(prefix=prefix)
@@ -184,7 +184,7 @@ class SearchIndex:
         return {int(hit["_id"]) for hit in response["hits"]["hits"]}
 
     def drop(self) -> None:
-        from search import synonyms
+        from search.indexing import synonyms
 
         self.index.drop_everything()
         try:
@@ -196,12 +196,12 @@ class SearchIndex:
 @pytest.fixture
 def search_index(elasticsearch_url, settings):
     """Elasticsearch on for this test with a unique index prefix; ``.rebuild()`` indexes the database."""
-    from search import backends
+    from search.engine import client as search_client
 
     prefix = f"e2e-{uuid.uuid4().hex[:8]}"
     settings.ELASTICSEARCH_URLS = [elasticsearch_url]
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
-    backends.reset()
+    search_client.reset()
     index = SearchIndex(prefix)
     yield index
     index.drop()

@@ -47,25 +47,25 @@ def _wait(predicate, timeout: float, what: str, interval: float = 0.25):
 @pytest.fixture
 def search_on_shared_es(elasticsearch_url, settings, monkeypatch):
     """The shared Elasticsearch with an index prefix of this test, for this process and its children."""
-    from search import backends
-    from search.documents import VersionedIndex
+    from search.engine import client as search_client
+    from search.engine.versions import VersionedIndex
 
     prefix = f"rel-broker-{uuid.uuid4().hex[:8]}"
     monkeypatch.setenv("ELASTICSEARCH_URL", elasticsearch_url)
     monkeypatch.setenv("ELASTICSEARCH_INDEX_PREFIX", prefix)
     settings.ELASTICSEARCH_URLS = [elasticsearch_url]
     settings.ELASTICSEARCH_INDEX_PREFIX = prefix
-    backends.reset()
+    search_client.reset()
     index = VersionedIndex()
     yield index
     index.drop_everything()
     try:
-        from search.synonyms import set_name
+        from search.indexing.synonyms import set_name
 
         index.client.synonyms.delete_synonym(id=set_name(prefix))
     except Exception:
         pass
-    backends.reset()
+    search_client.reset()
 
 
 def _drain_every_two_seconds():

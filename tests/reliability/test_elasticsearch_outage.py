@@ -71,19 +71,20 @@ class Browsing:
 
 @pytest.fixture
 def es_on_own_node(own_elasticsearch, settings):
-    from search import backends
+    from search.engine import client as search_client
 
     settings.ELASTICSEARCH_URLS = [own_elasticsearch.url]
     settings.ELASTICSEARCH_INDEX_PREFIX = f"rel-{uuid.uuid4().hex[:8]}"
-    backends.reset()
+    search_client.reset()
     yield own_elasticsearch
-    backends.reset()
+    search_client.reset()
 
 
 def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_is_found_once(es_on_own_node, live_server):
-    from search.documents import VersionedIndex
+    from search.engine.versions import VersionedIndex
     from search.models import OutboxEntry
-    from search.query import ElasticsearchBackend, SearchRequest
+    from search.querying.contract import SearchRequest
+    from search.querying.elasticsearch import ElasticsearchBackend
     from search.tasks import drain_outbox
 
     node = es_on_own_node

@@ -21,13 +21,13 @@ os.environ["ELASTICSEARCH_INDEX_PREFIX"] = SESSION_PREFIX
 @pytest.fixture(autouse=True)
 def _search_settings(settings):
     """Tests run without Elasticsearch (database search) unless they use the ``es`` fixture."""
-    from search import backends
+    from search.engine import client as search_client
 
     settings.ELASTICSEARCH_INDEX_PREFIX = SESSION_PREFIX
     settings.ELASTICSEARCH_URLS = []
-    backends.reset()
+    search_client.reset()
     yield
-    backends.reset()
+    search_client.reset()
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -38,7 +38,7 @@ def _drop_session_indices():
         return
     from elasticsearch import Elasticsearch
 
-    from search.synonyms import set_name
+    from search.indexing.synonyms import set_name
 
     client = Elasticsearch(url.split(",")[0], request_timeout=30)
     try:
@@ -54,14 +54,14 @@ class Elastic:
     """The real Elasticsearch of the harness, with this test's fresh index."""
 
     def __init__(self, url: str):
-        from search.documents import VersionedIndex
+        from search.engine.versions import VersionedIndex
 
         self.url = url
         self.index = VersionedIndex()
         self.client = self.index.client
 
     def create(self) -> str:
-        from search.outbox import ensure_index
+        from search.indexing.outbox import ensure_index
 
         return ensure_index(self.index)[0]
 
@@ -70,7 +70,7 @@ class Elastic:
 
     def drain(self):
         """Apply the outbox (what the after-commit task does) and make the result searchable."""
-        from search.outbox import apply_pending
+        from search.indexing.outbox import apply_pending
 
         report = apply_pending()
         if self.index.read_indices():
@@ -78,7 +78,8 @@ class Elastic:
         return report
 
     def search(self, q: str = "", **kwargs):
-        from search.query import ElasticsearchBackend, SearchRequest
+        from search.querying.contract import SearchRequest
+        from search.querying.elasticsearch import ElasticsearchBackend
 
         return ElasticsearchBackend().search(SearchRequest(q=q, **kwargs))
 
@@ -111,10 +112,10 @@ class Elastic:
 @pytest.fixture
 def es(elasticsearch_url, settings):
     """Elasticsearch on for this test, with no index yet (created on first write or by es.create())."""
-    from search import backends
+    from search.engine import client as search_client
 
     settings.ELASTICSEARCH_URLS = [elasticsearch_url]
-    backends.reset()
+    search_client.reset()
     helper = Elastic(elasticsearch_url)
     helper.index.drop_everything()
     yield helper

@@ -15,7 +15,8 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import Page, PageViewRestriction
 
-from search import sources
+from search import corpus
+from search.indexing import documents
 from tests.search import content
 from tests.search.pdf import pdf_with_text
 
@@ -24,13 +25,13 @@ pytestmark = pytest.mark.django_db
 
 def legacy_document(page_id) -> dict | None:
     """The document as built before batching: every relation and restriction read per page."""
-    from search.attachments import attachments_text
+    from search.indexing.attachments import attachments_text
 
     page = Page.objects.get(pk=page_id).specific
-    if not sources.is_indexed_type(page) or not page.live:
+    if not corpus.is_indexed_type(page) or not page.live:
         return None
-    seen_by = sources.visibility(page)
-    if seen_by == sources.HIDDEN:
+    seen_by = corpus.visibility(page)
+    if seen_by == corpus.HIDDEN:
         return None
     payload = page.search_payload()
     norm_ids = list(payload.get("norm_ids") or [])
@@ -43,7 +44,7 @@ def legacy_document(page_id) -> dict | None:
         "zones": payload.get("zones") or [], "topics": payload.get("topics") or [], "tags": payload.get("tags") or [],
         "date": payload.get("date"), "year": payload.get("year"), "evaluation_level": payload.get("evaluation_level"),
         "upcoming": payload.get("upcoming"), "act_ids": norm_ids if own else [],
-        "related_act_ids": [] if own else norm_ids, "restricted": seen_by == sources.MEMBERS,
+        "related_act_ids": [] if own else norm_ids, "restricted": seen_by == corpus.MEMBERS,
         "url": payload.get("url") or "", "first_published_at": payload.get("first_published_at"),
         "last_published_at": payload.get("last_published_at"),
     }
@@ -105,10 +106,10 @@ def demo_pages():
 def test_batch_single_page_and_legacy_documents_are_identical(demo_pages):
     ids = [p.pk for p in demo_pages]
     legacy = {pid: legacy_document(pid) for pid in ids}
-    single = {pid: without_time(sources.document_for(Page.objects.get(pk=pid))) for pid in ids}
+    single = {pid: without_time(documents.document_for(Page.objects.get(pk=pid))) for pid in ids}
     pages = list(Page.objects.filter(pk__in=ids).specific(defer=False))
-    batch = {page.pk: without_time(document) for page, document, error in sources.build_documents(pages)}
-    assert all(error is None for _p, _d, error in sources.build_documents(pages))
+    batch = {page.pk: without_time(document) for page, document, error in documents.build_documents(pages)}
+    assert all(error is None for _p, _d, error in documents.build_documents(pages))
 
     assert batch == single == legacy
     by_title = {p.title: batch[p.pk] for p in demo_pages}
@@ -124,18 +125,18 @@ def test_a_restriction_on_an_ancestor_counts_in_the_batch(demo_pages):
     practice = next(p for p in demo_pages if p.title == "Orti condivisi")
     content.restrict(practice.get_parent())
     pages = list(Page.objects.filter(pk__in=[p.pk for p in demo_pages]).specific(defer=False))
-    batch = {page.pk: without_time(document) for page, document, _e in sources.build_documents(pages)}
+    batch = {page.pk: without_time(document) for page, document, _e in documents.build_documents(pages)}
     assert batch == {p.pk: legacy_document(p.pk) for p in demo_pages}
     assert batch[practice.pk]["restricted"] is True
 
 
 def test_batch_queries_do_not_grow_with_the_pages(demo_pages):
     pages = list(Page.objects.filter(pk__in=[p.pk for p in demo_pages]).specific(defer=False))
-    sources.build_documents(pages[:2])  # warm the caches of attachment text
+    documents.build_documents(pages[:2])  # warm the caches of attachment text
     with CaptureQueriesContext(connection) as few:
-        sources.build_documents([p for p in pages if p.title == "Orti condivisi"])
+        documents.build_documents([p for p in pages if p.title == "Orti condivisi"])
     with CaptureQueriesContext(connection) as many:
-        sources.build_documents(pages)
+        documents.build_documents(pages)
     # per page type a handful of prefetch queries, never one per page and relation
     assert len(many) <= len(few) + 8 * 6
 
@@ -144,7 +145,7 @@ def test_batch_queries_do_not_grow_with_the_pages(demo_pages):
 def test_a_replaced_file_is_read_again_even_without_a_hash(settings):
     """The extracted text is cached per file: a new file under the same document (or the same
     pk in another database sharing the cache) must not be answered with the old text."""
-    from search.attachments import document_text
+    from search.indexing.attachments import document_text
 
     document = get_document_model()(title="Protocollo")
     document.file.save("protocollo.pdf", ContentFile(pdf_with_text("Accordo sulla coprogettazione")), save=False)
@@ -165,17 +166,17 @@ def test_a_batch_that_fails_as_a_whole_loses_only_the_page_at_fault(monkeypatch)
     good = content.news("Tavolo povertà", "coprogettazione")
     broken = content.news("Pagina guasta", "relazioni illeggibili")
     other = content.news("Sportello lavoro", "inserimento lavorativo")
-    real_prefetch = sources._prefetch
+    real_prefetch = documents._prefetch
 
     def prefetch(model, group):
         if any(page.pk == broken.pk for page in group):
             raise RuntimeError("prefetch failed")
         real_prefetch(model, group)
 
-    monkeypatch.setattr(sources, "_prefetch", prefetch)
-    built = {page.pk: (document, error) for page, document, error in sources.build_documents([good, broken, other])}
+    monkeypatch.setattr(documents, "_prefetch", prefetch)
+    built = {page.pk: (document, error) for page, document, error in documents.build_documents([good, broken, other])}
     assert built[good.pk][0]["title"] == "Tavolo povertà" and built[good.pk][1] is None
     assert built[other.pk][0]["title"] == "Sportello lavoro"
     assert built[broken.pk][0] is None and str(built[broken.pk][1]) == "prefetch failed"
     with pytest.raises(RuntimeError):
-        sources.document_for(broken)
+        documents.document_for(broken)

@@ -12,7 +12,7 @@ from datetime import date, timedelta
 import pytest
 from wagtail.models import Page, PageViewRestriction
 
-from search.query import SearchRequest, SearchResult
+from search.querying.contract import SearchRequest, SearchResult
 from tests.search import content
 
 pytestmark = pytest.mark.django_db
@@ -35,10 +35,10 @@ class Backend:
 @pytest.fixture(params=["database", pytest.param("elasticsearch", marks=pytest.mark.services)])
 def backend(request):
     if request.param == "database":
-        from search.fallback import DatabaseBackend
+        from search.querying.database import DatabaseBackend
 
         return Backend("database", DatabaseBackend(), lambda: None)
-    from search.query import ElasticsearchBackend
+    from search.querying.elasticsearch import ElasticsearchBackend
 
     es = request.getfixturevalue("es")
     es.create()
@@ -243,13 +243,13 @@ def test_boosts_rescore_a_window_and_pages_still_agree(es, monkeypatch):
     """Title and proximity boosts re-rank only the best matches (a rescore window). With a
     window smaller than the hits, the boosted page still comes first and the pages of the
     results still hold every hit exactly once."""
-    from search import query
+    from search.querying import contract, elasticsearch
 
     es.create()
     titled = content.news("Orticoltura sociale nei quartieri", "un progetto di quartiere")
     others = [content.news(f"Progetto {n}", f"attività di orticoltura numero {n} con le scuole") for n in range(7)]
     es.drain()
-    monkeypatch.setattr(query, "RESCORE_WINDOW", 3)
+    monkeypatch.setattr(elasticsearch, "RESCORE_WINDOW", 3)
 
     first = es.search("orticoltura sociale", per_page=2)
     assert first.total == 1 and first.hits[0].page_id == titled.pk  # all words required
@@ -259,6 +259,6 @@ def test_boosts_rescore_a_window_and_pages_still_agree(es, monkeypatch):
     for number in range(1, ranked.pages + 1):
         seen += [h.page_id for h in es.search("orticoltura", per_page=2, page=number).hits]
     assert sorted(seen) == sorted([titled.pk, *(p.pk for p in others)])
-    body = query.ElasticsearchBackend().body(query.SearchRequest(q="orticoltura"))
+    body = elasticsearch.ElasticsearchBackend().body(contract.SearchRequest(q="orticoltura"))
     assert body["rescore"]["window_size"] == 3 and "sort" not in body
-    assert "rescore" not in query.ElasticsearchBackend().body(query.SearchRequest(q="orticoltura", sort="date"))
+    assert "rescore" not in elasticsearch.ElasticsearchBackend().body(contract.SearchRequest(q="orticoltura", sort="date"))

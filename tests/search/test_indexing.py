@@ -9,9 +9,9 @@ from django.utils import timezone
 from wagtail.documents import get_document_model
 from wagtail.models import PageViewRestriction
 
-from search import backends
+from search.engine import client as search_client
+from search.indexing.outbox import apply_pending
 from search.models import OutboxEntry
-from search.outbox import apply_pending
 from tests.search import content
 from tests.search.pdf import pdf_with_text
 
@@ -131,7 +131,7 @@ def test_renaming_a_zona_or_topic_reaches_the_documents_that_show_it(es):
 def test_outbox_keeps_changes_while_elasticsearch_is_down_and_applies_each_once(es, settings, dead_elasticsearch_url):
     es.create()
     settings.ELASTICSEARCH_URLS = [dead_elasticsearch_url]
-    backends.reset()
+    search_client.reset()
     pages = [content.news(f"Bando numero {n} per i tirocini", f"tirocini di inclusione, bando {n}") for n in range(3)]
     gone = content.news("Notizia da ritirare sui tirocini", "tirocini ritirati")
     gone.unpublish()
@@ -144,7 +144,7 @@ def test_outbox_keeps_changes_while_elasticsearch_is_down_and_applies_each_once(
     assert set(pending.values_list("attempts", flat=True)) == {2}
 
     settings.ELASTICSEARCH_URLS = [es.url]  # Elasticsearch is back
-    backends.reset()
+    search_client.reset()
     report = es.drain()
     assert not report.unavailable and report.failed == 0
     assert not OutboxEntry.objects.filter(processed_at__isnull=True).exists()
@@ -184,7 +184,7 @@ def test_pdf_attachments_are_searchable_but_not_members_only_materials(es):
 @pytest.mark.django_db
 def test_events_stop_being_upcoming_when_their_date_passes(es):
     from cms.models import SeminarPage
-    from search.timing import enqueue_stale_upcoming
+    from search.indexing.timing import enqueue_stale_upcoming
 
     es.create()
     now = timezone.now()

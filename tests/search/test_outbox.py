@@ -5,10 +5,10 @@ import pytest
 from django.db import transaction
 from wagtail.models import PageViewRestriction
 
-from search import backends
+from search.engine import client as search_client
 from search.index import enqueue
+from search.indexing.outbox import apply_pending, purge_processed
 from search.models import OutboxEntry
-from search.outbox import apply_pending, purge_processed
 from tests.search import content
 
 pytestmark = pytest.mark.django_db
@@ -18,7 +18,7 @@ pytestmark = pytest.mark.django_db
 def configured(settings, dead_elasticsearch_url):
     """Elasticsearch configured but unreachable: rows are written and stay pending."""
     settings.ELASTICSEARCH_URLS = [dead_elasticsearch_url]
-    backends.reset()
+    search_client.reset()
 
 
 def pending_pages() -> set[int]:

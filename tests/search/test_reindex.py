@@ -6,8 +6,9 @@ import threading
 import time
 
 import pytest
-from search.query import ElasticsearchBackend, SearchRequest
-from search.reindex import rebuild
+from search.indexing.reindex import rebuild
+from search.querying.contract import SearchRequest
+from search.querying.elasticsearch import ElasticsearchBackend
 from tests.search import content
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]

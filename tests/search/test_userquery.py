@@ -6,8 +6,9 @@ import json
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from search.query import SearchRequest, highlight_query, text_query
-from search.userquery import MAX_LENGTH, Clause, parse, sanitize
+from search.querying.contract import SearchRequest
+from search.querying.elasticsearch import highlight_query, text_query
+from search.querying.userquery import MAX_LENGTH, Clause, parse, sanitize
 
 
 def test_words_phrases_exclusions_and_or():

@@ -6,7 +6,7 @@ import re
 import pytest
 from wagtail.models import PageViewRestriction
 
-from search import backends
+from search.engine import client as search_client
 from tests.search import content
 
 pytestmark = pytest.mark.django_db
@@ -118,7 +118,7 @@ def test_suggestion_and_results_from_elasticsearch(client, es, pages):
 
 def test_unreachable_elasticsearch_falls_back_with_a_notice(client, pages, settings, dead_elasticsearch_url):
     settings.ELASTICSEARCH_URLS = [dead_elasticsearch_url]
-    backends.reset()
+    search_client.reset()
     response = client.get("/cerca/", {"q": "orticoltura urbana"})
     assert response.status_code == 200
     html = response.content.decode()

@@ -13,39 +13,39 @@ PREFIX = f"rel-sec-{uuid.uuid4().hex[:8]}"
 @pytest.fixture
 def es_index(elasticsearch_url, settings):
     """Search on the real Elasticsearch for this test, with an index of this test (dropped at the end)."""
-    from search import backends
-    from search.documents import VersionedIndex
+    from search.engine import client as search_client
+    from search.engine.versions import VersionedIndex
 
     settings.ELASTICSEARCH_URLS = [elasticsearch_url]
     settings.ELASTICSEARCH_INDEX_PREFIX = PREFIX
-    backends.reset()
+    search_client.reset()
     index = VersionedIndex()
     index.drop_everything()
     yield index
     index.drop_everything()
     try:
-        from search.synonyms import set_name
+        from search.indexing.synonyms import set_name
 
         index.client.synonyms.delete_synonym(id=set_name(PREFIX))
     except Exception:
         pass
-    backends.reset()
+    search_client.reset()
 
 
 @pytest.fixture
 def database_search(settings):
     """Search on the database (no Elasticsearch configured)."""
-    from search import backends
+    from search.engine import client as search_client
 
     settings.ELASTICSEARCH_URLS = []
-    backends.reset()
+    search_client.reset()
     yield
-    backends.reset()
+    search_client.reset()
 
 
 def drain(index) -> None:
     """Apply the search outbox and make the result visible."""
-    from search.outbox import apply_pending
+    from search.indexing.outbox import apply_pending
 
     apply_pending()
     if index.read_indices():

@@ -154,7 +154,7 @@ def _newsletter_leaks() -> list[str]:
 
 @pytest.mark.services
 def test_members_only_content_is_absent_from_every_public_channel(es_index, settings):
-    from search import backends
+    from search.engine import client as search_client
 
     world = _reserved_world()
     drain(es_index)
@@ -165,7 +165,7 @@ def test_members_only_content_is_absent_from_every_public_channel(es_index, sett
     es_urls = list(settings.ELASTICSEARCH_URLS)
     for backend, urls in (("elasticsearch", es_urls), ("database", [])):
         settings.ELASTICSEARCH_URLS = urls
-        backends.reset()
+        search_client.reset()
         _visit_every_channel(Client(), "anonimo", world, channels, backend)
         unverified_client = Client()
         unverified_client.force_login(unverified)
@@ -181,7 +181,7 @@ def test_members_only_content_is_absent_from_every_public_channel(es_index, sett
     found = {}
     for backend, urls in (("elasticsearch", es_urls), ("database", [])):
         settings.ELASTICSEARCH_URLS = urls
-        backends.reset()
+        search_client.reset()
         found[backend] = SECRET_TITLE in member.get("/cerca/", {"q": SECRET_WORD}).content.decode()
         found[f"{backend} facet"] = f'value="{SECRET_ZONA}"' in member.get("/cerca/", {"q": ""}).content.decode()
     for page in world["reserved"]:

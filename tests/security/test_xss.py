@@ -201,7 +201,7 @@ def _feed_entries(body: bytes) -> list[str]:
 
 @pytest.mark.services
 def test_editor_fields_search_queries_and_highlights_are_escaped(client, es_index, settings):
-    from search import backends
+    from search.engine import client as search_client
 
     surfaces = Surfaces()
     build_corpus()
@@ -216,7 +216,7 @@ def test_editor_fields_search_queries_and_highlights_are_escaped(client, es_inde
         surfaces.response(name, client.get(path))
     for backend, urls in (("elasticsearch", [settings.ELASTICSEARCH_URLS[0]]), ("database", [])):
         settings.ELASTICSEARCH_URLS = urls
-        backends.reset()
+        search_client.reset()
         surfaces.response(f"search results ({backend})", client.get("/cerca/", {"q": "inclusione"}))
         surfaces.response(f"search highlights ({backend})", client.get("/cerca/", {"q": "guida XSS_news_title alert"}))
         for query in probes("query"):

@@ -2,7 +2,8 @@
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from search.backends import is_configured
+from search.engine.client import is_configured
+from search.indexing.reindex import rebuild
 
 
 class Command(BaseCommand):
@@ -19,8 +20,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not is_configured():
             raise CommandError("ELASTICSEARCH_URL non è impostata: la ricerca usa il database, non c'è nulla da indicizzare.")
-        from search.reindex import rebuild
-
         def progress(total):
             return tqdm(total=total, unit="pagine", desc="Indicizzazione", file=self.stderr, disable=options["no_progress"])
 

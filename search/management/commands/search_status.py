@@ -3,7 +3,7 @@ import json
 
 from django.core.management.base import BaseCommand
 
-from search.status import collect
+from search.indexing.status import collect
 
 
 class Command(BaseCommand):

@@ -1,7 +1,9 @@
 """Send the synonym rules (data file + admin) to Elasticsearch, e.g. after a deploy that changed the file."""
 from django.core.management.base import BaseCommand, CommandError
 
-from search.backends import is_configured
+from search.engine.client import is_configured
+from search.indexing.reindex import apply_rule_change
+from search.indexing.synonyms import all_rules
 
 
 class Command(BaseCommand):
@@ -10,7 +12,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         if not is_configured():
             raise CommandError("ELASTICSEARCH_URL non è impostata.")
-        from search.synonyms import all_rules, apply_rule_change
-
         ran = apply_rule_change()
         self.stdout.write(self.style.SUCCESS(f"{len(all_rules())} regole; applicate con: {ran}"))

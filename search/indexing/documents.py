@@ -1,52 +1,15 @@
-"""What the index holds for a page: which pages count, who may see them, their document.
+"""The document of each page, built in batches: what ``search.engine.mapping`` describes, filled
+from the pages (their ``search_payload``), for the outbox and the reindex alike.
 
-Visibility rule (documented in the README, "Ricerca"):
-- live pages of the indexed types with no view restriction: ``restricted = false``;
-- pages restricted to logged-in users (Wagtail "login" restriction, the members'
-  content): indexed with ``restricted = true`` and filtered out of every query made
-  by an anonymous visitor;
-- pages behind a password or restricted to groups: never indexed (the index cannot
-  tell who knows the password or belongs to the group).
-Drafts are never indexed: documents are built from the page row, which holds the
-live version only, and only for live pages.
+Which pages may be in the index, and with which visibility, is ``search.corpus``.
 """
 from __future__ import annotations
 
 from django.utils import timezone
 from wagtail.models import Page, PageViewRestriction
 
-PUBLIC = "public"
-MEMBERS = "members"
-HIDDEN = "hidden"
-
-
-def indexed_models() -> list:
-    from cms.models import indexed_page_models
-
-    return indexed_page_models()
-
-
-def type_labels() -> dict[str, str]:
-    """content_type -> the model's verbose name ('seminar' -> 'seminario')."""
-    return {m.content_kind: str(m._meta.verbose_name) for m in indexed_models()}
-
-
-def visibility(page) -> str:
-    """PUBLIC, MEMBERS (login restriction) or HIDDEN (password/groups), counting ancestors."""
-    return _kind_of({r.restriction_type for r in page.get_view_restrictions()})
-
-
-def _kind_of(kinds) -> str:
-    if not kinds:
-        return PUBLIC
-    if kinds <= {PageViewRestriction.LOGIN}:
-        return MEMBERS
-    return HIDDEN
-
-
-def is_indexed_type(page) -> bool:
-    return isinstance(page, tuple(indexed_models()))
-
+from search.corpus import HIDDEN, MEMBERS, PUBLIC, is_indexed_type, kind_of
+from search.indexing.attachments import attachments_text
 
 class BuildContext:
     """What the documents of many pages share, read once instead of once per page.
@@ -103,7 +66,7 @@ class BuildContext:
             kinds = set()
             for page_id in checked:
                 kinds |= self.restrictions.get(page_id, set())
-            out[page.pk] = _kind_of(kinds)
+            out[page.pk] = kind_of(kinds)
         return out
 
 
@@ -185,8 +148,6 @@ def document_for(page) -> dict | None:
 
 
 def _document(page, seen_by: str, context: BuildContext) -> dict:
-    from search.attachments import attachments_text
-
     if not hasattr(page, "_wagtail_cached_site_root_paths"):
         page._wagtail_cached_site_root_paths = context.site_root_paths  # what Page.url reads
     payload = page.search_payload()
@@ -215,34 +176,6 @@ def _document(page, seen_by: str, context: BuildContext) -> dict:
         "last_published_at": payload.get("last_published_at"),
         "indexed_at": timezone.now(),
     }
-
-
-def hidden_paths() -> list[str]:
-    """Tree paths under a password or group restriction (never indexed, never shown)."""
-    return list(
-        PageViewRestriction.objects.exclude(restriction_type=PageViewRestriction.LOGIN).values_list("page__path", flat=True)
-    )
-
-
-def members_paths() -> list[str]:
-    return list(
-        PageViewRestriction.objects.filter(restriction_type=PageViewRestriction.LOGIN).values_list("page__path", flat=True)
-    )
-
-
-def _exclude_paths(queryset, paths):
-    for path in paths:
-        queryset = queryset.exclude(path__startswith=path)
-    return queryset
-
-
-def indexable_pages(*, members: bool = True):
-    """The live pages of indexed types that may be in the index (members=False: public only)."""
-    queryset = Page.objects.live().type(*indexed_models())
-    queryset = _exclude_paths(queryset, hidden_paths())
-    if not members:
-        queryset = _exclude_paths(queryset, members_paths())
-    return queryset
 
 
 def specific_pages(page_ids) -> dict[int, Page]:

@@ -25,11 +25,15 @@ import threading
 from contextlib import contextmanager
 from datetime import timedelta
 
+from celery import current_app
 from django.db import connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from search.backends import is_configured, mark_unavailable
+from search.engine.client import is_configured, mark_unavailable
+from search.engine.versions import VersionedIndex
+from search.indexing.documents import BuildContext, build_documents, specific_pages
+from search.indexing.synonyms import analysis_options
 from search.models import OutboxEntry
 
 logger = logging.getLogger(__name__)
@@ -38,6 +42,7 @@ LOCK_KEY = 0x5EA4C4_0B0C  # pg_advisory_xact_lock key of the applier
 BATCH_SIZE = 200
 BULK_CHUNK = 500
 KEEP_PROCESSED = timedelta(days=7)
+APPLY_TASK = "search.apply_outbox"
 _local_lock = threading.RLock()
 
 
@@ -57,10 +62,10 @@ def record(page_ids, action: str = OutboxEntry.Action.UPSERT, reason: str = "") 
 
 
 def _send_apply() -> None:
+    # By its registered name (as the beat schedule does): the task lives in search.tasks,
+    # above this layer, and search.apps imports it at start-up.
     try:
-        from search.tasks import apply_outbox
-
-        apply_outbox.delay()
+        current_app.tasks[APPLY_TASK].delay()
     except Exception as exc:  # broker down: the periodic drain applies the rows later
         logger.warning("search outbox: could not queue apply_outbox (%s); rows stay pending", exc)
 
@@ -100,8 +105,6 @@ class IndexUnavailable(Exception):
 
 def ensure_index(index) -> list[str]:
     """The indices writes go to; creates the first version (and the synonyms set) if none."""
-    from search.synonyms import analysis_options
-
     targets = index.write_indices()
     if targets:
         return targets
@@ -114,8 +117,6 @@ def ensure_index(index) -> list[str]:
 
 def _documents(page_ids, pages, context) -> dict:
     """page id -> (document or None, error or None), built together."""
-    from search.sources import build_documents
-
     present = [pages[pid] for pid in page_ids if pid in pages]
     out = {pid: (None, None) for pid in page_ids}
     out.update({page.pk: (document, error) for page, document, error in build_documents(present, context)})
@@ -128,9 +129,6 @@ def sync_pages(page_ids, *, indices: list[str] | None = None, index=None) -> dic
     Raises IndexUnavailable when Elasticsearch cannot be reached at all.
     """
     from elasticsearch import ApiError, TransportError
-
-    from search.documents import VersionedIndex
-    from search.sources import BuildContext, specific_pages
 
     page_ids = list(dict.fromkeys(page_ids))
     outcome: dict[int, str | None] = {}

@@ -18,11 +18,11 @@ from datetime import date, datetime, timezone as dt_timezone
 from wagtail.models import Page
 from wagtail.search.query import Phrase, PlainText
 
-from search import highlight
-from search.facets import FACETS, timing_value
-from search.query import Hit, SearchRequest, SearchResult, build_facets
-from search.sources import indexable_pages, indexed_models, type_labels
-from search.userquery import Clause
+from search.corpus import indexable_pages, indexed_models, type_labels, visibility
+from search.querying import highlight
+from search.querying.contract import Hit, SearchRequest, SearchResult, build_facets
+from search.querying.facets import FACETS, timing_value
+from search.querying.userquery import Clause, sanitize
 
 logger = logging.getLogger(__name__)
 
@@ -160,8 +160,6 @@ class DatabaseBackend:
         )
 
     def _hits(self, page_ids: list[int], request: SearchRequest) -> list[Hit]:
-        from search.sources import visibility
-
         pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()}
         labels = type_labels()
         terms = [request.parsed.positive_text()] if request.parsed.has_positive else []
@@ -195,8 +193,6 @@ class DatabaseBackend:
         return hits
 
     def autocomplete(self, q: str, user_is_member: bool = False, size: int = 8) -> list[dict]:
-        from search.userquery import sanitize
-
         text = sanitize(q)[:100]
         if len(text) < 2:
             return []

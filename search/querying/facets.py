@@ -12,6 +12,8 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
+from search.corpus import type_labels
+
 _SLUG = re.compile(r"^[-a-zA-Z0-9_]{1,120}$")
 _YEAR = re.compile(r"^(19|20|21)\d{2}$")
 UPCOMING = "prossimi"
@@ -64,8 +66,6 @@ def value_labels() -> dict[str, dict[str, str]]:
 
 def _read_value_labels() -> dict[str, dict[str, str]]:
     from cms.models import AziendaUSL, EvaluationLevel, Topic, Zona
-
-    from search.sources import type_labels
 
     return {
         "type": type_labels(),

@@ -1,14 +1,13 @@
-"""The shape of the index (an ``elasticsearch.dsl`` Document) and the versioned index around it.
+"""The versioned index behind two aliases: naming, creation, alias switching.
 
-All public content (seminars, workshops, practices, norms, data, news) shares one
-document shape in one index, reached through two aliases:
+The one index of public content is reached through two aliases:
 
     <prefix>-content              read alias: what searches use
     <prefix>-content-write        write alias: where indexing goes (two indices while a reindex runs)
     <prefix>-content-<version>    the real, versioned indices (version = UTC timestamp)
 
 ``VersionedIndex`` owns the naming, creation and alias switching, so the reindex
-command and the outbox never spell index names themselves.
+and the outbox never spell index names themselves.
 """
 from __future__ import annotations
 
@@ -16,84 +15,10 @@ import re
 from datetime import datetime, timezone
 
 from django.conf import settings
-from elasticsearch.dsl import (
-    Boolean,
-    Date,
-    Document,
-    InnerDoc,
-    Integer,
-    Keyword,
-    MetaField,
-    Object,
-    Text,
-)
 
-from search.analysis import analysis_settings
-
-
-def _text(**extra):
-    """Full-text Italian field: stemmed at index time, synonyms at search time."""
-    return Text(analyzer="it_index", search_analyzer="it_search", **extra)
-
-
-def _named(**extra):
-    """A name that is both a facet value (keyword) and searchable text."""
-    return Keyword(fields={"text": _text()}, **extra)
-
-
-class ZoneDoc(InnerDoc):
-    id = Integer()
-    slug = Keyword()
-    name = _named(copy_to="all_text")
-    azienda_usl = Keyword()
-
-
-class TopicDoc(InnerDoc):
-    id = Integer()
-    slug = Keyword()
-    name = _named(copy_to="all_text")
-
-
-class ContentDocument(Document):
-    """One public content page, as the search sees it."""
-
-    page_id = Integer()
-    content_type = Keyword()
-    title = _text(
-        copy_to=["all_text", "spell"],
-        fields={
-            "exact": Text(analyzer="it_exact"),
-            "suggest": Text(analyzer="autocomplete_index", search_analyzer="autocomplete_search"),
-            "sort": Keyword(normalizer="folded"),
-        },
-    )
-    summary = _text(copy_to=["all_text", "spell"], index_options="offsets")
-    body = _text(copy_to=["all_text", "spell"], index_options="offsets")
-    attachments = _text(copy_to="all_text", index_options="offsets")
-    zones = Object(ZoneDoc)
-    topics = Object(TopicDoc)
-    tags = Keyword(normalizer="folded", copy_to="all_text", fields={"text": _text()})
-    date = Date()
-    year = Integer()
-    evaluation_level = Keyword()
-    upcoming = Boolean()
-    # Identifiers of the act itself (norm pages) and of the acts a page relates to:
-    # keyword for exact citations ("DGR 544/2023"), text for loose ones ("dgr 544 2023").
-    act_ids = Keyword(normalizer="folded", copy_to="all_text", fields={"text": Text(analyzer="norm_id")})
-    related_act_ids = Keyword(normalizer="folded", copy_to="all_text", fields={"text": Text(analyzer="norm_id")})
-    restricted = Boolean()
-    url = Keyword(index=False)
-    first_published_at = Date()
-    last_published_at = Date()
-    indexed_at = Date()
-    # Filled by copy_to only: the one field the "all words must match" query runs on,
-    # and the vocabulary of the "forse cercavi" suggester.
-    all_text = _text()
-    spell = Text(analyzer="spell", fields={"shingle": Text(analyzer="spell_shingle")})
-
-    class Meta:
-        dynamic = MetaField("strict")
-
+from search.engine.analysis import analysis_settings
+from search.engine.client import get_client
+from search.engine.mapping import ContentDocument
 
 _VERSION = re.compile(r"^\d{8}t\d{12}$")
 
@@ -110,8 +35,6 @@ class VersionedIndex:
     document = ContentDocument
 
     def __init__(self, client=None, prefix: str | None = None):
-        from search.backends import get_client
-
         self.client = client or get_client()
         self.prefix = (prefix or settings.ELASTICSEARCH_INDEX_PREFIX or "cdp").lower()
 
@@ -177,7 +100,7 @@ class VersionedIndex:
                loading: bool = False) -> str:
         """Create a new versioned index (no alias yet) and return its name.
 
-        ``synonyms``: keyword arguments of :func:`search.analysis.analysis_settings`.
+        ``synonyms``: keyword arguments of :func:`search.engine.analysis.analysis_settings`.
         ``loading``: created for a bulk load, without refreshes or replicas
         (:meth:`loaded` restores both).
         """

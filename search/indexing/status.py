@@ -3,12 +3,13 @@ from __future__ import annotations
 
 from collections import Counter
 
+from search.corpus import indexable_pages, indexed_models
+from search.engine.client import get_client, is_configured
+from search.engine.versions import VersionedIndex
+from search.indexing.outbox import backlog
+
 
 def collect() -> dict:
-    from search.backends import get_client, is_configured
-    from search.outbox import backlog
-    from search.sources import indexable_pages, indexed_models
-
     kinds = {m.content_kind: m for m in indexed_models()}
     in_db = Counter()
     for model in indexed_models():
@@ -22,8 +23,6 @@ def collect() -> dict:
     }
     if not is_configured():
         return status
-    from search.documents import VersionedIndex
-
     index = VersionedIndex(get_client())
     try:
         read = index.read_indices()

@@ -5,9 +5,9 @@ from urllib.parse import urlencode
 
 from django.utils.translation import gettext as _
 
-from search.facets import FACETS, FACETS_BY_NAME
-from search.query import SearchRequest
-from search.userquery import MAX_LENGTH
+from search.querying.contract import SearchRequest
+from search.querying.facets import FACETS, FACETS_BY_NAME
+from search.querying.userquery import MAX_LENGTH
 
 SORT_PARAM = "ordina"
 PAGE_PARAM = "pagina"

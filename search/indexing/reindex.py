@@ -1,4 +1,5 @@
-"""Zero-downtime rebuild of the index (``manage.py search_reindex``, ``search.reindex`` task).
+"""Zero-downtime rebuild of the index (``manage.py search_reindex``, ``search.reindex`` task),
+and what an edit of the synonym rules runs: a reload in place, or this rebuild.
 
 1. create a new versioned index (synonyms pushed first) and add it to the write alias:
    from now on the outbox writes every change to the old *and* the new index (this runs
@@ -22,6 +23,14 @@ import time
 
 from django.db.models import Max, Q
 from django.utils import timezone
+
+from search.corpus import indexable_pages
+from search.engine.client import get_client
+from search.engine.versions import VersionedIndex
+from search.indexing.documents import BuildContext, build_documents
+from search.indexing.outbox import applier_lock, apply_pending, sync_pages
+from search.indexing.synonyms import MODE_INLINE, analysis_options, api_available, push_set
+from search.models import OutboxEntry
 
 logger = logging.getLogger(__name__)
 
@@ -60,8 +69,6 @@ def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = N
     chunks to Elasticsearch, so building and indexing overlap. ``prepare()`` (creating the
     index) runs first in that thread, while the first batch is being built.
     """
-    from search.sources import BuildContext, build_documents, indexable_pages
-
     loaded = skipped = errors = 0
     report = report if report is not None else ReindexReport()
     mark = time.monotonic()
@@ -216,11 +223,6 @@ class _Sender:
 
 def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
     """Build a new version of the index and switch to it. ``progress(total)`` returns a tqdm-like bar."""
-    from search.documents import VersionedIndex
-    from search.models import OutboxEntry
-    from search.outbox import applier_lock, apply_pending, sync_pages
-    from search.synonyms import analysis_options
-
     began = mark = time.monotonic()
     index = VersionedIndex()
     report = ReindexReport(previous=index.all_versions())
@@ -278,3 +280,19 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
     report.seconds = round(time.monotonic() - began, 2)
     logger.info("search: reindexed into %s (%s)", name, report.as_dict())
     return report
+
+
+def apply_rule_change() -> str:
+    """After an edit of the synonym rules: reload in place, or rebuild the index when the rules
+    are written into it (a node without the synonyms API). Returns what ran."""
+    client = get_client()
+    index = VersionedIndex(client)
+    current = index.read_indices()
+    mode = index.meta(current[0]).get("synonyms_mode") if current else None
+    if mode == MODE_INLINE or (mode is None and not api_available(client)):
+        if not current:
+            return "none"
+        rebuild()
+        return "reindex"
+    push_set(client)
+    return "reload"

@@ -1,7 +1,6 @@
-"""What a search asks and what it gets back, and how Elasticsearch answers it.
+"""How Elasticsearch answers a search (the contract is ``search.querying.contract``).
 
-``SearchRequest`` and ``SearchResult`` are the one shape both backends speak (the
-view builds the first and renders the second). ``ElasticsearchBackend`` turns a
+``ElasticsearchBackend`` turns a
 request into two searches sent in one round trip (``msearch``): the page of hits, where
 all words must match the ``all_text`` field (stemmed, synonyms at search time; typo
 tolerance on longer words only when the exact query finds almost nothing, because fuzzy
@@ -17,21 +16,16 @@ from __future__ import annotations
 
 import dataclasses
 import logging
-import math
 from datetime import date, datetime
-from functools import cached_property
 
-from django.utils.translation import gettext as _
-
-from search.analysis import content_words
-from search.facets import FACETS, FACETS_BY_NAME, PAST, UPCOMING, timing_value, value_labels
-from search.userquery import Clause, ParsedQuery, parse, sanitize
+from search.engine.analysis import content_words
+from search.engine.versions import VersionedIndex
+from search.querying.contract import BackendUnavailable, Hit, SearchRequest, SearchResult, build_facets
+from search.querying.facets import FACETS, FACETS_BY_NAME, PAST, UPCOMING, timing_value, value_labels
+from search.querying.userquery import Clause, ParsedQuery, sanitize
 
 logger = logging.getLogger(__name__)
 
-SORTS = ("relevance", "date")
-PER_PAGE = 10
-MAX_PAGE = 100  # deep pages are not useful and cost the cluster
 RESCORE_WINDOW = 500  # best matches per shard that get the field and proximity boosts
 FEW_RESULTS = 3
 FUZZINESS = "AUTO:6,10"  # on stemmed words: exact under 6 letters, one typo up to 9, two from 10
@@ -43,160 +37,6 @@ BOOSTED_FIELDS = [
 ]
 PHRASE_FIELDS = ["title^8", "summary^4", "body^2", "attachments", "act_ids.text^8"]
 HIGHLIGHT_FIELDS = ["title", "summary", "body", "attachments"]
-
-
-class BackendUnavailable(Exception):
-    """The backend could not answer (Elasticsearch down, index missing...)."""
-
-
-# --- the request ----------------------------------------------------------------------------
-@dataclasses.dataclass
-class SearchRequest:
-    q: str = ""
-    filters: dict = dataclasses.field(default_factory=dict)  # facet name -> tuple of values
-    sort: str = "relevance"
-    page: int = 1
-    per_page: int = PER_PAGE
-    user_is_member: bool = False
-
-    def __post_init__(self):
-        self.q = sanitize(self.q)
-        clean: dict[str, tuple[str, ...]] = {}
-        for name, values in (self.filters or {}).items():
-            spec = FACETS_BY_NAME.get(name)
-            if spec is None:
-                continue
-            if isinstance(values, str):
-                values = (values,)
-            kept = tuple(dict.fromkeys(str(v) for v in values if v is not None and spec.valid(str(v))))[:50]
-            if kept:
-                clean[name] = kept
-        self.filters = clean
-        if self.sort not in SORTS:
-            self.sort = "relevance"
-        try:
-            self.page = min(max(int(self.page), 1), MAX_PAGE)
-        except (TypeError, ValueError):
-            self.page = 1
-        try:
-            self.per_page = min(max(int(self.per_page), 1), 50)
-        except (TypeError, ValueError):
-            self.per_page = PER_PAGE
-
-    @cached_property
-    def parsed(self) -> ParsedQuery:
-        return parse(self.q)
-
-    @property
-    def effective_sort(self) -> str:
-        """Without words there is no relevance: newest first."""
-        return self.sort if self.parsed.has_positive else "date"
-
-    def selected(self, name: str) -> tuple[str, ...]:
-        return self.filters.get(name, ())
-
-    @property
-    def offset(self) -> int:
-        return (self.page - 1) * self.per_page
-
-
-# --- the result -------------------------------------------------------------------------------
-@dataclasses.dataclass
-class Hit:
-    page_id: int
-    title: str
-    url: str
-    content_type: str
-    type_label: str
-    zones: list[str]
-    date: date | None
-    summary: str
-    title_html: str | None = None  # HTML-escaped, only <mark> tags
-    fragments: list[str] = dataclasses.field(default_factory=list)  # idem
-    restricted: bool = False
-    score: float | None = None
-
-
-@dataclasses.dataclass
-class FacetValue:
-    value: str
-    label: str
-    count: int
-    selected: bool
-
-
-@dataclasses.dataclass
-class FacetGroup:
-    name: str
-    param: str
-    label: str
-    values: list[FacetValue]
-
-    @property
-    def has_selection(self) -> bool:
-        return any(v.selected for v in self.values)
-
-
-@dataclasses.dataclass
-class SearchResult:
-    request: SearchRequest
-    hits: list[Hit]
-    total: int
-    facets: list[FacetGroup]
-    suggestion: str | None = None
-    backend: str = "elasticsearch"
-    notice: str | None = None
-
-    @property
-    def page(self) -> int:
-        return self.request.page
-
-    @property
-    def pages(self) -> int:
-        return max(1, min(MAX_PAGE, math.ceil(self.total / self.request.per_page))) if self.total else 1
-
-    @property
-    def has_previous(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def first_index(self) -> int:
-        return self.request.offset + 1 if self.hits else 0
-
-    @property
-    def last_index(self) -> int:
-        return self.request.offset + len(self.hits)
-
-    def facet(self, name: str) -> FacetGroup | None:
-        return next((f for f in self.facets if f.name == name), None)
-
-
-def build_facets(request: SearchRequest, counts: dict[str, dict[str, int]]) -> list[FacetGroup]:
-    """FacetGroups from raw counts (facet -> value -> count), shared by both backends."""
-    labels = value_labels()
-    groups = []
-    for spec in FACETS:
-        values = dict(counts.get(spec.name, {}))
-        for chosen in request.selected(spec.name):
-            values.setdefault(chosen, 0)  # a ticked box stays visible (to untick it)
-        names = labels.get(spec.name, {})
-        items = [
-            FacetValue(str(v), str(names.get(str(v), v)), int(c), str(v) in request.selected(spec.name))
-            for v, c in values.items()
-            if c > 0 or str(v) in request.selected(spec.name)
-        ]
-        if spec.order == "label":
-            items.sort(key=lambda i: i.label.lower())
-        elif spec.order == "value_desc":
-            items.sort(key=lambda i: i.value, reverse=True)
-        else:
-            items.sort(key=lambda i: (-i.count, i.label.lower()))
-        groups.append(FacetGroup(spec.name, spec.param, str(spec.label), items[: spec.size]))
-    return groups
 
 
 def _as_date(value) -> date | None:
@@ -321,8 +161,6 @@ class ElasticsearchBackend:
     name = "elasticsearch"
 
     def __init__(self, client=None, index=None):
-        from search.documents import VersionedIndex
-
         self.index = index or VersionedIndex(client)
         self.client = self.index.client
 
@@ -513,6 +351,3 @@ class ElasticsearchBackend:
             for h in response["hits"]["hits"]
         ]
 
-
-def notice_for_fallback() -> str:
-    return _("La ricerca avanzata non è disponibile in questo momento: i risultati vengono dalla ricerca di base.")

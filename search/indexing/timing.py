@@ -1,12 +1,12 @@
 """Keeping "upcoming" true: an event stops being upcoming when its date passes, with no edit."""
 from __future__ import annotations
 
+from search.engine.versions import VersionedIndex
+from search.indexing.enqueue import enqueue_many
+
 
 def enqueue_stale_upcoming() -> int:
     """Send to the outbox the events the index calls upcoming whose (start) date has come."""
-    from search.documents import VersionedIndex
-    from search.index import enqueue_many
-
     index = VersionedIndex()
     response = index.client.search(
         index=index.read_alias,

@@ -13,54 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import re
 from pathlib import Path
 
 from django.conf import settings
-from django.utils.translation import gettext as _
+
+from search.engine.synonym_rules import SynonymSyntaxError, normalise_rule
+from search.models import SynonymRule
 
 logger = logging.getLogger(__name__)
 
-DATA_FILE = Path(__file__).resolve().parent / "data" / "synonyms.txt"
-MAX_TERMS = 20
-MAX_TERM_LENGTH = 100
-_FORBIDDEN = re.compile(r"[\\#\x00-\x1f\x7f]")
-_HAS_WORD = re.compile(r"\w{1,}", re.UNICODE)
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.txt"
 
 MODE_SET = "set"
 MODE_INLINE = "inline"
-
-
-class SynonymSyntaxError(ValueError):
-    """A rule that is not ``a, b, c`` or ``a, b => c``; the message is for editors (Italian)."""
-
-
-def normalise_rule(text: str) -> str:
-    """The rule in canonical form (``a, b`` or ``a, b => c``), or SynonymSyntaxError."""
-    text = " ".join((text or "").split())
-    if not text:
-        raise SynonymSyntaxError(_("La regola è vuota."))
-    if _FORBIDDEN.search(text):
-        raise SynonymSyntaxError(_("La regola contiene caratteri non ammessi (\\ o #)."))
-    sides = text.split("=>")
-    if len(sides) > 2:
-        raise SynonymSyntaxError(_("Usare «=>» al massimo una volta."))
-    parsed = []
-    for side in sides:
-        terms = [t.strip() for t in side.split(",")]
-        if any(not t for t in terms):
-            raise SynonymSyntaxError(_("Ogni termine tra le virgole deve contenere almeno una parola."))
-        for term in terms:
-            if len(term) > MAX_TERM_LENGTH:
-                raise SynonymSyntaxError(_("Un termine può avere al massimo %(n)d caratteri.") % {"n": MAX_TERM_LENGTH})
-            if not _HAS_WORD.search(term.replace("'", " ").replace("’", " ")):
-                raise SynonymSyntaxError(_("«%(term)s» non contiene parole.") % {"term": term})
-        parsed.append(terms)
-    if len(parsed) == 1 and len(parsed[0]) < 2:
-        raise SynonymSyntaxError(_("Indicare almeno due termini equivalenti, separati da una virgola."))
-    if sum(len(p) for p in parsed) > MAX_TERMS:
-        raise SynonymSyntaxError(_("Al massimo %(n)d termini per regola.") % {"n": MAX_TERMS})
-    return " => ".join(", ".join(terms) for terms in parsed)
 
 
 def file_rules(path: Path = DATA_FILE) -> list[str]:
@@ -79,8 +44,6 @@ def file_rules(path: Path = DATA_FILE) -> list[str]:
 
 def all_rules() -> list[tuple[str, str]]:
     """(id, rule) for the data file and the enabled rules of the admin, without duplicates."""
-    from search.models import SynonymRule
-
     out: list[tuple[str, str]] = []
     seen: set[str] = set()
     for number, rule in enumerate(file_rules(), start=1):
@@ -150,26 +113,6 @@ def delete_set(client, prefix: str | None = None) -> None:
         client.synonyms.delete_synonym(id=set_name(prefix))
     except NotFoundError:
         pass
-
-
-def apply_rule_change() -> str:
-    """After an edit in the admin: reload in place, or rebuild the index. Returns what ran."""
-    from search.backends import get_client
-    from search.documents import VersionedIndex
-
-    client = get_client()
-    index = VersionedIndex(client)
-    current = index.read_indices()
-    mode = index.meta(current[0]).get("synonyms_mode") if current else None
-    if mode == MODE_INLINE or (mode is None and not api_available(client)):
-        if not current:
-            return "none"
-        from search.reindex import rebuild
-
-        rebuild()
-        return "reindex"
-    push_set(client)
-    return "reload"
 
 
 def ensure_in_sync(client, prefix: str | None = None) -> bool:
