@@ -34,8 +34,9 @@ run: demo
 	@echo "Portale: http://$(HOST):$(PORT)/  ·  amministrazione: http://$(HOST):$(PORT)/admin/"
 	$(BIN)/python manage.py runserver $(HOST):$(PORT)
 
-## make test: the whole suite against real services (started here when not given)
+## make test: the import contracts (pyproject.toml), then the whole suite against real services (started here when not given)
 test: $(STAMP) $(AXE)
+	$(BIN)/lint-imports
 	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
 	$(BIN)/python -m tests.harness run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
 
