@@ -114,6 +114,26 @@ def run_size(report, config, size: int, sink) -> None:
     log(f"size {size:,} done")
 
 
+def run_relevance(report, config, fresh: bool) -> None:
+    """The judged queries on the demo content, before any generated page changes the corpus; never raises."""
+    from bench import relevance
+    from bench.stats import log
+
+    if not config.wants("relevance"):
+        return
+    if not fresh:
+        report.data["relevance"] = {"skipped": "the database holds generated pages (BENCH_KEEP_DATA)"}
+        return
+    log("=== relevance on the demo content ===")
+    try:
+        report.data["relevance"] = relevance.run()
+    except Exception as exc:
+        traceback.print_exc()
+        report.data["relevance"] = {"skipped": f"failed: {type(exc).__name__}: {exc}"}
+        report.error(0, "relevance", f"{type(exc).__name__}: {exc}")
+    report.write()
+
+
 def main() -> int:
     from bench.env import drop_indices, migrate_and_collect, prepare_database, read_config, setup_django
     from bench.stats import log
@@ -140,6 +160,7 @@ def main() -> int:
     purge_broker()
     report = Report(config)
     report.data["services"] = service_versions()
+    run_relevance(report, config, created)
     sink = CountingSink()
     sink.start()
     try:

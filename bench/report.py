@@ -15,6 +15,7 @@ from pathlib import Path
 from bench import plot
 from bench.env import OUTPUT_DIR
 from bench.profiling import reading_text
+from bench.relevance import markdown as relevance_markdown
 
 FIGURES = ["data", "reindex", "search", "pages", "publish", "load", "newsletter"]
 
@@ -200,7 +201,8 @@ def markdown(data: dict) -> str:
     for t in data["targets"]:
         met = "yes" if t["met"] else ("**no**" if t["judged"] else "no (not judged at this size)")
         lines.append(f"| {t['figure']} | {t['name']} {t['target']} | {int(t['size']):,} | {_fmt(t['value'], 2)} | {met} |")
-    lines += ["", "## 1. Full reindex", ""]
+    lines += [""] + relevance_markdown(data.get("relevance"))
+    lines += ["## 1. Full reindex", ""]
     lines += _table(results, [
         ("documents", "reindex.documents"), ("search_reindex docs/s", "reindex.docs_per_s"),
         ("raw helpers.bulk docs/s (baseline)", "reindex.raw.docs_per_s"), ("ratio to raw", "reindex.ratio_to_raw"),

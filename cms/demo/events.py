@@ -34,7 +34,10 @@ SEMINARS = [
                  "deboli con scuola e politiche abitative, ruolo dei Centri per l'impiego.",
          body="<p>I rapporti regionali sulla povertà del 2019 e del 2020 mostrano équipe presenti in tutte le zone ma "
               "poco formalizzate, con una presenza stabile dei Centri per l'impiego e discontinua dei servizi "
-              "socio-sanitari. Il seminario parte da questi dati e dall'esperienza del programma P.I.P.P.I.</p>",
+              "socio-sanitari, un legame debole con scuola e politiche abitative, una buona collaborazione tra équipe "
+              "RdC ed équipe POR FSE. Il seminario parte da questi dati e dall'esperienza del programma P.I.P.P.I., "
+              "che dal 2010 usa l'équipe multidisciplinare per la tutela dei bambini e delle famiglie con bisogni "
+              "complessi.</p>",
          programme="<ul><li>Le équipe nei rapporti sulla povertà</li><li>Il modello P.I.P.P.I. per la tutela</li>"
                    "<li>Tre zone raccontano la loro équipe</li></ul>",
          speakers=[sp("Osservatorio sociale regionale", "ricercatori", "Regione Toscana"),
@@ -48,7 +51,11 @@ SEMINARS = [
          body="<p>La centrale operativa e le unità territoriali dell'emergenza sociale rispondono giorno e notte ai "
               "segnalanti pubblici: Comuni, servizi sociali dell'Azienda USL, forze dell'ordine, pronto soccorso e "
               "118. Il seminario ripercorre l'esperienza dell'emergenza sanitaria e il problema di trovare "
-              "sistemazioni sicure per chi non ha una casa.</p>",
+              "sistemazioni sicure per chi non ha una casa.</p>"
+              "<p>La Centrale operativa (COES) e le Unità territoriali dell'emergenza sociale (UTES) restano in "
+              "stretto contatto con il pronto soccorso per le persone contagiate o sospette tali: in quel caso "
+              "intervengono da remoto, con il volontariato locale; quando vanno sul posto gli assistenti sociali "
+              "delle UTES usano i dispositivi di protezione individuale (DPI) forniti dal soggetto gestore.</p>",
          programme="<ul><li>Il SEUS: centrale operativa e unità territoriali</li><li>Lavorare da remoto e in loco</li>"
                    "<li>Il raccordo con il volontariato locale</li></ul>",
          speakers=[sp("Coordinamento SEUS", "responsabili", "Sistema Emergenza Urgenza Sociale regionale")],
@@ -72,7 +79,9 @@ SEMINARS = [
          body="<p>Le leggi regionali 40 e 41 del 2005 fanno della zona distretto l'ambito in cui si valutano i "
               "bisogni e si organizzano i servizi. Il seminario mette a confronto il progetto di integrazione della "
               "SdS Pistoiese con l'atto di indirizzo della Conferenza Territoriale Sociale e Sanitaria "
-              "Metropolitana di Bologna, che allarga l'integrazione a istruzione, lavoro e casa.</p>",
+              "Metropolitana di Bologna, che allarga l'integrazione a istruzione, lavoro e casa. Le priorità presentate da "
+              "Bologna (contrasto all'impoverimento, casa come fattore di autonomia, giovani, migranti, Terzo "
+              "settore) sono riassunte in due notizie del portale.</p>",
          programme="<ul><li>Zone distretto e SdS nella normativa toscana</li><li>La SdS Pistoiese: una figura di "
                    "raccordo</li><li>Contributo esterno: le priorità del welfare metropolitano bolognese</li></ul>",
          speakers=[sp("Direzione SdS Pistoiese", "coordinamento sociale", "Società della Salute Pistoiese", S.TERRITORY),

@@ -1,6 +1,7 @@
 """News of the community, dated along its history."""
 from datetime import date
 
+from cms.demo import ctssm
 from cms.demo.builder import aware, ensure_page, topics, zones
 from cms.models import NewsPage
 from cms.models.blocks import BodyBlock
@@ -42,7 +43,58 @@ NEWS = [
                  "dell'équipe unica sociale-lavoro.",
          body=[("paragraph", "<p>Con la firma di febbraio 2025 diventa stabile l'équipe unica sociale-lavoro avviata "
                              "in via sperimentale nell'agosto 2023. La scheda completa è tra le buone pratiche.</p>")]),
-]
+    dict(slug="senza-dimora-pon-inclusione-fead-emergenza",
+         title="Persone senza dimora: le risorse PON Inclusione e FEAD riorientate all'emergenza",
+         date=date(2021, 12, 9), topics=["abitare", "emergenza-urgenza-sociale", "poverta-e-inclusione"], zones=[],
+         tags=[],
+         summary="Con l'Avviso n. 4/2016 la Regione sostiene la rete per l'inclusione delle persone senza dimora "
+                 "insieme agli Ambiti dei comuni capoluogo; durante la pandemia i piani FEAD sono stati modificati "
+                 "per comprare kit sanitari.",
+         body=[("paragraph", "<p>Sulle risorse dell'Avviso n. 4/2016, finanziato dal PON Inclusione e dal PO FEAD, la "
+                             "Regione Toscana ha presentato il progetto «Rete regionale per l'inclusione delle persone "
+                             "senza dimora», in partenariato con gli Ambiti territoriali dei comuni capoluogo.</p>"),
+               ("paragraph", "<p>Con l'emergenza COVID-19 la Regione ha aiutato gli Ambiti a rivedere i piani "
+                             "finanziari FEAD per acquistare kit sanitari e quanto serviva a proteggere le persone "
+                             "senza casa. Il rapporto «Welfare e salute in Toscana 2021» ricorda anche l'impegno del "
+                             "SEUS nel trovare sistemazioni sicure per chi, vittima di violenza, abbandono o grave "
+                             "emarginazione, non ha un'abitazione o non può rientrarvi.</p>")]),
+    dict(slug="smart-welfare-minori-e-famiglie",
+         title="Uno «SMART Welfare» per bambini e famiglie durante l'emergenza",
+         date=date(2021, 12, 13), topics=["minori-e-famiglie"], zones=[], tags=["newsletter"],
+         summary="Come i servizi di prevenzione, promozione e protezione dei minori hanno mantenuto il contatto con "
+                 "bambini e famiglie in modalità smart, e dove trovare le buone pratiche delle zone.",
+         body=[("paragraph", "<p>Durante l'emergenza sanitaria il sistema dei servizi per l'infanzia e le famiglie si è "
+                             "riorganizzato in modalità smart, per non perdere il contatto con bambine, bambini e "
+                             "genitori e garantire continuità e qualità degli interventi.</p>"),
+               ("paragraph", "<ul><li>La Regione ha sostenuto e coordinato la rete dei servizi sociali, socio-sanitari "
+                             "e della giustizia in programmi integrati, mettendo insieme finanziamenti comunitari, "
+                             "nazionali e regionali.</li><li>Le iniziative delle Zone distretto per i bambini "
+                             "durante l'emergenza, realizzate anche con l'Autorità giudiziaria e con enti del Terzo "
+                             "settore, sono documentate come buone pratiche sul sito minoritoscana.it.</li>"
+                             "<li>Sono proseguite le azioni di formazione e aggiornamento degli operatori.</li></ul>")]),
+    dict(slug="terzo-settore-comunita-competente-pandemia",
+         title="Terzo settore e comunità competente: cosa è cambiato con la pandemia",
+         date=date(2021, 12, 16), topics=["terzo-settore-e-coprogettazione"], zones=[], tags=[],
+         norms=[("D.Lgs", "117", 2017)],
+         summary="Le indagini dell'Osservatorio sociale regionale, di ANCI Toscana e del Cesvot: enti colpiti dalla "
+                 "pandemia ma subito integrati con il pubblico; gli avvisi per i contributi in ambito sociale.",
+         body=[("paragraph", "<p>In Toscana quasi 27.000 soggetti appartengono all'economia sociale e oltre 7.000 sono "
+                             "enti del Terzo settore formalizzati, destinati al Registro unico nazionale (RUNTS). La "
+                             "riforma avviata dal D.Lgs 117/2017 si basa sulla corresponsabilità tra pubblico e privato "
+                             "e sull'uso diffuso di coprogrammazione e coprogettazione.</p>"),
+               ("paragraph", "<p>Le indagini dell'Osservatorio sociale regionale, di ANCI Toscana e del Cesvot "
+                             "mostrano che la pandemia ha pesato molto sulle attività degli enti, ma anche che il "
+                             "volontariato si è integrato subito con il pubblico, ha portato risorse ai cittadini e ha "
+                             "attivato reti di prossimità. Il lavoro di rete e la comunità competente, già presenti nel "
+                             "Piano sociosanitario regionale 2018-2020, sono ormai pratica comune di operatori pubblici "
+                             "e del Terzo settore.</p>"),
+               ("paragraph", "<p>I progetti finanziati dagli avvisi per i contributi in ambito sociale del 2018 e del "
+                             "2019 hanno potuto essere rimodulati per attenuare il disagio causato dalle misure "
+                             "sanitarie, per esempio con la consegna a domicilio della spesa e dei medicinali ad anziani "
+                             "e persone fragili. Gli avvisi 2020 e 2021 hanno finanziato associazioni di volontariato, "
+                             "di promozione sociale e, nel 2021, fondazioni del Terzo settore: i numeri sono nella "
+                             "sezione Dati.</p>")]),
+] + ctssm.NEWS
 
 
 def load_news(parent, norms, progress=None):

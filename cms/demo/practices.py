@@ -34,7 +34,17 @@ SIIL = dict(
                "servizi per le dipendenze e la salute mentale. Ad agosto 2023 si è riunita la prima équipe "
                "integrata; a settembre l'organizzazione è stata presentata a tutti i servizi e agli enti del Terzo "
                "settore. Nel 2024 sono stati scritti il protocollo e le linee guida organizzative, firmati nel "
-               "febbraio 2025.</p>",
+               "febbraio 2025.</p>"
+               "<p>La spinta è venuta anche dal quadro regionale: le DGR 917/2021, 544/2023 e 1627/2024 chiedono "
+               "accordi e linee guida operative flessibili, adattati a ciascun territorio, e la Cabina di regia del "
+               "Tavolo regionale promuove la Comunità di Pratica. Hanno contribuito il Reddito di cittadinanza e il "
+               "percorso 4 del programma GOL. Le tappe: analisi della frammentazione con una check list; passaggi "
+               "istituzionali e incontri intersettoriali; strumenti scritti e mandato a sperimentare; la questione "
+               "privacy e la firma. Due eventi pubblici sul servizio, nel giugno 2023 e nell'aprile 2024, hanno "
+               "scandito il percorso.</p>"
+               "<p>SdS e ARTI partecipano insieme a processi di coprogrammazione e coprogettazione, organizzano "
+               "eventi e formazione comuni e possono attivare percorsi di supervisione multiprofessionale con il "
+               "supporto di Regione Toscana, Federsanità ANCI Toscana e Ordine degli Assistenti Sociali.</p>",
     core_team="Servizio sociale della Società della Salute\nARTI - Centri per l'impiego",
     extended_team="Servizi per le dipendenze\nServizi per la salute mentale\nServizi per la disabilità e la tutela "
                   "della salute\nUfficio per l'esecuzione penale esterna\nPolitiche abitative e contrasto alla "
@@ -45,7 +55,8 @@ SIIL = dict(
           "collettiva, imprese disponibili, incentivi all'assunzione</li></ul>",
     data_protection="<p>I principi sono stati concordati con i responsabili della protezione dei dati (DPO) della "
                     "SdS e di ARTI nell'agosto 2024:</p><ul><li>SdS e ARTI sono titolari autonomi del "
-                    "trattamento;</li><li>la persona è informata della segnalazione all'équipe e dà le "
+                    "trattamento;</li><li>i dati trattati possono essere comuni, particolari, sanitari e giudiziari;"
+                    "</li><li>la persona è informata della segnalazione all'équipe e dà le "
                     "autorizzazioni previste da ciascun servizio;</li><li>si scambiano solo i dati "
                     "indispensabili e pertinenti (minimizzazione);</li><li>i file viaggiano cifrati e protetti da "
                     "password;</li><li>accede solo personale autorizzato e formato, nel rispetto del segreto "
@@ -75,14 +86,18 @@ PISTOIESE = dict(
                "con la programmazione della Società della Salute e con i servizi sanitari.</p>",
     activities="<p>La SdS ha affidato a un'assistente sociale esperta, alle dirette dipendenze del Direttore, il "
                "raccordo tra servizi sociali, sanitari e socio-sanitari (salute mentale adulti e infanzia, "
-               "dipendenze, ospedale, consultorio). Le sue funzioni:</p><ul>"
+               "dipendenze, ospedale, consultorio: Ufsmia, SerT, Ufsma). Le sue funzioni:</p><ul>"
                "<li>indirizzo e monitoraggio delle attività sociali, raccordate con quelle amministrative;</li>"
                "<li>promozione di team integrati sociale-sanitario;</li>"
                "<li>proposte e pareri tecnici per il Direttore e l'Ufficio di Piano;</li>"
                "<li>rappresentanza tecnica della SdS nei tavoli e nella stesura dei protocolli;</li>"
                "<li>circolazione di informazioni, protocolli e occasioni formative tra tutti gli assistenti sociali;</li>"
-               "<li>coordinamento dei servizi per famiglie e minori: Centro Affidi, centro antiviolenza, servizi "
-               "per la tutela minorile, UVM minori.</li></ul>",
+               "<li>coordinamento dei servizi per famiglie e minori: Centro Affidi, Centro Antiviolenza Aiutodonna, "
+               "servizi per la tutela minorile, UVM minori;</li>"
+               "<li>coordinamento professionale degli assistenti sociali, soprattutto nella tutela minorile.</li></ul>"
+               "<p>Il progetto nasce dal quadro delle leggi regionali 40 e 41 del 2005, che fanno della zona distretto "
+               "l'ambito in cui si valutano i bisogni sanitari e sociali e si organizzano i servizi, in una logica di "
+               "governance della salute che va oltre la sanità e di welfare comunitario e partecipativo.</p>",
     core_team="Assistente sociale esperta di coordinamento\nDirettore della SdS\nUfficio di Piano",
     extended_team="Assistenti sociali dei Comuni\nServizi sanitari specialistici\nTerzo settore e volontariato",
     tools="<ul><li>Protocolli operativi condivisi</li><li>Regolamenti comuni di accesso ai servizi</li>"
@@ -92,7 +107,9 @@ PISTOIESE = dict(
     results="<p>Risultati attesi: più integrazione tra sociale, sanitario e socio-sanitario; progetti pubblici e "
             "del Terzo settore armonizzati con i bisogni del territorio; procedure di accesso più omogenee; "
             "flussi informativi più fluidi tra i servizi sociali comunali; un sostegno specifico sulla tutela "
-            "minorile e le responsabilità familiari.</p>",
+            "minorile e le responsabilità familiari; un percorso di empowerment sociale che renda più facile la "
+            "partecipazione di associazioni e cittadini; più voce alla SdS nelle sedi istituzionali; un legame "
+            "migliore tra i livelli strategico, amministrativo, progettuale e operativo.</p>",
     evaluation_level="emergente",
     criteria_met=["partecipazione"],
     lessons_learned="<p>L'integrazione delle diverse anime di una SdS richiede tempi medio-lunghi e il "
