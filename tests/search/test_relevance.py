@@ -52,6 +52,7 @@ def measured(django_db_setup, django_db_blocker, elasticsearch_url):
 
     from portal.celery import app
     from search.evaluation_backends import measure, missing_pages
+    from tests.search.conftest import SESSION_PREFIX
 
     queries, related = evaluation.load()
     app.conf.task_always_eager = True
@@ -59,7 +60,9 @@ def measured(django_db_setup, django_db_blocker, elasticsearch_url):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with override_settings(ELASTICSEARCH_URLS=[elasticsearch_url]):
+            # the session's prefix (the autouse settings fixture is per test, this runs before it):
+            # its indices are dropped at the end of the session, and nobody else's are touched
+            with override_settings(ELASTICSEARCH_URLS=[elasticsearch_url], ELASTICSEARCH_INDEX_PREFIX=SESSION_PREFIX):
                 call_command("load_demo", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
                 absent = missing_pages(evaluation.judged_keys(queries, related))
                 assert not absent, f"judged pages missing from the demo content: {sorted(absent)}"
