@@ -40,7 +40,8 @@ class Measured:
     def report(self) -> str:
         summaries = [self.es, self.database, self.wagtail]
         parts = [evaluation.table(summaries), evaluation.class_table(summaries)]
-        parts += [evaluation.worst_text(s, 15) for s in (self.es, self.database, self.wagtail)]
+        parts += [evaluation.worst_text(s, 15) for s in summaries]
+        parts += [evaluation.zero_text(s) for s in summaries]
         return "\n\n".join(parts)
 
 
