@@ -212,3 +212,9 @@ def worst_text(summary: Summary, n: int = 15) -> str:
         got = ", ".join(f"{s}({r.judgment.grades.get(s, 0)})" for s in r.ranking[:3]) or "nessun risultato"
         lines.append(f"  rr {r.rr:.2f} ndcg {r.ndcg:.2f}  {r.judgment.q!r} -> {got}")
     return "\n".join(lines)
+
+
+def zero_text(summary: Summary) -> str:
+    """Every query that returned nothing: the failures a worst-15 list cuts off when there are many."""
+    zero = [r.judgment.q for r in summary.rows if r.zero]
+    return f"zero results, {summary.backend} ({len(zero)}): " + ("; ".join(zero) or "none")

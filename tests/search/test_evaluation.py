@@ -59,6 +59,7 @@ def test_evaluate_averages_and_counts_zero_results():
     assert "nessun risultato" in ev.worst_text(summary)
     assert "test" in ev.table([summary])
     assert "typo" in ev.class_table([summary])
+    assert ev.zero_text(summary) == "zero results, test (1): tre"
 
 
 def test_the_judged_set_is_well_formed():

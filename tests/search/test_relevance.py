@@ -40,7 +40,8 @@ class Measured:
     def report(self) -> str:
         summaries = [self.es, self.database, self.wagtail]
         parts = [evaluation.table(summaries), evaluation.class_table(summaries)]
-        parts += [evaluation.worst_text(s, 15) for s in (self.es, self.database, self.wagtail)]
+        parts += [evaluation.worst_text(s, 15) for s in summaries]
+        parts += [evaluation.zero_text(s) for s in summaries]
         return "\n\n".join(parts)
 
 
@@ -52,6 +53,7 @@ def measured(django_db_setup, django_db_blocker, elasticsearch_url):
 
     from portal.celery import app
     from search.evaluation_backends import measure, missing_pages
+    from tests.search.conftest import SESSION_PREFIX
 
     queries, related = evaluation.load()
     app.conf.task_always_eager = True
@@ -59,7 +61,9 @@ def measured(django_db_setup, django_db_blocker, elasticsearch_url):
         atomic = transaction.atomic()
         atomic.__enter__()
         try:
-            with override_settings(ELASTICSEARCH_URLS=[elasticsearch_url]):
+            # the session's prefix (the autouse settings fixture is per test, this runs before it):
+            # its indices are dropped at the end of the session, and nobody else's are touched
+            with override_settings(ELASTICSEARCH_URLS=[elasticsearch_url], ELASTICSEARCH_INDEX_PREFIX=SESSION_PREFIX):
                 call_command("load_demo", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
                 absent = missing_pages(evaluation.judged_keys(queries, related))
                 assert not absent, f"judged pages missing from the demo content: {sorted(absent)}"
