@@ -5,3 +5,8 @@ from django.utils.translation import gettext_lazy as _
 class CmsConfig(AppConfig):
     name = "cms"
     verbose_name = _("Contenuti")
+
+    def ready(self):
+        from cms import document_files
+
+        document_files.connect()

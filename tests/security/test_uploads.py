@@ -6,11 +6,18 @@ through the single and the multiple uploader. Images: Wagtail's own format check
 Serving: PDFs inline, everything else as an attachment, always with
 ``Content-Security-Policy: default-src 'none'`` and ``nosniff``, and a
 Content-Disposition that a hostile file name cannot break.
+Zip bombs disguised as office files (a huge ``mimetype`` or document part that deflates
+from a few hundred kilobytes, or a central directory of a hundred thousand parts), through
+the member's practice form and the admin document form: refused, and the memory the
+request takes stays bounded.
 """
 from __future__ import annotations
 
+import gc
 import io
+import tracemalloc
 import zipfile
+from functools import cache
 
 import pytest
 from django.core.files.base import ContentFile
@@ -238,3 +245,135 @@ def test_practice_attachments_from_members_are_sniffed_capped_and_kept_private(c
         stored_privately=len(stored),
         fake_files_stored=0,
     )
+
+
+# --- zip bombs ----------------------------------------------------------------------------------
+
+BOMB_MIB = 128  # what one deflated part inflates to; deflate packs it into ~130 kB
+MEMORY_BUDGET = 50 * 1024 * 1024
+ODT_MIME = b"application/vnd.oasis.opendocument.text"
+ODS_MIME = b"application/vnd.oasis.opendocument.spreadsheet"
+
+
+def deflate_bomb(part: str, head: bytes, layout: dict[str, bytes]) -> bytes:
+    """A ZIP whose ``part`` is ``head`` followed by BOMB_MIB MiB of spaces, deflated, then ``layout``.
+
+    Spaces, because the mimetype was compared after ``strip()``: the bomb also passed the check.
+    """
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        with archive.open(part, "w") as member:
+            member.write(head)
+            chunk = b" " * (1 << 20)
+            for _ in range(BOMB_MIB):
+                member.write(chunk)
+        for name, data in layout.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+def many_parts_bomb(max_bytes: int) -> bytes:
+    """A valid-looking DOCX whose central directory lists as many empty parts as fit in ``max_bytes``:
+    parsing the directory alone builds one Python object per part."""
+    per_part = 2 * len("000000") + 30 + 46  # local header + central directory entry, empty data
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("[Content_Types].xml", b"<Types/>")
+        archive.writestr("word/document.xml", b"<w:document/>")
+        for number in range(int(max_bytes * 0.95) // per_part):
+            archive.writestr(f"{number:06d}", b"")
+    return buffer.getvalue()
+
+
+@cache
+def bombs(max_bytes: int) -> tuple[tuple[str, bytes], ...]:
+    odf_layout = {"content.xml": b"<office:document-content/>", "META-INF/manifest.xml": b"<manifest/>"}
+    ooxml = {"[Content_Types].xml": b"<Types/>"}
+    return (
+        ("bomba.odt", deflate_bomb("mimetype", ODT_MIME, odf_layout)),
+        ("bomba.ods", deflate_bomb("mimetype", ODS_MIME, odf_layout)),
+        ("bomba.docx", deflate_bomb("word/document.xml", b"<w:document>", ooxml)),
+        ("bomba.xlsx", deflate_bomb("xl/workbook.xml", b"<workbook>", ooxml)),
+        ("mille-parti.docx", many_parts_bomb(max_bytes)),
+    )
+
+
+def post_measured(client, path: str, fields: dict, name: str, data: bytes):
+    """POST a multipart form (encoded beforehand) and return (response, peak bytes traced during it)."""
+    from django.test.client import encode_multipart
+
+    boundary = "BombaDiProva"
+    body = encode_multipart(boundary, {**fields, "file": SimpleUploadedFile(name, data, "application/octet-stream")})
+    gc.collect()
+    tracemalloc.start()
+    try:
+        baseline = tracemalloc.get_traced_memory()[0]
+        response = client.post(path, body, content_type=f"multipart/form-data; boundary={boundary}")
+        peak = tracemalloc.get_traced_memory()[1] - baseline
+    finally:
+        tracemalloc.stop()
+    return response, peak
+
+
+def mib(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MiB"
+
+
+def test_zip_bombs_through_the_practice_upload_step_are_refused_within_bounded_memory(client, settings):
+    from portal.accounts.models import PracticeSubmission, SubmissionAttachment
+    from portal.accounts.practices.forms import practice_attachment_max_bytes
+    from tests.accounts.conftest import make_member
+    from tests.security.conftest import site_tree
+
+    site_tree()
+    member = make_member("bombarola@comune.example.it")
+    client.force_login(member)
+    submission = PracticeSubmission.objects.create(user=member, data={})
+    step = f"/account/buone-pratiche/{submission.pk}/passo/5/"
+    peaks, answers = {}, {}
+    for name, data in bombs(practice_attachment_max_bytes()):
+        response, peaks[name] = post_measured(client, step, {"action": "upload", "description": name}, name, data)
+        errors = response.context["attachment_form"].errors.get("file", []) if response.status_code == 400 else []
+        answers[name] = (response.status_code, [str(e) for e in errors])
+    stored = SubmissionAttachment.objects.count()
+    refused = sum(1 for status, errors in answers.values() if status == 400 and errors)
+    honest, honest_peak = post_measured(client, step, {"action": "upload", "description": "vero"}, "verbale.odt", ODT)
+    assert honest.status_code == 302
+    report(
+        "Zip bombs through the practice form's upload step",
+        inputs_tried=len(peaks) + 1,
+        refused=refused,
+        bomb_sizes=", ".join(f"{n} {len(d) // 1024} kB" for n, d in bombs(practice_attachment_max_bytes())),
+        peak_memory_of_the_upload_checks=", ".join(f"{n} {mib(p)}" for n, p in peaks.items()),
+        peak_memory_of_an_honest_odt=mib(honest_peak),
+        budget=mib(MEMORY_BUDGET),
+    )
+    assert max(peaks.values()) < MEMORY_BUDGET, {n: mib(p) for n, p in peaks.items()}
+    assert refused == len(answers) and stored == 0, answers
+
+
+def test_zip_bombs_through_the_admin_document_form_are_refused_within_bounded_memory(client, editor, settings):
+    from django.conf import settings as live
+    from wagtail.documents import get_document_model
+
+    from portal.accounts.practices.forms import practice_attachment_max_bytes
+
+    Document = get_document_model()
+    fields = {"title": "Bomba", "collection": _root_collection_id()}
+    max_bytes = min(live.WAGTAILDOCS_MAX_UPLOAD_SIZE, practice_attachment_max_bytes())
+    peaks, answers = {}, {}
+    for name, data in bombs(max_bytes):
+        response, peaks[name] = post_measured(client, "/admin/documents/add/", fields, name, data)
+        errors = response.context["form"].errors.get("file", []) if response.status_code == 200 else []
+        answers[name] = (response.status_code, [str(e) for e in errors])
+    stored = Document.objects.count()
+    refused = sum(1 for status, errors in answers.values() if status == 200 and errors)
+    report(
+        "Zip bombs through the admin document form",
+        inputs_tried=len(peaks),
+        refused=refused,
+        peak_memory_of_the_upload_checks=", ".join(f"{n} {mib(p)}" for n, p in peaks.items()),
+        budget=mib(MEMORY_BUDGET),
+    )
+    assert max(peaks.values()) < MEMORY_BUDGET, {n: mib(p) for n, p in peaks.items()}
+    assert refused == len(answers) and stored == 0, answers

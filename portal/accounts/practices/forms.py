@@ -3,6 +3,7 @@ so the front-end form and the admin say the same thing."""
 from __future__ import annotations
 
 from django import forms
+from django.conf import settings
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -129,15 +130,24 @@ class ContactStep(forms.Form):
         return cleaned
 
 
+# What a proposal may carry; whether each file is safe is portal.uploads' answer.
+ATTACHMENT_EXTENSIONS = ("pdf", "odt", "ods", "docx", "xlsx", "png", "jpg", "jpeg")
+MAX_ATTACHMENTS = 5
+
+
+def practice_attachment_max_bytes() -> int:
+    return getattr(settings, "PRACTICE_ATTACHMENT_MAX_BYTES", 10 * 1024 * 1024)
+
+
 class AttachmentForm(forms.Form):
     file = forms.FileField(label=_("File"), help_text=_("PDF, ODT, ODS, DOCX, XLSX, PNG o JPG."))
     description = forms.CharField(label=_("Descrizione"), max_length=250, required=False)
 
     def clean_file(self):
-        from portal.accounts.practices.uploads import check_upload
+        from portal.uploads import check_upload
 
         uploaded = self.cleaned_data["file"]
-        self.safe_name = check_upload(uploaded)
+        self.safe_name = check_upload(uploaded, ATTACHMENT_EXTENSIONS, practice_attachment_max_bytes())
         return uploaded
 
 

@@ -17,9 +17,8 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import PracticeSubmission, SubmissionAttachment
-from portal.accounts.practices.forms import STEPS, step_form
+from portal.accounts.practices.forms import MAX_ATTACHMENTS, STEPS, step_form
 from portal.accounts.practices.notifications import mark_in_review
-from portal.accounts.practices.uploads import MAX_ATTACHMENTS
 
 log = logging.getLogger(__name__)
 

@@ -15,6 +15,7 @@ from portal.accounts.members import is_verified_member
 from portal.accounts.models import PracticeSubmission
 from portal.accounts.practices import service
 from portal.accounts.practices.forms import (
+    MAX_ATTACHMENTS,
     REVIEW_STEP,
     STEPS,
     AttachmentForm,
@@ -22,7 +23,6 @@ from portal.accounts.practices.forms import (
     raw_values,
     step_form,
 )
-from portal.accounts.practices.uploads import MAX_ATTACHMENTS
 from portal.accounts.reserved import reserved_response
 
 CONTACT_STEP = len(STEPS)
