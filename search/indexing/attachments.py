@@ -20,9 +20,28 @@ MAX_CHARS_PER_PAGE_ITEM = 150_000
 MAX_FILE_BYTES = 30 * 1024 * 1024
 CACHE_SECONDS = 7 * 24 * 3600
 TEXT_EXTENSIONS = {"txt", "csv"}
+# A text file is read only as far as it can be indexed: at most 4 bytes a character in UTF-8.
+MAX_TEXT_BYTES = 4 * MAX_CHARS_PER_DOCUMENT
+# What one compressed PDF stream may inflate to (pypdf's Configuration; its defaults, 75 MB a
+# stream and 300 MB of decoding work, are above what one attachment may cost an indexing worker;
+# text-bearing content streams are far smaller).
+PDF_LIMITS = {
+    "zlib_maximum_output_length": 8 * 1024 * 1024,
+    "lzw_maximum_output_length": 8 * 1024 * 1024,
+    "run_length_maximum_output_length": 8 * 1024 * 1024,
+    "array_based_stream_maximum_output_length": 8 * 1024 * 1024,
+    "stream_decoding_work_maximum_length": 32 * 1024 * 1024,
+}
 
 
 def _pdf_text(data: bytes) -> str:
+    from pypdf import apply_configuration
+
+    with apply_configuration(**PDF_LIMITS):
+        return _bounded_pdf_text(data)
+
+
+def _bounded_pdf_text(data: bytes) -> str:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(data))
@@ -45,6 +64,17 @@ def _pdf_text(data: bytes) -> str:
     return " ".join(" ".join(parts).split())[:MAX_CHARS_PER_DOCUMENT]
 
 
+def _read_at_most(handle, limit: int) -> bytes:
+    """Up to ``limit`` bytes, in chunks: ``read(limit)`` allocates the whole limit up front."""
+    data = bytearray()
+    while len(data) < limit:
+        chunk = handle.read(min(1 << 20, limit - len(data)))
+        if not chunk:
+            break
+        data += chunk
+    return bytes(data)
+
+
 def document_text(document) -> str:
     """The searchable text of one Wagtail document ('' when it has none or cannot be read)."""
     extension = (document.file_extension or "").lower()
@@ -62,12 +92,12 @@ def document_text(document) -> str:
         if document.file_size and document.file_size > MAX_FILE_BYTES:
             return ""
         with document.open_file() as handle:
-            data = handle.read(MAX_FILE_BYTES + 1)
-        if len(data) <= MAX_FILE_BYTES:
             if extension == "pdf":
-                text = _pdf_text(data)
+                data = _read_at_most(handle, MAX_FILE_BYTES + 1)
+                text = _pdf_text(data) if len(data) <= MAX_FILE_BYTES else ""
             else:
-                text = " ".join(data.decode("utf-8", errors="replace").split())[:MAX_CHARS_PER_DOCUMENT]
+                data = _read_at_most(handle, MAX_TEXT_BYTES)
+                text = " ".join(data.decode("utf-8", errors="ignore").split())[:MAX_CHARS_PER_DOCUMENT]
     except Exception as exc:  # a missing or corrupt file leaves the page indexable
         logger.warning("no text from document %s: %s", document.pk, exc)
         text = ""
