@@ -234,8 +234,15 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CdP Inclusione] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_CHANGE_EMAIL = True
+# Proxies in front of the web workers that append to X-Forwarded-For (portal/clientip.py); allauth reads the same count.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigError(f"TRUSTED_PROXY_COUNT: expected 0 or more proxies, got {TRUSTED_PROXY_COUNT}")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# "key" counts one account from one address (portal/accounts/adapter.py): a stranger's guesses lock
+# the stranger out of that account, never the member; "ip" bounds one address across accounts.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_RATE_LIMIT", "5/5m/ip,5/5m/key"),
+    "login_failed": env_str("LOGIN_RATE_LIMIT", "5/5m/key,20/5m/ip"),
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
 }
