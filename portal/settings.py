@@ -31,6 +31,8 @@ if SECRET_KEY is None:
     if not DEBUG:
         raise ConfigError("SECRET_KEY: required when DEBUG is false (production)")
     SECRET_KEY = _DEV_SECRET
+# Previous keys, still accepted when checking signatures (newsletter links already mailed) after a rotation.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -210,6 +212,7 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
 WAGTAILAPI_BASE_URL = PUBLIC_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor's e-mail hash goes to gravatar.com
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- accounts (django-allauth) ---------------------------------------------------------
