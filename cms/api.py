@@ -21,6 +21,8 @@ ID_PARAMETERS = ("id", "child_of", "ancestor_of", "descendant_of", "translation_
 COUNT_PARAMETERS = ("offset", "limit")
 SEARCH_OPERATORS = ("and", "or")
 WORD = re.compile(r"\w+")
+# The database backend nests one SQL node per word: thousands of words exhaust Python's recursion limit.
+MAX_SEARCH_WORDS = 32
 
 
 def check_parameters(query) -> None:
@@ -52,7 +54,10 @@ class PlainTextSearchFilter(SearchFilter):
             return queryset
         if getattr(queryset, "_filtered_by_tag", False):
             raise BadRequestError(_("Non si può cercare e filtrare per tag nella stessa richiesta."))
-        words = " ".join(WORD.findall(request.GET["search"]))
+        found = WORD.findall(request.GET["search"])
+        if len(found) > MAX_SEARCH_WORDS:
+            raise BadRequestError(_("La ricerca può contenere al massimo %(count)d parole.") % {"count": MAX_SEARCH_WORDS})
+        words = " ".join(found)
         if not words:
             return queryset.none()
         try:
