@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.listing import filtered, public_pages
+from portal.exports import safe_row
 from cms.models import (
     AziendaUSL,
     DataPage,
@@ -133,6 +134,6 @@ def practices_export(request, fmt):
         writer = csv.writer(response, delimiter=";")
         writer.writerow([label for _key, label in EXPORT_COLUMNS])
         for row in rows:
-            writer.writerow(["; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[k] for k, _l in EXPORT_COLUMNS)])
+            writer.writerow(safe_row("; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[k] for k, _l in EXPORT_COLUMNS)))
     response["Content-Disposition"] = f'attachment; filename="buone-pratiche-{stamp}.{fmt}"'
     return response

@@ -2,6 +2,8 @@
 
 The signed value is the subscriber's random ``key``, never the numeric id; each
 purpose has its own salt, so a token for one purpose is useless for another.
+Django's signers check against ``SECRET_KEY`` and then each of ``SECRET_KEY_FALLBACKS``
+(settings, from the environment): rotating the key keeps the links already mailed working.
 """
 from __future__ import annotations
 

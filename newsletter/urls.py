@@ -14,7 +14,7 @@ urlpatterns = [
     path("preferenze/<str:token>/cancellazione/", views.erase, name="erase"),
     path("disiscrizione/<str:token>/", views.unsubscribe, name="unsubscribe"),
     path("archivio/", views.archive, name="archive"),
-    path("archivio/<int:number>/", views.archive_detail, name="archive_detail"),
+    path("archivio/<id:number>/", views.archive_detail, name="archive_detail"),
     path("feed/", views.EditionFeed(), name="feed"),
     path("rimbalzi/", views.bounce_endpoint, name="bounces"),
 ]

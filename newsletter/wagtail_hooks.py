@@ -82,12 +82,12 @@ class EditionViewSet(ModelViewSet):
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
-            path("manage/<int:pk>/", admin_views.manage, name="manage"),
-            path("preview/<int:pk>/", admin_views.preview, name="preview"),
-            path("preview/<int:pk>/text/", admin_views.preview, {"fmt": "text"}, name="preview_text"),
-            path("progress/<int:pk>/", admin_views.progress, name="progress"),
-            path("test-send/<int:pk>/", admin_views.test_send, name="test_send"),
-            path("action/<int:pk>/<str:name>/", admin_views.action, name="action"),
+            path("manage/<id:pk>/", admin_views.manage, name="manage"),
+            path("preview/<id:pk>/", admin_views.preview, name="preview"),
+            path("preview/<id:pk>/text/", admin_views.preview, {"fmt": "text"}, name="preview_text"),
+            path("progress/<id:pk>/", admin_views.progress, name="progress"),
+            path("test-send/<id:pk>/", admin_views.test_send, name="test_send"),
+            path("action/<id:pk>/<str:name>/", admin_views.action, name="action"),
         ]
 
 

@@ -7,6 +7,7 @@ class PortalConfig(AppConfig):
     verbose_name = _("Portale")
 
     def ready(self):
-        from portal import content_version
+        from portal import content_version, exports, ids  # noqa: F401  (ids: the <id:> converter, bounded integer lookups)
 
         content_version.connect_signals()
+        exports.install()

@@ -31,6 +31,8 @@ if SECRET_KEY is None:
     if not DEBUG:
         raise ConfigError("SECRET_KEY: required when DEBUG is false (production)")
     SECRET_KEY = _DEV_SECRET
+# Previous keys, still accepted when checking signatures (newsletter links already mailed) after a rotation.
+SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
@@ -210,6 +212,7 @@ WAGTAIL_FRONTEND_LOGIN_URL = "/account/login/"
 WAGTAILAPI_BASE_URL = PUBLIC_BASE_URL
 WAGTAILAPI_LIMIT_MAX = 100
 WAGTAIL_MODERATION_ENABLED = True
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # no editor's e-mail hash goes to gravatar.com
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 10_000
 
 # --- accounts (django-allauth) ---------------------------------------------------------
@@ -234,8 +237,15 @@ ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CdP Inclusione] "
 ACCOUNT_LOGOUT_REDIRECT_URL = "/"
 ACCOUNT_CHANGE_EMAIL = True
+# Proxies in front of the web workers that append to X-Forwarded-For (portal/clientip.py); allauth reads the same count.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
+if TRUSTED_PROXY_COUNT < 0:
+    raise ConfigError(f"TRUSTED_PROXY_COUNT: expected 0 or more proxies, got {TRUSTED_PROXY_COUNT}")
+ALLAUTH_TRUSTED_PROXY_COUNT = TRUSTED_PROXY_COUNT
+# "key" counts one account from one address (portal/accounts/adapter.py): a stranger's guesses lock
+# the stranger out of that account, never the member; "ip" bounds one address across accounts.
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": env_str("LOGIN_RATE_LIMIT", "5/5m/ip,5/5m/key"),
+    "login_failed": env_str("LOGIN_RATE_LIMIT", "5/5m/key,20/5m/ip"),
     "signup": "20/h/ip",
     "reset_password": "20/m/ip,5/m/key",
 }

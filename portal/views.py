@@ -79,12 +79,32 @@ def server_error(request, *args, **kwargs):
     time we look again; other database errors count as an outage only if it is still down.
     """
     exc = sys.exc_info()[1]
-    if isinstance(exc, (OperationalError, InterfaceError)) or (isinstance(exc, DatabaseError) and _database_is_down()):
+    if is_outage(exc):
         body = loader.render_to_string("503.html", {"request": request})
         response = HttpResponse(body, status=503)
         response["Retry-After"] = "30"
         return response
     return HttpResponse(loader.render_to_string("500.html", {"request": request}), status=500)
+
+
+# What SQLite says when the database itself is unusable; its other OperationalErrors are about
+# the query it was given (an FTS5 syntax error, "unterminated string"), which is no outage.
+SQLITE_OUTAGES = ("database is locked", "unable to open", "disk i/o error", "disk is full", "readonly database",
+                  "malformed")
+
+
+def is_outage(exc) -> bool:
+    """Is this error the database being unavailable (503, retry) rather than a request it refused (500)?
+
+    PostgreSQL raises OperationalError/InterfaceError only for connection-level trouble; SQLite
+    raises OperationalError for both, so there its message decides.
+    """
+    if isinstance(exc, InterfaceError):
+        return True
+    if isinstance(exc, OperationalError):
+        if connection.vendor != "sqlite" or any(text in str(exc).lower() for text in SQLITE_OUTAGES):
+            return True
+    return isinstance(exc, DatabaseError) and _database_is_down()
 
 
 def _database_is_down() -> bool:

@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 
 from newsletter import tokens
 from newsletter.models import Subscriber
+from portal.clientip import client_ip  # noqa: F401  (the views import it from here)
 
 
 class LinkProblem(Exception):
@@ -14,10 +15,6 @@ class LinkProblem(Exception):
     def __init__(self, status: int, title: str, message: str):
         super().__init__(message)
         self.status, self.title, self.message = status, title, message
-
-
-def client_ip(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
 
 
 def link_error(request, problem: LinkProblem):

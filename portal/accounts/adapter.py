@@ -4,7 +4,10 @@ from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
 
+from django.core.exceptions import PermissionDenied
+
 from portal.accounts.mail import dispatch, mail_context
+from portal.clientip import client_ip
 
 
 class AccountAdapter(DefaultAccountAdapter):
@@ -25,3 +28,20 @@ class AccountAdapter(DefaultAccountAdapter):
         import uuid
 
         return f"u-{uuid.uuid4().hex[:20]}"
+
+    def get_client_ip(self, request) -> str:
+        """The portal's one answer (portal.clientip), so allauth's limits count visitors, not the proxy."""
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("client address unknown")
+        return address
+
+    def _get_login_attempts_cache_key(self, request, **credentials) -> str:
+        """The per-account login limit counts one account *from one address*.
+
+        allauth counts failures per e-mail: five wrong passwords from anyone lock the account for
+        everyone, so a stranger could keep any named member out. Keyed by address too, the
+        stranger locks only their own address out of that account; guessing across many accounts
+        from one address is still bounded by the per-address limit (LOGIN_RATE_LIMIT's "ip" part).
+        """
+        return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
