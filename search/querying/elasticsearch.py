@@ -35,6 +35,10 @@ BOOSTED_FIELDS = [
     "title^6", "title.exact^3", "summary^3", "body", "attachments^0.5",
     "zones.name.text^2", "topics.name.text^2", "tags.text^2", "act_ids.text^6", "related_act_ids.text",
 ]
+# the text score within equal coverage: the words across these fields as if one (BM25F)
+COVERAGE_FIELDS = [
+    "title^3", "summary^2", "body", "attachments", "zones.name.text^2", "topics.name.text^2", "tags.text^2",
+]
 PHRASE_FIELDS = ["title^8", "summary^4", "body^2", "attachments", "act_ids.text^8"]
 HIGHLIGHT_FIELDS = ["title", "summary", "body", "attachments"]
 
@@ -89,7 +93,7 @@ def text_query(parsed: ParsedQuery, relaxed: bool = False) -> dict:
         must.append(covering)
         meaningful = content_words(parsed.words)
         if meaningful:  # orders pages of equal coverage
-            should.append({"match": {"all_text": {"query": meaningful}}})
+            should.append({"combined_fields": {"query": meaningful, "fields": COVERAGE_FIELDS}})
     for phrase in parsed.phrases:
         must.append({"match_phrase": {"all_text": {"query": phrase}}})
     for group in parsed.any_of:
