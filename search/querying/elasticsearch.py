@@ -1,16 +1,14 @@
 """How Elasticsearch answers a search (the contract is ``search.querying.contract``).
 
-``ElasticsearchBackend`` turns a
-request into two searches sent in one round trip (``msearch``): the page of hits, where
-all words must match the ``all_text`` field (stemmed, synonyms at search time; typo
-tolerance on longer words only when the exact query finds almost nothing, because fuzzy
-expansion is the costly part), norm identifiers boosted, boosts on title, summary and
-phrase proximity applied to the best 500 matches (a rescore: scoring them on every match
-of a common word was most of the rest), facet filters in ``post_filter``; and the facet
-counts, each computed with the other facets' filters only. The counts need no scores and
-no hits, so Elasticsearch runs them in filter context and answers a repeated search from
-its shard request cache until the index changes: they were most of the time of a common
-query at 100k pages.
+``ElasticsearchBackend`` turns a request into two searches sent in one round trip (``msearch``):
+the page of hits and the facet counts (each facet counted with the other facets' filters only,
+unscored, so Elasticsearch answers a repeated search from its request cache). Matching and the
+first ranking key, coverage of the query's words, are ``search.querying.relaxation``: strict
+first, and only when that finds fewer than three pages one more ``msearch`` with the relaxed tier
+(any word, typos tolerated) and the corrections. Within equal coverage pages are ordered by
+``combined_fields``, then the boosts on title, summary and proximity are applied to the best 500
+(a rescore: scoring them on every match of a common word was most of the cost). Only the page of
+hits shown is highlighted.
 """
 from __future__ import annotations
 
