@@ -49,6 +49,9 @@ def search(request):
         "previous_url": params.url_for(search_request, page=result.page - 1) if result.has_previous else None,
         "next_url": params.url_for(search_request, page=result.page + 1) if result.has_next else None,
         "suggestion_url": params.url_for(search_request, q=result.suggestion) if result.suggestion else None,
+        "literal_url": (
+            params.url_for(search_request, q=result.corrected_from, literal=True) if result.corrected_from else None
+        ),
         "searched": bool(search_request.q or search_request.filters),
     }
     response = render(request, "search/search.html", context)

@@ -31,6 +31,7 @@ class SearchRequest:
     page: int = 1
     per_page: int = PER_PAGE
     user_is_member: bool = False
+    literal_only: bool = False  # the visitor asked for the words as typed: no automatic correction
 
     def __post_init__(self):
         self.q = sanitize(self.q)
@@ -88,6 +89,7 @@ class Hit:
     fragments: list[str] = dataclasses.field(default_factory=list)  # idem
     restricted: bool = False
     score: float | None = None
+    missing: list[str] = dataclasses.field(default_factory=list)  # query words this page lacks (relaxed search)
 
 
 @dataclasses.dataclass
@@ -119,6 +121,8 @@ class SearchResult:
     suggestion: str | None = None
     backend: str = "elasticsearch"
     notice: str | None = None
+    partial: bool = False  # no page holds every word: the results match only some of them
+    corrected_from: str | None = None  # the query as typed, when the results are its correction's
 
     @property
     def page(self) -> int:

@@ -1,16 +1,14 @@
 """How Elasticsearch answers a search (the contract is ``search.querying.contract``).
 
-``ElasticsearchBackend`` turns a
-request into two searches sent in one round trip (``msearch``): the page of hits, where
-all words must match the ``all_text`` field (stemmed, synonyms at search time; typo
-tolerance on longer words only when the exact query finds almost nothing, because fuzzy
-expansion is the costly part), norm identifiers boosted, boosts on title, summary and
-phrase proximity applied to the best 500 matches (a rescore: scoring them on every match
-of a common word was most of the rest), facet filters in ``post_filter``; and the facet
-counts, each computed with the other facets' filters only. The counts need no scores and
-no hits, so Elasticsearch runs them in filter context and answers a repeated search from
-its shard request cache until the index changes: they were most of the time of a common
-query at 100k pages.
+``ElasticsearchBackend`` turns a request into two searches sent in one round trip (``msearch``):
+the page of hits and the facet counts (each facet counted with the other facets' filters only,
+unscored, so Elasticsearch answers a repeated search from its request cache). Matching and the
+first ranking key, coverage of the query's words, are ``search.querying.relaxation``: strict
+first, and only when that finds fewer than three pages one more ``msearch`` with the relaxed tier
+(any word, typos tolerated) and the corrections. Within equal coverage pages are ordered by
+``combined_fields``, then the boosts on title, summary and proximity are applied to the best 500
+(a rescore: scoring them on every match of a common word was most of the cost). Only the page of
+hits shown is highlighted.
 """
 from __future__ import annotations
 
@@ -22,18 +20,22 @@ from search.engine.analysis import content_words
 from search.engine.versions import VersionedIndex
 from search.querying.contract import BackendUnavailable, Hit, SearchRequest, SearchResult, build_facets
 from search.querying.facets import FACETS, FACETS_BY_NAME, PAST, UPCOMING, timing_value, value_labels
+from search.querying import relaxation
 from search.querying.userquery import Clause, ParsedQuery, sanitize
 
 logger = logging.getLogger(__name__)
 
 RESCORE_WINDOW = 500  # best matches per shard that get the field and proximity boosts
 FEW_RESULTS = 3
-FUZZINESS = "AUTO:6,10"  # on stemmed words: exact under 6 letters, one typo up to 9, two from 10
-ALL_WORDS = "3<75%"  # up to three words: all of them; more: three quarters
+FUZZINESS = "AUTO:6,10"  # OR alternatives only; plain words get theirs from the word as typed (relaxation)
 
 BOOSTED_FIELDS = [
     "title^6", "title.exact^3", "summary^3", "body", "attachments^0.5",
     "zones.name.text^2", "topics.name.text^2", "tags.text^2", "act_ids.text^6", "related_act_ids.text",
+]
+# the text score within equal coverage: the words across these fields as if one (BM25F)
+COVERAGE_FIELDS = [
+    "title^3", "summary^2", "body", "attachments", "zones.name.text^2", "topics.name.text^2", "tags.text^2",
 ]
 PHRASE_FIELDS = ["title^8", "summary^4", "body^2", "attachments", "act_ids.text^8"]
 HIGHLIGHT_FIELDS = ["title", "summary", "body", "attachments"]
@@ -76,59 +78,40 @@ def field_boosts(parsed: ParsedQuery) -> list[dict]:
     return boosts
 
 
-def text_query(parsed: ParsedQuery, fuzzy: bool = True) -> dict:
-    """Which pages match the user's words (no filters), with a norm's identifiers boosted;
-    ``fuzzy`` lets longer words match with a typo or two (expensive: each word expands to
-    its neighbours). The other boosts are ``field_boosts``, applied by a rescore."""
+def text_query(parsed: ParsedQuery, relaxed: bool = False) -> dict:
+    """Which pages match the user's words (no filters), scored by coverage first
+    (``search.querying.relaxation``), then by the text; the cited act above the pages citing
+    it. ``relaxed``: one covered word is enough and words tolerate typos. The other boosts
+    are ``field_boosts``, applied by a rescore."""
     must: list[dict] = []
     should: list[dict] = []
     must_not: list[dict] = []
-    if parsed.words:
-        words = parsed.words
-        def all_of(text):
-            options = {"query": text, "minimum_should_match": ALL_WORDS}
-            if fuzzy:
-                options.update(fuzziness=FUZZINESS, prefix_length=1, max_expansions=30)
-            return {"match": {"all_text": options}}
-
-        # Required: the content words (stop words are optional), or the whole text, whose
-        # multi-word synonyms may match ("Società della Salute" finds a page saying "SdS").
-        meaningful = content_words(words)
-        if meaningful and meaningful != words:
-            must.append({"bool": {"should": [all_of(meaningful), all_of(words)], "minimum_should_match": 1}})
-        else:
-            must.append(all_of(words))
+    covering = relaxation.matching(parsed, relaxation.RELAXED if relaxed else relaxation.STRICT, fuzzy=relaxed)
+    if covering:
+        must.append(covering)
+        meaningful = content_words(parsed.words)
+        if meaningful:  # orders pages of equal coverage
+            should.append({"combined_fields": {"query": meaningful, "fields": COVERAGE_FIELDS}})
     for phrase in parsed.phrases:
         must.append({"match_phrase": {"all_text": {"query": phrase}}})
     for group in parsed.any_of:
-        must.append({"bool": {"should": [_clause_query(c, fuzzy) for c in group], "minimum_should_match": 1}})
+        must.append({"bool": {"should": [_clause_query(c, relaxed) for c in group], "minimum_should_match": 1}})
     for clause in parsed.excluded:
         must_not.append(_clause_query(clause, fuzzy=False))
-    cited = parsed.positive_text()
-    if cited:
-        # "544/2023", "DGR 544", "delibera 544 del 2023": the act itself first, then pages citing it.
-        # Constant scores: every page carrying identifiers would otherwise flatten the idf.
-        def fixed(query, boost):
-            return {"constant_score": {"filter": query, "boost": boost}}
-
-        should.extend([
-            fixed({"term": {"act_ids": cited}}, 50),
-            fixed({"match_phrase": {"act_ids.text": {"query": cited, "slop": 2}}}, 20),
-            fixed({"term": {"related_act_ids": cited}}, 3),
-            fixed({"match_phrase": {"related_act_ids.text": {"query": cited, "slop": 2}}}, 2),
-        ])
+    should.extend(relaxation.citation_boosts(parsed))
     if not must:
         must.append({"match_all": {}})
     return {"bool": {"must": must, "should": should, "must_not": must_not}}
 
 
-def highlight_query(parsed: ParsedQuery, fuzzy: bool = True) -> dict | None:
+def highlight_query(parsed: ParsedQuery, fuzzy: bool = False) -> dict | None:
     should: list[dict] = []
-    if parsed.words:
-        words = {"query": parsed.words, "fields": HIGHLIGHT_FIELDS}
-        if fuzzy:
-            words.update(fuzziness=FUZZINESS, prefix_length=1)
-        should.append({"multi_match": words})
+    for word in relaxation.units(parsed).words:
+        options = {"query": word, "fields": HIGHLIGHT_FIELDS}
+        edits = relaxation.typo_edits(word) if fuzzy else 0
+        if edits:
+            options.update(fuzziness=edits, prefix_length=1)
+        should.append({"multi_match": options})
     for phrase in parsed.phrases:
         should.append({"multi_match": {"query": phrase, "fields": HIGHLIGHT_FIELDS, "type": "phrase"}})
     for group in parsed.any_of:
@@ -165,13 +148,13 @@ class ElasticsearchBackend:
         self.client = self.index.client
 
     # the bodies are built separately so tests and the benchmark can look at them
-    def body(self, request: SearchRequest, fuzzy: bool = False) -> dict:
+    def body(self, request: SearchRequest, relaxed: bool = False) -> dict:
         """The page of hits: scored, highlighted, narrowed by the selected facets."""
         parsed = request.parsed
         selected = _selected_filters(request)
         boosts = field_boosts(parsed) if request.effective_sort == "relevance" else []
         body: dict = {
-            "query": {"bool": {"must": [text_query(parsed, fuzzy)], "filter": visibility_filter(request)}},
+            "query": {"bool": {"must": [text_query(parsed, relaxed)], "filter": visibility_filter(request)}},
             "from": request.offset,
             "size": request.per_page,
             "track_total_hits": True,
@@ -189,7 +172,7 @@ class ElasticsearchBackend:
             }}
         else:
             body["sort"] = ["_score", {"date": {"order": "desc", "missing": "_last"}}]
-        highlight = highlight_query(parsed, fuzzy)
+        highlight = highlight_query(parsed, relaxed)
         if highlight:
             body["highlight"] = {
                 "encoder": "html",
@@ -206,9 +189,9 @@ class ElasticsearchBackend:
             }
         return body
 
-    def facets_body(self, request: SearchRequest, fuzzy: bool = False) -> dict:
+    def facets_body(self, request: SearchRequest, relaxed: bool = False) -> dict:
         """The facet counts: the same matching pages, unscored (the boosts only order hits)."""
-        words = text_query(request.parsed, fuzzy)["bool"]
+        words = text_query(request.parsed, relaxed)["bool"]
         matching = {"bool": {"must": words["must"], "must_not": words["must_not"]}}
         selected = _selected_filters(request)
         aggs = {}
@@ -225,19 +208,25 @@ class ElasticsearchBackend:
             "aggs": aggs,
         }
 
-    def _hits_and_facets(self, request: SearchRequest, fuzzy: bool) -> tuple[dict, dict]:
+    def suggest_body(self, request: SearchRequest) -> dict:
+        """Corrections of the typed words ("forse cercavi"), from the indexed words and their pairs."""
+        return {"size": 0, "suggest": {"text": request.parsed.words.lower(), "fix": {"phrase": {
+            "field": "spell.shingle", "size": 3, "max_errors": 2, "confidence": 0.0,
+            "direct_generator": [{"field": "spell", "suggest_mode": "always", "min_word_length": 3}],
+        }}}}
+
+    def _msearch(self, *bodies: dict) -> list[dict]:
         index = self.index.read_alias
-        response = self._call(self.client.msearch, searches=[
-            {"index": index}, self.body(request, fuzzy),
-            {"index": index}, self.facets_body(request, fuzzy),
-        ])
-        hits, facets = response["responses"]
-        for answer in (hits, facets):
+        searches = []
+        for body in bodies:
+            searches += [{"index": index}, body]
+        answers = self._call(self.client.msearch, searches=searches)["responses"]
+        for answer in answers:
             if "error" in answer:  # msearch reports each search's failure in its answer
                 if answer.get("status") != 404:
                     logger.error("search: Elasticsearch refused a query: %s", answer["error"])
                 raise BackendUnavailable(str(answer["error"]))
-        return hits, facets
+        return answers
 
     def _call(self, method, **kwargs):
         from elasticsearch import ApiError, NotFoundError, TransportError
@@ -253,79 +242,84 @@ class ElasticsearchBackend:
             raise BackendUnavailable(str(exc)) from exc
 
     def search(self, request: SearchRequest) -> SearchResult:
-        # Exact (stemmed, folded, synonyms) first; only when that finds almost nothing, again
-        # with typo tolerance: fuzzy expansion of every word costs most of a query's time.
-        response, facets = self._hits_and_facets(request, fuzzy=False)
+        """Strict first (all words, exact); when that finds fewer than three pages, one more
+        round trip: the relaxed tier (any word, typos tolerated, coverage first) and the
+        "forse cercavi" corrections together. Only when even the relaxed tier finds nothing
+        and a correction finds pages, a third: the correction's results, with a link back."""
+        parsed = request.parsed
+        response, facets = self._msearch(self.body(request), self.facets_body(request))
+        strict_total = response["hits"]["total"]["value"]
+        relaxed, suggestion, corrected_from = False, None, None
+        if strict_total < FEW_RESULTS and parsed.words:
+            more, more_facets, spelled = self._msearch(
+                self.body(request, relaxed=True), self.facets_body(request, relaxed=True), self.suggest_body(request),
+            )
+            if more["hits"]["total"]["value"] > strict_total:
+                response, facets, relaxed = more, more_facets, True
+            suggestion = self._correction(request, spelled)
         total = response["hits"]["total"]["value"]
-        if total < FEW_RESULTS and request.parsed.has_positive:
-            response, facets = self._hits_and_facets(request, fuzzy=True)
-            total = response["hits"]["total"]["value"]
-        labels = value_labels()["type"]
-        hits = []
-        for raw in response["hits"]["hits"]:
-            source = raw.get("_source", {})
-            highlight = raw.get("highlight", {})
-            fragments = highlight.get("summary", []) + highlight.get("body", []) + highlight.get("attachments", [])
-            hits.append(Hit(
-                page_id=int(source.get("page_id") or raw["_id"]),
-                title=source.get("title", ""),
-                url=source.get("url", ""),
-                content_type=source.get("content_type", ""),
-                type_label=labels.get(source.get("content_type", ""), source.get("content_type", "")),
-                zones=[z.get("name", "") for z in source.get("zones") or []],
-                date=_as_date(source.get("date")),
-                summary=source.get("summary", ""),
-                title_html=(highlight.get("title") or [None])[0],
-                fragments=fragments[:3],
-                restricted=bool(source.get("restricted")),
-                score=raw.get("_score"),
-            ))
-        counts: dict[str, dict[str, int]] = {}
-        for spec in FACETS:
-            buckets = facets["aggregations"][spec.name]["values"]["buckets"]
-            values = {}
-            for bucket in buckets:
-                if spec.name == "timing":
-                    key = timing_value(bool(bucket["key"]))
-                else:
-                    key = str(bucket["key"])
-                values[key] = bucket["doc_count"]
-            counts[spec.name] = values
-        suggestion = None
-        if total < FEW_RESULTS and request.parsed.words:
-            suggestion = self.suggest(request, total)
+        if suggestion:
+            better = dataclasses.replace(request, q=suggestion)
+            found, found_facets = self._msearch(self.body(better), self.facets_body(better))
+            fully = found["hits"]["total"]["value"]
+            if not fully or fully <= strict_total:
+                suggestion = None
+            elif strict_total == 0 and not request.literal_only and (not total or self._partial(parsed, response)):
+                # nothing holds the words as typed, the correction does: show its results
+                request, response, facets, total = better, found, found_facets, fully
+                corrected_from, suggestion, relaxed = parsed.cleaned, None, False
+        hits = [self._hit(raw, request.parsed if relaxed else None) for raw in response["hits"]["hits"]]
         return SearchResult(
-            request=request, hits=hits, total=total, facets=build_facets(request, counts),
+            request=request, hits=hits, total=total, facets=build_facets(request, self._counts(facets)),
             suggestion=suggestion, backend=self.name,
+            partial=relaxed and any(h.missing for h in hits[:1]), corrected_from=corrected_from,
         )
 
-    def suggest(self, request: SearchRequest, total: int) -> str | None:
-        """A corrected query ("forse cercavi") that finds more than the current one, or None."""
-        words = request.parsed.words
-        try:
-            response = self._call(self.client.search, index=self.index.read_alias, body={
-                "size": 0,
-                "suggest": {"text": words.lower(), "fix": {"phrase": {
-                    "field": "spell.shingle", "size": 3, "max_errors": 2, "confidence": 0.0,
-                    "direct_generator": [{"field": "spell", "suggest_mode": "always", "min_word_length": 3}],
-                }}},
-            })
-        except BackendUnavailable:
-            return None
-        options = [o["text"] for o in response["suggest"]["fix"][0]["options"]]
-        for text in options:
-            if text.strip() == words.lower().strip():
-                continue
-            better = dataclasses.replace(request, q=text, filters=request.filters, page=1)
-            try:
-                found = self._call(self.client.count, index=self.index.read_alias, body={
-                    "query": {"bool": {"must": [text_query(better.parsed)], "filter": visibility_filter(request)}},
-                })["count"]
-            except BackendUnavailable:
-                return None
-            if found > total:
-                return text
+    @staticmethod
+    def _partial(parsed: ParsedQuery, response: dict) -> bool:
+        first = response["hits"]["hits"][:1]
+        return bool(first and relaxation.missing(parsed, first[0].get("matched_queries", [])))
+
+    @staticmethod
+    def _correction(request: SearchRequest, spelled: dict) -> str | None:
+        typed = request.parsed.words.lower().strip()
+        for option in spelled["suggest"]["fix"][0]["options"] if spelled["suggest"]["fix"] else []:
+            if option["text"].strip() != typed:
+                return option["text"]
         return None
+
+    @staticmethod
+    def _hit(raw: dict, relaxed_query: ParsedQuery | None) -> Hit:
+        source = raw.get("_source", {})
+        highlight = raw.get("highlight", {})
+        fragments = highlight.get("summary", []) + highlight.get("body", []) + highlight.get("attachments", [])
+        labels = value_labels()["type"]
+        return Hit(
+            page_id=int(source.get("page_id") or raw["_id"]),
+            title=source.get("title", ""),
+            url=source.get("url", ""),
+            content_type=source.get("content_type", ""),
+            type_label=labels.get(source.get("content_type", ""), source.get("content_type", "")),
+            zones=[z.get("name", "") for z in source.get("zones") or []],
+            date=_as_date(source.get("date")),
+            summary=source.get("summary", ""),
+            title_html=(highlight.get("title") or [None])[0],
+            fragments=fragments[:3],
+            restricted=bool(source.get("restricted")),
+            score=raw.get("_score"),
+            missing=relaxation.missing(relaxed_query, raw.get("matched_queries", [])) if relaxed_query else [],
+        )
+
+    @staticmethod
+    def _counts(facets: dict) -> dict[str, dict[str, int]]:
+        counts: dict[str, dict[str, int]] = {}
+        for spec in FACETS:
+            values = {}
+            for bucket in facets["aggregations"][spec.name]["values"]["buckets"]:
+                key = timing_value(bool(bucket["key"])) if spec.name == "timing" else str(bucket["key"])
+                values[key] = bucket["doc_count"]
+            counts[spec.name] = values
+        return counts
 
     def autocomplete(self, q: str, user_is_member: bool = False, size: int = 8) -> list[dict]:
         text = sanitize(q)[:100]

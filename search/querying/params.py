@@ -10,6 +10,7 @@ from search.querying.facets import FACETS, FACETS_BY_NAME
 from search.querying.userquery import MAX_LENGTH
 
 SORT_PARAM = "ordina"
+LITERAL_PARAM = "letterale"  # the words as typed: no automatic correction (the link back from one)
 PAGE_PARAM = "pagina"
 SORT_VALUES = {"rilevanza": "relevance", "data": "date"}
 SORT_PARAMS = {v: k for k, v in SORT_VALUES.items()}
@@ -40,6 +41,7 @@ def request_from_get(params, user=None) -> tuple[SearchRequest, list[str]]:
         sort=SORT_VALUES.get(params.get(SORT_PARAM, ""), "relevance"),
         page=page if str(page).isdigit() else 1,
         user_is_member=is_member(user),
+        literal_only=params.get(LITERAL_PARAM) == "1",
     )
     dropped = sum(len(v) for v in filters.values()) - sum(len(v) for v in request.filters.values())
     if dropped > 0:
@@ -63,6 +65,8 @@ def to_params(request: SearchRequest, **changes) -> list[tuple[str, str]]:
         items.append((SORT_PARAM, SORT_PARAMS[sort]))
     if page and page > 1:
         items.append((PAGE_PARAM, str(page)))
+    if changes.get("literal", request.literal_only and q == request.q):
+        items.append((LITERAL_PARAM, "1"))
     return items
 
 
