@@ -1,6 +1,7 @@
 """Journey 2: searching "equipe multidisciplinare" from the header autocomplete (keyboard only),
 narrowing by zona and type with the facets, and going back through the filters with the
-browser's back button. On the real Elasticsearch of the harness."""
+browser's back button. On the harness's Elasticsearch node (Elastic's 8.19 server, analysis filters from the
+harness plugin)."""
 import re
 from collections import Counter
 from urllib.parse import parse_qs, urlsplit

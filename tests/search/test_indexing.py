@@ -1,4 +1,4 @@
-"""Indexing that loses nothing, on the real Elasticsearch: every change reaches the index through the outbox."""
+"""Indexing that loses nothing, on the harness's Elasticsearch 8.19 node: every change reaches the index through the outbox."""
 from __future__ import annotations
 
 from datetime import date, timedelta
