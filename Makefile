@@ -7,7 +7,7 @@ AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: run test services install migrate demo e2e bench clean messages loadtest
+.PHONY: run test test-sqlite services install migrate demo e2e bench clean messages loadtest
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -39,6 +39,14 @@ test: $(STAMP) $(AXE)
 	$(BIN)/lint-imports
 	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
 	$(BIN)/python -m tests.harness run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+## make test-sqlite: the fast tier on SQLite, the database `make run` serves (no services: eager tasks,
+## database search); CI runs it besides `make test`, whose fast tier runs on PostgreSQL
+SQLITE_TESTS ?=
+test-sqlite: $(STAMP)
+	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
+	env -u DATABASE_URL -u CELERY_BROKER_URL -u ELASTICSEARCH_URL -u CACHE_URL \
+	  $(BIN)/python -m pytest -m "not services and not e2e" $(SQLITE_TESTS) $(PYTEST_ARGS)
 
 ## make bench: benchmarks on throwaway services (BENCH_SIZES=1000,10000 for a quick run); writes bench/report.*
 bench: $(STAMP)

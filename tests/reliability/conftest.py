@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import socket
 import tempfile
 from pathlib import Path
 
@@ -42,6 +43,15 @@ def start_own(kind: str, **kwargs):
         raise
     service.workdir = workdir
     return service
+
+
+def is_down(service) -> bool:
+    """Whether the service refuses connections now: a fault is counted only once it is observed."""
+    try:
+        with socket.create_connection(("127.0.0.1", service.port), timeout=2):
+            return False
+    except OSError:
+        return True
 
 
 def stop_own(service) -> None:

@@ -21,7 +21,7 @@ import uuid
 
 import pytest
 
-from tests.reliability.conftest import report
+from tests.reliability.conftest import is_down, report
 from tests.search import content
 from tests.support.app_server import ROOT
 from tests.support.beat import CeleryBeat
@@ -103,6 +103,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
     worker = CeleryWorker(ROOT, connection.settings_dict, own_redis.url)
     beat = CeleryBeat(ROOT, connection.settings_dict, own_redis.url)
     figures = {}
+    faults: list[str] = []  # each fault once it is observed (Redis refusing connections)
     with celery_broker(own_redis.url):
         worker.start()
         try:
@@ -113,6 +114,8 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
 
             # Fault 1: Redis stopped while editors publish.
             own_redis.halt()
+            assert is_down(own_redis), "Redis stopped"
+            faults.append("Redis stopped (SIGTERM) while editors publish")
             durations, during = [], []
             for n in range(DURING_OUTAGE):
                 began = time.monotonic()
@@ -150,6 +153,8 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
 
             queue_length = redis.Redis.from_url(own_redis.url).llen("celery")
             own_redis.kill()
+            assert is_down(own_redis), "Redis killed"
+            faults.append("Redis killed (SIGKILL) with tasks queued")
             own_redis.start()
             queue_after_crash = redis.Redis.from_url(own_redis.url).llen("celery")
             worker.start()
@@ -166,7 +171,8 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
     twice = {pk: v for pk, v in {**versions_1, **versions_2}.items() if v and v > 1}
     report(
         "Redis broker stopped and crashed (real worker and beat)",
-        faults_injected=2,
+        faults_injected=len(faults),
+        faults=faults,
         **figures,
         tasks_queued_when_killed=queue_length,
         tasks_left_after_crash=queue_after_crash,
@@ -175,6 +181,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
         indexed_twice=len(twice),
         items_lost=len(lost),
     )
+    assert len(faults) == 2, faults
     assert worker_survived, "the worker reconnected to the broker by itself"
     assert readyz_down["status"] == "ok" and readyz_down["checks"]["broker"] == "down", readyz_down
     assert readyz_up["checks"]["broker"] == "ok", readyz_up

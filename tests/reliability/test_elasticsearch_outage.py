@@ -16,7 +16,7 @@ from collections import Counter
 
 import pytest
 
-from tests.reliability.conftest import report
+from tests.reliability.conftest import is_down, report
 from tests.search import content
 from tests.support.app_server import fetch
 
@@ -69,6 +69,17 @@ class Browsing:
             time.sleep(0.05)
 
 
+def _wait_for_elasticsearch_search(base: str, timeout: float) -> float:
+    """Seconds until the search page is served by Elasticsearch again (no fallback notice)."""
+    began = time.monotonic()
+    while time.monotonic() - began < timeout:
+        status, body = fetch(f"{base}/cerca/?q={MARKER}")
+        if status == 200 and NOTICE not in body:
+            return time.monotonic() - began
+        time.sleep(0.25)
+    raise AssertionError(f"the search still falls back to the database {timeout}s after Elasticsearch came back")
+
+
 @pytest.fixture
 def es_on_own_node(own_elasticsearch, settings):
     from search.engine import client as search_client
@@ -100,6 +111,8 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
         browsing.wait_for("before", 10)
         browsing.phase = "outage"
         node.kill()
+        assert is_down(node), "Elasticsearch killed"
+        faults = ["Elasticsearch SIGKILLed (launcher and JVM)"]
         for n in range(PUBLISHED_DURING_OUTAGE):
             page = content.news(f"Notizia {MARKER} durante il guasto {n}", "Pubblicata mentre Elasticsearch è spento.")
             assert page.live
@@ -117,7 +130,7 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
         drained = drain_outbox()  # what celery beat runs every minute
         index.client.indices.refresh(index=index.read_alias)
         browsing.phase = "after"
-        time.sleep(6)  # past the 5 s circuit breaker: the search goes back to Elasticsearch
+        back_after = _wait_for_elasticsearch_search(live_server.url, timeout=60)  # past the circuit breaker
         browsing.wait_for("after", 20)
         browsing.phase = "end"
 
@@ -138,7 +151,8 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
     outage_searches = [a for a in answers if a[0] == "outage" and a[1].startswith("/cerca/?")]
     report(
         "Elasticsearch killed (SIGKILL) while the site is in use",
-        faults_injected=1,
+        faults_injected=len(faults),
+        faults=faults,
         requests=len(answers),
         statuses={f"{p}:{s}": n for (p, s), n in sorted(statuses.items())},
         searches_during_outage_with_notice=f"{sum(a[3] for a in outage_searches)}/{len(outage_searches)}",
@@ -147,6 +161,7 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
         readyz_during_outage=readyz,
         restart_seconds=round(restart_seconds, 1),
         drain=drained,
+        search_back_on_elasticsearch_after_seconds=round(back_after, 1),
         found_after_drain=f"{len(found & set(published))}/{len(published)}",
         indexed_twice=len(twice),
         items_lost=len(set(published) - found),

@@ -10,7 +10,10 @@ tasks) and the real SMTP sink:
    error threshold and pauses itself; the relay recovers, an editor resumes, the worker
    is SIGKILLed again mid-send and restarted.
 
-Every subscriber gets exactly one message (counted at the SMTP server).
+Each kill is asserted to fall mid-send (messages already received, deliveries still
+pending). Every subscriber gets exactly one message (counted at the SMTP server) among all
+the worker sent: the count is taken once the worker has finished its running tasks and
+exited (warm shutdown), so no message can still be on its way.
 """
 from __future__ import annotations
 
@@ -67,6 +70,28 @@ def _edition():
     return factories.sendable_edition([factories.norm("DGR 1627/2024", aware(datetime.date(2027, 1, 12)))])
 
 
+def _kill_mid_send(worker, smtp, edition, expected: set[str]) -> tuple[int, int]:
+    """SIGKILL the worker and check it fell mid-send: (messages received, deliveries pending) at the kill."""
+    from newsletter.models import Delivery
+
+    worker.kill()
+    assert worker.process.poll() is not None, "the worker is dead"
+    at_kill = len(smtp.received)
+    pending = Delivery.objects.filter(edition=edition, status="pending").count()
+    assert 0 < at_kill < len(expected) and pending > 0, f"not mid-send: {at_kill} received, {pending} pending"
+    return at_kill, pending
+
+
+def _finish_and_stop(worker, edition) -> None:
+    """Wait for the edition to be sent, then stop the worker once its running tasks are done:
+    after that nothing can reach the SMTP sink, so a duplicate would already be there."""
+    from newsletter.models import Edition
+
+    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2)
+    worker.stop()
+    assert worker.process.poll() is not None, "the worker has exited"
+
+
 def _exactly_once(smtp, expected: set[str]) -> tuple[Counter, set[str], dict[str, int]]:
     recipients = Counter(rcpt for rcpt, _message in smtp.received)
     missing = expected - set(recipients)
@@ -76,28 +101,27 @@ def _exactly_once(smtp, expected: set[str]) -> tuple[Counter, set[str], dict[str
 
 def test_slow_relay_and_worker_killed_mid_send_every_subscriber_exactly_once(newsletter_worker, smtp):
     from newsletter import sending
-    from newsletter.models import Delivery, Edition
+    from newsletter.models import Delivery
 
     expected = _subscribers("lenta", 400)
     edition = _edition()
     smtp.slow_down(0.02)
     sending.start_sending(edition)
     _wait(lambda: len(smtp.received) >= 100, 120, "the first 100 messages")
-    newsletter_worker.kill()
-    at_kill = len(smtp.received)
-    time.sleep(1)
-    assert len(smtp.received) == at_kill, "nothing is sent while no worker runs"
+    at_kill, pending_at_kill = _kill_mid_send(newsletter_worker, smtp, edition, expected)
+    faults = ["worker SIGKILLed mid-send"]
     newsletter_worker.start()
     smtp.wait_for(len(expected), timeout=240)
-    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2)
-    time.sleep(1.5)  # a duplicate would arrive now
+    _finish_and_stop(newsletter_worker, edition)
 
     recipients, missing, repeated = _exactly_once(smtp, expected)
     report(
         "Newsletter: slow relay (20 ms per 250) and worker SIGKILLed mid-send",
-        faults_injected=1,
+        faults_injected=len(faults),
+        faults=faults,
         subscribers=len(expected),
         received_at_kill=at_kill,
+        pending_at_kill=pending_at_kill,
         messages_received=len(smtp.received),
         sent_twice=len(repeated),
         items_lost=len(missing),
@@ -120,26 +144,28 @@ def test_relay_refusing_then_worker_killed_after_resume_every_subscriber_exactly
     assert len(smtp.received) == 0
     assert refused_before_pause >= conf.error_threshold() and deferred > 0
     assert not Delivery.objects.filter(edition=edition, status__in=("failed", "bounced")).exists(), "4xx is never final here"
+    faults = [f"relay answered 451 ({refused_before_pause} refusals until the pause)"]
 
     smtp.fail_with(None)  # the relay is back
     sending.resume(Edition.objects.get(pk=edition.pk))  # what the editor's "Riprendi" does
     _wait(lambda: len(smtp.received) >= 80, 120, "the first messages after resuming")
-    newsletter_worker.kill()
-    at_kill = len(smtp.received)
+    at_kill, pending_at_kill = _kill_mid_send(newsletter_worker, smtp, edition, expected)
+    faults.append("worker SIGKILLed mid-send after the resume")
     newsletter_worker.start()
     smtp.wait_for(len(expected), timeout=240)
-    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2)
-    time.sleep(1.5)
+    _finish_and_stop(newsletter_worker, edition)
 
     recipients, missing, repeated = _exactly_once(smtp, expected)
     retried = Delivery.objects.filter(edition=edition, attempts__gt=1).count()
     report(
         "Newsletter: relay answering 451, pause at threshold, resume, worker SIGKILLed",
-        faults_injected=2,
+        faults_injected=len(faults),
+        faults=faults,
         subscribers=len(expected),
         refused_before_pause=refused_before_pause,
         deliveries_retried=retried,
         received_at_kill=at_kill,
+        pending_at_kill=pending_at_kill,
         messages_received=len(smtp.received),
         sent_twice=len(repeated),
         items_lost=len(missing),

@@ -11,13 +11,14 @@ form before and after the gaps are all in the database at the end.
 """
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import Counter
 
 import pytest
 
-from tests.reliability.conftest import report
+from tests.reliability.conftest import is_down, report
 from tests.support.app_server import Gunicorn, WebSession, fetch, prepare, production_env
 
 pytestmark = pytest.mark.services
@@ -25,6 +26,7 @@ pytestmark = pytest.mark.services
 DB_PAGES = ["/", "/cerca/?q=inclusione", "/newsletter/", "/cerca/suggerimenti/?q=inclusione", "/zone/"]
 LEAKS = ("Traceback", "OperationalError", "psycopg", "File \"/", "django.db", "connection failed")
 CLIENTS = 3
+SECURITY_HEADERS = ("strict-transport-security", "x-content-type-options", "referrer-policy", "content-security-policy")
 
 
 class Traffic:
@@ -125,6 +127,7 @@ def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app
             ):
                 traffic.phase = f"down{number}"
                 stop()
+                assert is_down(own_postgres), f"PostgreSQL down after {fault}"
                 traffic.wait_for(f"down{number}", 20, timeout=60)
                 readyz_status, readyz = fetch(server.base + "/readyz")
                 form_status = _subscribe(session, f"durante{number}@comune.example.it")
@@ -160,7 +163,7 @@ def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app
         recovery_seconds=[round(g["recovery"], 2) for g in gaps],
         sign_ups_during_gap=[g["form"] for g in gaps],
         app_restarts=0 if same_processes else "master or workers changed",
-        production_headers="HSTS, nosniff, Referrer-Policy, CSP with nonce and frame-ancestors",
+        production_headers={name: headers.get(name, "(missing)") for name in SECURITY_HEADERS},
         sign_ups_accepted=len(accepted),
         items_lost=len(lost),
     )
@@ -169,7 +172,9 @@ def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app
     assert headers.get("x-content-type-options") == "nosniff"
     assert headers.get("referrer-policy") == "strict-origin-when-cross-origin"
     assert "frame-ancestors 'self'" in headers.get("content-security-policy", "")
-    assert "'unsafe-inline'" not in headers["content-security-policy"].split("script-src", 1)[1].split(";", 1)[0]
+    script_src = headers["content-security-policy"].split("script-src", 1)[1].split(";", 1)[0]
+    assert "'unsafe-inline'" not in script_src
+    assert re.search(r"'nonce-[A-Za-z0-9+/_=-]{16,}'", script_src), f"CSP script-src with a nonce: {script_src}"
     assert not bad, f"unclean answers (500, traceback, dropped connection): {bad[:5]}"
     assert {a[2] for a in steady} == {200}, "before and after the gaps every page answers 200"
     assert down and {a[2] for a in down} <= {200, 503}, Counter(a[2] for a in down)

@@ -51,7 +51,7 @@ def _drop_session_indices():
 
 
 class Elastic:
-    """The real Elasticsearch of the harness, with this test's fresh index."""
+    """The harness's Elasticsearch node (Elastic's 8.19 server, analysis filters from the harness plugin), with this test's fresh index."""
 
     def __init__(self, url: str):
         from search.engine.versions import VersionedIndex

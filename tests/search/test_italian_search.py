@@ -1,4 +1,5 @@
-"""Italian analysis on the real Elasticsearch: stemming, elision, folding, synonyms, typos, norm ids."""
+"""Italian analysis on the harness node (Elastic's Elasticsearch 8.19 server; analysis filters from the harness plugin,
+pinned in test_analyzer_output.py): stemming, elision, folding, synonyms, typos, norm ids."""
 from __future__ import annotations
 
 from datetime import date

@@ -20,6 +20,8 @@ class _Handler:
     async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         reply = self.sink.reply_for(address)
         if reply:
+            with self.sink.lock:
+                self.sink.refused.append((address, reply))
             return reply
         envelope.rcpt_tos.append(address)
         return "250 OK"
@@ -42,6 +44,7 @@ class SmtpSink:
     def __init__(self):
         self.port = free_port()
         self.received: list[tuple[str, EmailMessage]] = []
+        self.refused: list[tuple[str, str]] = []  # (recipient, reply) of every RCPT answered with fail_with's reply
         self.connections: set[int] = set()
         self.lock = threading.Lock()
         self._replies: dict[str, str] = {}
@@ -58,6 +61,7 @@ class SmtpSink:
     def reset(self) -> None:
         with self.lock:
             self.received.clear()
+            self.refused.clear()
             self.connections.clear()
             self._replies.clear()
             self._default_reply = None
@@ -85,6 +89,17 @@ class SmtpSink:
     def messages_to(self, address: str) -> list[EmailMessage]:
         with self.lock:
             return [m for rcpt, m in self.received if rcpt.lower() == address.lower()]
+
+    def wait_for_refused(self, address: str, count: int = 1, timeout: float = 30) -> int:
+        """Wait until RCPT for ``address`` was refused ``count`` times: the sender tried, and was told no."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.lock:
+                seen = sum(1 for rcpt, _reply in self.refused if rcpt.lower() == address.lower())
+            if seen >= count:
+                return seen
+            time.sleep(0.05)
+        raise AssertionError(f"expected {count} refused attempts for {address}, got {seen}")
 
     def wait_for(self, count: int, timeout: float = 30) -> list[tuple[str, EmailMessage]]:
         deadline = time.monotonic() + timeout
