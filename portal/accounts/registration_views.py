@@ -5,6 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms.visibility import visible
 from portal.accounts import registrations
 from portal.accounts.members import is_verified_member
 from portal.accounts.models import RegistrationStatus
@@ -21,7 +22,8 @@ def _seminar(page_id: int):
 @require_POST
 def register(request, page_id: int):
     seminar = _seminar(page_id)
-    if not is_verified_member(request.user):
+    if not is_verified_member(request.user) or not visible(seminar, request):
+        # the page's own view restrictions (groups, password, an alias's source) apply to its seats too
         return reserved_response(request, seminar.title)
     try:
         registration = registrations.register(seminar, request.user)
