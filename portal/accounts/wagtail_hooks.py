@@ -8,7 +8,7 @@ from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
 from wagtail.models import PageViewRestriction
 
-from portal.accounts.reserved import reserved_response
+from portal.accounts.reserved import reserved_page_response, reserved_response
 
 
 @hooks.register("before_serve_page", order=-10)
@@ -18,7 +18,8 @@ def restricted_pages(page, request, serve_args, serve_kwargs):
     follow an alias to its source's ancestors."""
     from cms.visibility import refusing
 
-    for restriction in refusing(page, request):
+    refused = refusing(page, request)
+    for restriction in refused:
         if restriction.restriction_type == PageViewRestriction.PASSWORD:
             from wagtail.forms import PasswordViewRestrictionForm
 
@@ -27,8 +28,7 @@ def restricted_pages(page, request, serve_args, serve_kwargs):
             response = page.serve_password_required_response(request, form, action_url)
             add_never_cache_headers(response)
             return response
-        return reserved_response(request, page.title)
-    return None
+    return reserved_page_response(request, page, refused) if refused else None
 
 
 @hooks.register("before_serve_document")
