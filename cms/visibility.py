@@ -147,3 +147,22 @@ def document_visible(document, request=None, *, member=None) -> bool:
         if member or not (materials_only and getattr(page, "members_only_materials", False)):
             return True
     return False
+
+
+def aliases_covered_with(page) -> list[Page]:
+    """The aliases a restriction on ``page`` also covers (of the page or of any page below it, and
+    so on), for whoever must revisit them when the page's privacy changes (the search index)."""
+    probe = Coverage(PageViewRestriction(page=page), {page.path})
+    found: list[Page] = []
+    new = {page.path}
+    for _round in range(ALIAS_ROUNDS):
+        condition = Q()
+        for prefix in new:
+            condition |= Q(alias_of__path__startswith=prefix)
+        aliases = [a for a in Page.objects.filter(alias_of__isnull=False).filter(condition) if not probe.covers(a.path)]
+        if not aliases:
+            break
+        found += aliases
+        new = {a.path for a in aliases}
+        probe.paths |= new
+    return found
