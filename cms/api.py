@@ -67,13 +67,15 @@ class PlainTextSearchFilter(SearchFilter):
         except (FilterFieldError, OrderByFieldError) as exc:
             raise BadRequestError(_("Il campo %(name)s non si può usare in una ricerca.") % {"name": exc.field_name}) from exc
 
+from cms.visibility import visible
+
 
 class PublicPagesAPIViewSet(PagesAPIViewSet):
     """Public pages only, whoever asks.
 
     Wagtail lets any logged-in user through a "login" view restriction; on this portal
     reserved content is for members with a verified e-mail, and the API is a public
-    channel: restricted pages (and their descendants) never leave through it.
+    channel: restricted pages (their descendants and their aliases) never leave through it.
     """
 
     filter_backends = [PlainTextSearchFilter if f is SearchFilter else f for f in PagesAPIViewSet.filter_backends]
@@ -83,7 +85,7 @@ class PublicPagesAPIViewSet(PagesAPIViewSet):
         super().check_query_parameters(queryset)
 
     def get_base_queryset(self):
-        return super().get_base_queryset().public()
+        return visible(super().get_base_queryset())
 
 
 api_router = WagtailAPIRouter("wagtailapi")

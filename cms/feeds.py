@@ -44,7 +44,7 @@ class ContentFeed(Feed):
 
     def link(self, kind):
         model = self.KINDS[kind][0]
-        index = model.objects.live().public().first()
+        index = public_pages(model).first()
         parent = index.get_parent() if index else None
         return parent.url if parent else "/"
 

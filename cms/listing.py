@@ -175,8 +175,11 @@ SPECS: dict[type, ListingSpec] = {
 
 
 def public_pages(model, parent=None):
-    """Live pages of a type that anyone may see (no view restriction), optionally under a parent."""
-    qs = model.objects.live().public()
+    """Live pages of a type that anyone may see (cms.visibility: no restriction covers them,
+    through an alias either), optionally under a parent."""
+    from cms.visibility import visible
+
+    qs = visible(model.objects.live())
     if parent is not None:
         qs = qs.descendant_of(parent)
     return qs

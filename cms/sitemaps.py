@@ -1,9 +1,17 @@
-"""sitemap.xml: Wagtail's live, public pages plus the zona pages."""
+"""sitemap.xml: Wagtail's live pages that anyone may see (cms.visibility), plus the zona pages."""
 from django.contrib.sitemaps import Sitemap as DjangoSitemap
 from wagtail.contrib.sitemaps import Sitemap as WagtailSitemap
 from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap_view
 
 from cms.models import Zona
+from cms.visibility import visible
+
+
+class PageSitemap(WagtailSitemap):
+    """Wagtail's sitemap filters by tree path only: the aliases of restricted pages would be listed."""
+
+    def items(self):
+        return visible(super().items())
 
 
 class ZonaSitemap(DjangoSitemap):
@@ -14,4 +22,4 @@ class ZonaSitemap(DjangoSitemap):
 
 
 def sitemap(request):
-    return wagtail_sitemap_view(request, sitemaps={"pagine": WagtailSitemap, "zone": ZonaSitemap})
+    return wagtail_sitemap_view(request, sitemaps={"pagine": PageSitemap, "zone": ZonaSitemap})

@@ -68,7 +68,7 @@ def _zona_section(model, index_model, zona) -> ZonaSection:
 
 
 def _index_url(index_model) -> str | None:
-    index = index_model.objects.live().public().first()
+    index = public_pages(index_model).first()
     return index.url if index else None
 
 

@@ -8,7 +8,9 @@ from __future__ import annotations
 
 
 def page_is_mailable(page) -> bool:
-    """Live and without view restrictions on it or its ancestors."""
+    """Live and visible to anyone (cms.visibility: no restriction covers it, nor its alias source)."""
     if not page.live:
         return False
-    return not page.get_view_restrictions().exists()
+    from cms.visibility import visible
+
+    return visible(page)

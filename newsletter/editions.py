@@ -55,6 +55,7 @@ def candidate_pages(start: datetime.date, end: datetime.date) -> list:
     """
     from cms import NEWSLETTER_TAG
     from cms.models import INDEXED_PAGE_MODELS
+    from cms.visibility import visible
 
     lower, upper = _bounds(start, end)
     horizon = end + datetime.timedelta(days=UPCOMING_HORIZON_DAYS)
@@ -62,7 +63,7 @@ def candidate_pages(start: datetime.date, end: datetime.date) -> list:
     republished = Q(last_published_at__gte=lower, last_published_at__lt=upper)
     found = []
     for model in INDEXED_PAGE_MODELS:
-        tagged = model.objects.live().public().filter(tags__name__iexact=NEWSLETTER_TAG).distinct()
+        tagged = visible(model.objects.live()).filter(tags__name__iexact=NEWSLETTER_TAG).distinct()
         if model.content_kind in CHANGE_KINDS:
             tagged = tagged.filter(first_published | republished)
         elif model.content_kind not in EVENT_KINDS:

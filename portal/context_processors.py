@@ -4,9 +4,11 @@ from django.utils.functional import SimpleLazyObject
 
 
 def _menu_entries(site, request) -> list[tuple[str, str]]:
+    from cms.visibility import visible
+
     return [
         (page.title, page.get_url(request) or "#")
-        for page in site.root_page.get_children().live().public().in_menu().only("title", "url_path", "path")
+        for page in visible(site.root_page.get_children().live()).in_menu().only("title", "url_path", "path")
     ]
 
 

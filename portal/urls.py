@@ -1,13 +1,17 @@
+import re
+
 from django.conf import settings
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, re_path
 from django.views.i18n import JavaScriptCatalog
+from django.views.static import serve as static_serve
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms.api import api_router as cms_api_router
 from portal import views
+from portal.accounts import documents
 from portal.accounts.admin_login import admin_login
 
 handler500 = "portal.views.server_error"
@@ -20,6 +24,7 @@ urlpatterns = [
     path("django-admin/login/", admin_login, {"default_next": "/django-admin/"}),
     path("admin/", include(wagtailadmin_urls)),
     path("django-admin/", admin.site.urls),
+    re_path(r"^documents/(\d+)/(.*)$", documents.serve),  # Wagtail's, never kept by shared caches
     path("documents/", include(wagtaildocs_urls)),
     path("account/", include("portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
@@ -30,9 +35,12 @@ urlpatterns = [
     path("", include("cms.urls")),
 ]
 
-if settings.DEBUG:
-    from django.conf.urls.static import static
-
-    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+# /media/: only the image renditions the pages show (every mode: production shows images too,
+# unless the web server serves this folder itself). Never MEDIA_ROOT as a whole: documents and
+# original images leave only through their permission-checked views (README, "Production").
+urlpatterns.append(re_path(
+    rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}images/(?P<path>.*)$", static_serve,
+    {"document_root": settings.MEDIA_ROOT / "images"},
+))
 
 urlpatterns.append(path("", include(wagtail_urls)))

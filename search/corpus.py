@@ -12,11 +12,11 @@ live version only, and only for live pages.
 """
 from __future__ import annotations
 
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
-PUBLIC = "public"
-MEMBERS = "members"
-HIDDEN = "hidden"
+from cms.visibility import HIDDEN, MEMBERS, PUBLIC, kind_of, visible
+
+__all__ = ["HIDDEN", "MEMBERS", "PUBLIC", "indexable_pages", "indexed_models", "is_indexed_type", "type_labels", "visibility"]
 
 
 def indexed_models() -> list:
@@ -32,46 +32,16 @@ def type_labels() -> dict[str, str]:
 
 
 def visibility(page) -> str:
-    """PUBLIC, MEMBERS (login restriction) or HIDDEN (password/groups), counting ancestors."""
-    return kind_of({r.restriction_type for r in page.get_view_restrictions()})
-
-
-def kind_of(kinds) -> str:
-    """PUBLIC, MEMBERS or HIDDEN for the restriction types that apply to a page."""
-    if not kinds:
-        return PUBLIC
-    if kinds <= {PageViewRestriction.LOGIN}:
-        return MEMBERS
-    return HIDDEN
+    """PUBLIC, MEMBERS (login restriction) or HIDDEN (password/groups): ``cms.visibility``
+    decides, counting ancestors and the sources of aliases."""
+    return kind_of(page)
 
 
 def is_indexed_type(page) -> bool:
     return isinstance(page, tuple(indexed_models()))
 
 
-def hidden_paths() -> list[str]:
-    """Tree paths under a password or group restriction (never indexed, never shown)."""
-    return list(
-        PageViewRestriction.objects.exclude(restriction_type=PageViewRestriction.LOGIN).values_list("page__path", flat=True)
-    )
-
-
-def members_paths() -> list[str]:
-    return list(
-        PageViewRestriction.objects.filter(restriction_type=PageViewRestriction.LOGIN).values_list("page__path", flat=True)
-    )
-
-
-def _exclude_paths(queryset, paths):
-    for path in paths:
-        queryset = queryset.exclude(path__startswith=path)
-    return queryset
-
-
 def indexable_pages(*, members: bool = True):
-    """The live pages of indexed types that may be in the index (members=False: public only)."""
-    queryset = Page.objects.live().type(*indexed_models())
-    queryset = _exclude_paths(queryset, hidden_paths())
-    if not members:
-        queryset = _exclude_paths(queryset, members_paths())
-    return queryset
+    """The live pages of indexed types that may be in the index (members=False: public only),
+    by the one visibility rule of ``cms.visibility``."""
+    return visible(Page.objects.live().type(*indexed_models()), member=members)

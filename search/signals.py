@@ -94,7 +94,10 @@ def page_moved(sender, instance, **kwargs):
     """Sent by Wagtail after the move has committed: a second, late row (the move itself
     was already recorded in its transaction by the url_path check of ``page_saved``)."""
     if is_configured():
-        enqueue.enqueue_subtree(instance, "move")
+        from cms.visibility import aliases_covered_with
+
+        for moved in [instance, *aliases_covered_with(instance)]:  # into or out of a restricted section
+            enqueue.enqueue_subtree(moved, "move")
 
 
 @receiver(post_save, sender=PageViewRestriction)
@@ -104,7 +107,10 @@ def privacy_changed(sender, instance, **kwargs):
         return
     page = Page.objects.filter(pk=instance.page_id).first()
     if page is not None:
-        enqueue.enqueue_subtree(page, "privacy")
+        from cms.visibility import aliases_covered_with
+
+        for covered in [page, *aliases_covered_with(page)]:  # an alias elsewhere shows the same content
+            enqueue.enqueue_subtree(covered, "privacy")
 
 
 # --- taxonomies shown in documents ----------------------------------------------------------

@@ -14,6 +14,7 @@ from wagtail.search import index
 from cms.models.text import join_text
 
 from cms import NEWSLETTER_TAG  # noqa: E402  (re-exported)
+from cms.visibility import visible
 
 PAYLOAD_KEYS = (
     "id", "content_type", "title", "summary", "body", "attachments", "zones", "topics", "tags", "date",
@@ -119,7 +120,7 @@ class ContentPage(Page):
         if not topic_ids:
             return model.objects.none()
         qs = (
-            model.objects.live().public().exclude(pk=self.pk)
+            visible(model.objects.live()).exclude(pk=self.pk)
             .filter(pk__in=model.objects.filter(topics__in=topic_ids).values("pk"))
             .order_by("-first_published_at")
             .prefetch_related("topics")

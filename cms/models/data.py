@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.search import index
 
 from cms.models.base import ContentPage, IndexPage
+from cms.visibility import visible
 
 
 class DataIndexPage(IndexPage):
@@ -99,7 +100,7 @@ class DataPage(ContentPage):
     def series(self):
         """The live, public values of the same indicator and territory, in time order."""
         return (
-            DataPage.objects.live().public().filter(indicator=self.indicator, zona_id=self.zona_id)
+            visible(DataPage.objects.live()).filter(indicator=self.indicator, zona_id=self.zona_id)
             .order_by("period_end", "period_start", "pk").only("pk", "title", "value", "unit", "period_label", "url_path", "path")
         )
 

@@ -16,6 +16,7 @@ from cms import norms_ids
 from cms.admin_forms import NormAdminForm
 from cms.models.base import ContentPage, IndexPage
 from cms.norms_ids import NormKind
+from cms.visibility import visible
 
 
 class NormStatus(models.TextChoices):
@@ -170,9 +171,9 @@ class NormPage(ContentPage):
 
         context = super().get_context(request, *args, **kwargs)
         context["related_practices"] = (
-            PracticePage.objects.live().public().filter(related_norms=self).select_related("zona").order_by("title")
+            visible(PracticePage.objects.live()).filter(related_norms=self).select_related("zona").order_by("title")
         )
-        context["related_seminars"] = SeminarPage.objects.live().public().filter(related_norms=self).order_by("-start")
+        context["related_seminars"] = visible(SeminarPage.objects.live()).filter(related_norms=self).order_by("-start")
         return context
 
     # --- payload ---------------------------------------------------------------------

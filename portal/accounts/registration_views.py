@@ -5,10 +5,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from cms.visibility import refusing
 from portal.accounts import registrations
 from portal.accounts.members import is_verified_member
 from portal.accounts.models import RegistrationStatus
-from portal.accounts.reserved import reserved_response
+from portal.accounts.reserved import reserved_page_response, reserved_response
 
 
 def _seminar(page_id: int):
@@ -21,6 +22,9 @@ def _seminar(page_id: int):
 @require_POST
 def register(request, page_id: int):
     seminar = _seminar(page_id)
+    refused = refusing(seminar, request)  # the page's view restrictions (groups, password, alias source) apply to its seats
+    if refused:
+        return reserved_page_response(request, seminar, refused)
     if not is_verified_member(request.user):
         return reserved_response(request, seminar.title)
     try:

@@ -2,25 +2,49 @@
 
 (The Zona limit of the Referenti di Zona lives with the page type: cms/permissions.py.)
 """
+from django.http import Http404
+from django.urls import reverse
+from django.utils.cache import add_never_cache_headers
 from wagtail import hooks
+from wagtail.models import PageViewRestriction
 
-from portal.accounts.members import document_is_reserved, is_verified_member, page_is_members_only
-from portal.accounts.reserved import reserved_response
+from portal.accounts.reserved import reserved_page_response, reserved_response
 
 
 @hooks.register("before_serve_page", order=-10)
-def members_only_pages(page, request, serve_args, serve_kwargs):
-    """Runs before Wagtail's own login-restriction check, which only wants *a* login."""
-    if page_is_members_only(page) and not is_verified_member(request.user):
-        return reserved_response(request, page.title)
-    return None
+def restricted_pages(page, request, serve_args, serve_kwargs):
+    """Every restriction that covers the page (cms.visibility: aliases and their sources'
+    sections included), before Wagtail's own check, which only wants *a* login and does not
+    follow an alias to its source's ancestors."""
+    from cms.visibility import refusing
+
+    refused = refusing(page, request)
+    for restriction in refused:
+        if restriction.restriction_type == PageViewRestriction.PASSWORD:
+            from wagtail.forms import PasswordViewRestrictionForm
+
+            form = PasswordViewRestrictionForm(instance=restriction, initial={"return_url": request.get_full_path()})
+            action_url = reverse("wagtailcore_authenticate_with_password", args=[restriction.id, page.id])
+            response = page.serve_password_required_response(request, form, action_url)
+            add_never_cache_headers(response)
+            return response
+    return reserved_page_response(request, page, refused) if refused else None
 
 
 @hooks.register("before_serve_document")
-def members_only_documents(document, request):
-    if not is_verified_member(request.user) and document_is_reserved(document):
+def documents_follow_their_pages(document, request):
+    """Editors who may manage the document always get it; visitors when a page they may see uses it."""
+    from wagtail.documents.permissions import permission_policy
+
+    from cms.visibility import document_visible
+
+    if permission_policy.user_has_any_permission_for_instance(request.user, ["change", "choose"], document):
+        return None
+    if document_visible(document, request):
+        return None
+    if document_visible(document, None, member=True):
         return reserved_response(request, document.title)
-    return None
+    raise Http404
 
 
 @hooks.register("register_admin_viewset")

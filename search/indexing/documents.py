@@ -6,18 +6,16 @@ Which pages may be in the index, and with which visibility, is ``search.corpus``
 from __future__ import annotations
 
 from django.utils import timezone
-from wagtail.models import Page, PageViewRestriction
+from wagtail.models import Page
 
-from search.corpus import HIDDEN, MEMBERS, PUBLIC, is_indexed_type, kind_of
+from search.corpus import HIDDEN, MEMBERS, is_indexed_type
 from search.indexing.attachments import attachments_text
 
 class BuildContext:
     """What the documents of many pages share, read once instead of once per page.
 
-    - the view restrictions (a small table) and the ancestors' ids and aliases, so the
-      visibility of a batch is computed exactly as ``Page.get_view_restrictions`` does
-      (the page and its ancestors, an alias standing for its source page) without a
-      query per page;
+    - what each view restriction covers (cms.visibility: subtrees and aliases), so the
+      visibility of a batch is computed without a query per page;
     - the site root paths, which ``Page.url`` would otherwise read from the cache per page.
     A context lives as long as one reindex run (or one single-page build).
     """
@@ -25,49 +23,16 @@ class BuildContext:
     def __init__(self):
         from wagtail.models import Site
 
-        self.restrictions: dict[int, set[str]] = {}
-        for page_id, kind in PageViewRestriction.objects.values_list("page_id", "restriction_type"):
-            self.restrictions.setdefault(page_id, set()).add(kind)
-        self._by_path: dict[str, tuple[int, int | None]] = {}  # ancestor path -> (id, alias_of_id)
-        self._alias_of: dict[int, int | None] = {}  # page id -> alias_of_id
+        from cms.visibility import coverages
+
+        self.coverages = coverages()
         self.site_root_paths = Site.get_site_root_paths()
 
-    def _resolve(self, page_id: int, alias_of_id) -> int:
-        """The page whose restrictions apply: the source page of an alias (as Wagtail does)."""
-        seen = set()
-        while alias_of_id and page_id not in seen:
-            seen.add(page_id)
-            page_id = alias_of_id
-            if page_id not in self._alias_of:
-                self._alias_of.update(Page.objects.filter(pk=page_id).values_list("pk", "alias_of_id"))
-            alias_of_id = self._alias_of.get(page_id)
-        return page_id
-
     def visibilities(self, pages) -> dict[int, str]:
-        """page id -> PUBLIC / MEMBERS / HIDDEN for many pages, with at most one query for their ancestors."""
-        if not self.restrictions:
-            return {page.pk: PUBLIC for page in pages}
-        step = Page.steplen
-        wanted = {
-            page.path[:step * depth]
-            for page in pages for depth in range(1, len(page.path) // step)
-        } - self._by_path.keys()
-        if wanted:
-            for path, pk, alias_of_id in Page.objects.filter(path__in=wanted).values_list("path", "pk", "alias_of_id"):
-                self._by_path[path] = (pk, alias_of_id)
-                self._alias_of[pk] = alias_of_id
-        out = {}
-        for page in pages:
-            checked = {self._resolve(page.pk, page.alias_of_id)}
-            for depth in range(1, len(page.path) // step):
-                ancestor = self._by_path.get(page.path[:step * depth])
-                if ancestor is not None:
-                    checked.add(self._resolve(*ancestor))
-            kinds = set()
-            for page_id in checked:
-                kinds |= self.restrictions.get(page_id, set())
-            out[page.pk] = kind_of(kinds)
-        return out
+        """page id -> PUBLIC / MEMBERS / HIDDEN for many pages (cms.visibility, no query per page)."""
+        from cms.visibility import kinds_by_page
+
+        return kinds_by_page(pages, self.coverages)
 
 
 def build_documents(pages, context: BuildContext | None = None) -> list[tuple[object, dict | None, Exception | None]]:

@@ -104,7 +104,8 @@ def test_search_from_header_autocomplete_narrow_with_facets_and_back_button(page
     assert check_a11y(page, "search/search.html (Elasticsearch, risultati)") == []
     screenshot(page, "cerca-risultati")
     # the zona counts are those of the matching pages in the database
-    from search.query import ElasticsearchBackend, SearchRequest
+    from search.querying.contract import SearchRequest
+    from search.querying.elasticsearch import ElasticsearchBackend
 
     matched = ElasticsearchBackend().search(SearchRequest(q=QUERY, per_page=50))
     assert matched.total == all_results <= 50

@@ -14,7 +14,7 @@ import threading
 import pytest
 from django.db import connection, connections
 
-from search import outbox
+from search.indexing import outbox
 
 pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 

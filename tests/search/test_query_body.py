@@ -11,8 +11,9 @@ from __future__ import annotations
 import pytest
 from elasticsearch import Elasticsearch
 
-from search.facets import FACETS, FACETS_BY_NAME
-from search.query import ElasticsearchBackend, SearchRequest
+from search.querying.facets import FACETS, FACETS_BY_NAME
+from search.querying.contract import SearchRequest
+from search.querying.elasticsearch import ElasticsearchBackend
 
 ANONYMOUS_ONLY = {"term": {"restricted": False}}
 

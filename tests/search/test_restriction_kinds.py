@@ -13,9 +13,10 @@ from __future__ import annotations
 import pytest
 from wagtail.models import PageViewRestriction
 
-from search import sources
-from search.fallback import DatabaseBackend
-from search.query import SearchRequest
+from search import corpus
+from search.indexing import documents as sources
+from search.querying.contract import SearchRequest
+from search.querying.database import DatabaseBackend
 from tests.search import content
 
 pytestmark = pytest.mark.django_db
@@ -36,11 +37,11 @@ def pages():
     return {"public": public, "members": members, "password": password, "both": both}
 
 
-EXPECTED = {"public": sources.PUBLIC, "members": sources.MEMBERS, "password": sources.HIDDEN, "both": sources.HIDDEN}
+EXPECTED = {"public": corpus.PUBLIC, "members": corpus.MEMBERS, "password": corpus.HIDDEN, "both": corpus.HIDDEN}
 
 
 def test_one_page_login_is_members_password_hides_even_with_login(pages):
-    assert {name: sources.visibility(page) for name, page in pages.items()} == EXPECTED
+    assert {name: corpus.visibility(page) for name, page in pages.items()} == EXPECTED
 
 
 def test_a_batch_decides_the_same_as_one_page(pages):
@@ -55,7 +56,7 @@ def test_documents_a_login_and_password_page_is_never_indexed(pages):
 
 
 def test_database_search_shows_a_login_and_password_page_to_no_one(pages):
-    indexable = set(sources.indexable_pages(members=True).values_list("pk", flat=True))
+    indexable = set(corpus.indexable_pages(members=True).values_list("pk", flat=True))
     assert pages["both"].pk not in indexable and pages["password"].pk not in indexable
     as_member = {hit.page_id for hit in DatabaseBackend().search(SearchRequest(q="orticoltura", user_is_member=True)).hits}
     anonymous = {hit.page_id for hit in DatabaseBackend().search(SearchRequest(q="orticoltura")).hits}

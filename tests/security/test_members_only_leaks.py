@@ -1,13 +1,16 @@
 """Members-only content is absent from every public channel, for anonymous and unverified visitors.
 
 Reserved content: a news item and a practice under a login restriction, a page below a
-restricted parent, a seminar whose materials are reserved, and the documents they use;
+restricted parent, a seminar whose materials are reserved, and the documents they use; the
+aliases of those pages (made while their sources were public), a seminar restricted to a group
+(with seats and an online link), and the attachments of practices unpublished or deleted;
 all tagged for the newsletter and published in the edition's window, with words and a
 zona nobody else uses. Channels: the pages (title and login prompt only), listings,
 zona pages, search (Elasticsearch and database) with facet counts, autocomplete,
 RSS/Atom, iCalendar, sitemap, API, practice exports, the newsletter edition built for
-that window, and the direct document URLs. A verified member then finds the same
-content (the test would notice if the content were simply not there).
+that window, the direct document URLs and seminar registration. A verified member then finds
+the same content (the test would notice if the content were simply not there). The run prints
+requests and leaks per channel.
 """
 from __future__ import annotations
 
@@ -28,7 +31,7 @@ SECRET_ZONA = "zona-riservata-xyz"
 WINDOW = (datetime.date(2027, 1, 1), datetime.date(2027, 2, 28))
 
 
-def _reserved_world():
+def _reserved_world(before_restricting=lambda: None):
     from wagtail.models import PageViewRestriction
 
     from cms.models import NewsIndexPage, NewsPage, PracticeIndexPage, PracticePage
@@ -66,17 +69,91 @@ def _reserved_world():
                                                date=when.date()), published=when, m2m={"zones": [public_zona]}),
         content.practice("Pratica pubblica", "Aperta a tutti.", zona_obj=public_zona),
     ]
+    aliases = _aliases_made_before_the_restriction(tree, news_index, practice_index, public_zona, when, before_restricting)
+    group_seminar = _group_seminar(tree)
+    gone_documents = _taken_down_practices(practice_index, public_zona, when)
     # the page itself shows its title to everyone (with a login prompt): only its content is reserved
-    return {"reserved": [news, practice, child], "documents": [reserved_doc, slides], "seminar": seminar, "public": public}
+    return {"reserved": [news, practice, child, *aliases, group_seminar], "aliases": aliases,
+            "documents": [reserved_doc, slides], "gone_documents": gone_documents, "seminar": seminar,
+            "group_seminar": group_seminar, "public": public}
 
 
-RESERVED_SLUGS = ("notizia-riservata", "pratica-riservata", "cartella-riservata/figlia", "allegato-riservato", "slide-riservate")
+def _aliases_made_before_the_restriction(tree, news_index, practice_index, zona, when, before_restricting):
+    """Aliases of public pages, indexed while public (``before_restricting``), whose sources then become
+    members-only (directly, or their section)."""
+    from wagtail.models import PageViewRestriction
+
+    from cms.models import NewsPage, PracticePage
+    from tests.newsletter import factories
+
+    source = factories.publish(news_index, NewsPage(
+        title=f"{SECRET_TITLE} fonte", slug="fonte-notizia", summary=f"Fonte {SECRET_WORD}.", date=when.date(),
+        body=[("paragraph", f"<p>Testo {SECRET_WORD}.</p>")]), published=when)
+    practice = factories.publish(practice_index, PracticePage(
+        title=f"{SECRET_TITLE} fonte pratica", slug="fonte-pratica", summary=f"Fonte {SECRET_WORD}.",
+        owner_body="SdS", activities=f"<p>{SECRET_WORD}</p>", evaluation_level="emergente", zona=zona), published=when)
+    section = factories.publish(news_index, NewsPage(
+        title="Sezione riservata", slug="sezione-riservata", summary="Sezione.", date=when.date()), published=when, tags=())
+    nested = factories.publish(section, NewsPage(
+        title=f"{SECRET_TITLE} annidata", slug="annidata", summary=f"Annidata {SECRET_WORD}.", date=when.date()),
+        published=when)
+    aliases = [source.create_alias(update_slug="copia-riservata"),
+               practice.create_alias(update_slug="copia-pratica-riservata"),
+               nested.create_alias(parent=news_index, update_slug="copia-annidata")]
+    before_restricting()
+    for restricted in (source, practice, section):
+        PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.LOGIN)
+    return [alias.specific for alias in aliases]
+
+
+def _group_seminar(tree):
+    """A seminar restricted to a group, with seats and an online link (ids are sequential: easy to guess)."""
+    from django.contrib.auth.models import Group
+    from wagtail.models import PageViewRestriction
+
+    seminar = make_seminar(tree, "seminario-del-tavolo", capacity=20, format="online", online_link=SECRET_LINK,
+                           title=f"{SECRET_TITLE} seminario del tavolo", summary=f"Tavolo {SECRET_WORD}.")
+    restriction = PageViewRestriction.objects.create(page=seminar, restriction_type=PageViewRestriction.GROUPS)
+    restriction.groups.set([Group.objects.get_or_create(name="Tavolo regionale")[0]])
+    return seminar
+
+
+def _taken_down_practices(practice_index, zona, when):
+    """Approved practices with an attachment, then one unpublished and one deleted: their files go too."""
+    from cms.models import PracticePage
+    from tests.newsletter import factories
+
+    documents = []
+    for slug in ("ritirata", "cancellata"):
+        document = make_document(f"{SECRET_TITLE} allegato {slug}", f"{slug}-allegato.pdf")
+        page = factories.publish(practice_index, PracticePage(
+            title=f"{SECRET_TITLE} pratica {slug}", slug=f"pratica-{slug}", summary=f"Pratica {SECRET_WORD}.",
+            owner_body="SdS", evaluation_level="emergente", zona=zona,
+            attachments=[("document", {"document": document, "description": "relazione"})]), published=when, tags=())
+        page.unpublish() if slug == "ritirata" else page.delete()
+        documents.append(document)
+    return documents
+
+
+SECRET_LINK = "https://meet.example.it/tavolo-riservato"
+RESERVED_SLUGS = ("notizia-riservata", "pratica-riservata", "cartella-riservata/figlia", "allegato-riservato", "slide-riservate",
+                  "copia-riservata", "copia-pratica-riservata", "copia-annidata", "seminario-del-tavolo", SECRET_LINK,
+                  "ritirata-allegato", "cancellata-allegato", "pratica-ritirata", "pratica-cancellata")
 
 
 def _leaks(body: str, echoed: str = "") -> list[str]:
     """Reserved words, titles and URLs in a body (the visitor's own query, echoed back, excepted)."""
-    words = [w for w in (SECRET_WORD, SECRET_TITLE) if w.lower() not in echoed.lower()]
-    return [marker for marker in (*words, *RESERVED_SLUGS) if marker in body]
+    return [marker for marker in (SECRET_WORD, SECRET_TITLE, *RESERVED_SLUGS)
+            if marker in body and marker.lower() not in echoed.lower()]
+
+
+def _family(channel: str) -> str:
+    """The channel a check belongs to, for the totals: 'search elasticsearch q=...' -> 'search elasticsearch'."""
+    for family in ("search elasticsearch", "search database", "autocomplete elasticsearch", "autocomplete database",
+                   "listing", "feed", "API", "export", "document", "page", "registration", "calendar"):
+        if channel.startswith(family):
+            return family
+    return channel
 
 
 class Channels:
@@ -90,6 +167,23 @@ class Channels:
         if found:
             self.leaks.append((who, channel, found))
 
+    def expect(self, who: str, channel: str, response, statuses: tuple[int, ...], echoed: str = "") -> None:
+        """A request that must be refused with one of ``statuses`` and show nothing reserved."""
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        self.check(who, channel, body.decode(errors="replace"), echoed)
+        if response.status_code not in statuses or b"%PDF" in body:
+            self.leaks.append((who, channel, [f"HTTP {response.status_code}"]))
+
+    def totals(self) -> dict[str, str]:
+        """channel -> 'requests N, leaks M'."""
+        requests: dict[str, int] = {}
+        leaks: dict[str, int] = {}
+        for channel in self.checked:
+            requests[_family(channel)] = requests.get(_family(channel), 0) + 1
+        for _who, channel, _found in self.leaks:
+            leaks[_family(channel)] = leaks.get(_family(channel), 0) + 1
+        return {name: f"requests {n}, leaks {leaks.get(name, 0)}" for name, n in sorted(requests.items())}
+
 
 def _visit_every_channel(client: Client, who: str, world, channels: Channels, backend: str) -> None:
     from django.core.cache import cache
@@ -98,10 +192,12 @@ def _visit_every_channel(client: Client, who: str, world, channels: Channels, ba
     get = lambda path, **params: client.get(path, params)  # noqa: E731
     for page in world["reserved"]:
         response = get(page.url)
-        assert response.status_code == 403, (who, page.url, response.status_code)
+        channels.checked.append(f"page {page.url}")
         body = response.content.decode()
-        assert SECRET_WORD not in body, (who, page.url)
-        assert "Riservato agli operatori" in body or "verifica" in body.lower()
+        if response.status_code != 403 or SECRET_WORD in body:
+            channels.leaks.append((who, f"page {page.url}", [f"HTTP {response.status_code}"]))
+        else:
+            assert "Riservato agli operatori" in body or "verifica" in body.lower(), (who, page.url)
     seminar_page = get(world["seminar"].url).content.decode()
     channels.check(who, "seminar page (materials)", seminar_page)
     # (Zone are public taxonomy terms: their names may be listed; what they hold may not.)
@@ -124,22 +220,28 @@ def _visit_every_channel(client: Client, who: str, world, channels: Channels, ba
             if response.status_code == 200:
                 channels.check(who, f"feed {kind}/{flavour}", response.content.decode())
     channels.check(who, "calendar", get("/seminari.ics").content.decode())
+    channels.expect(who, "calendar of the group seminar", get(f"/seminari/{world['group_seminar'].pk}.ics"), (404,))
     channels.check(who, "sitemap", get("/sitemap.xml").content.decode())
     api = get("/api/v2/pages/", fields="*", limit=100)
     channels.check(who, "API pages", api.content.decode())
     for page in world["reserved"]:
-        detail = get(f"/api/v2/pages/{page.pk}/")
-        assert detail.status_code == 404, (who, "API detail", page.pk, detail.status_code)
+        channels.expect(who, f"API detail {page.pk}", get(f"/api/v2/pages/{page.pk}/"), (404,))
     channels.check(who, "API search", get("/api/v2/pages/", search=SECRET_WORD).content.decode())
     for fmt in ("csv", "json"):
         response = get(f"/export/buone-pratiche.{fmt}")
         if response.status_code == 200:
             channels.check(who, f"export {fmt}", b"".join(response.streaming_content).decode()
                            if response.streaming else response.content.decode())
+    # (the login prompt names a reserved document, as it names a reserved page, and echoes its URL)
     for document in world["documents"]:
-        response = get(document.url)
-        assert response.status_code == 403, (who, document.title, response.status_code)
-        assert b"%PDF" not in (b"".join(response.streaming_content) if response.streaming else response.content)
+        channels.expect(who, f"document {document.filename}", get(document.url), (403,),
+                        echoed=f"{document.url} {document.title}")
+    for document in world["gone_documents"]:
+        channels.expect(who, f"document {document.filename} (practice taken down)", get(document.url), (403, 404),
+                        echoed=document.url)
+    seminar = world["group_seminar"]
+    channels.expect(who, "registration to the group seminar", client.post(f"/account/seminari/{seminar.pk}/iscrizione/"),
+                    (302, 403))
 
 
 def _newsletter_leaks() -> list[str]:
@@ -152,11 +254,25 @@ def _newsletter_leaks() -> list[str]:
     return _leaks(" ".join(titles) + rendered.html + rendered.text), titles
 
 
+def _member_outside_the_group_registers(verified, world, channels: Channels) -> None:
+    """A verified member not in the seminar's group guesses its id: no seat, no mail with its link."""
+    from portal.accounts.models import Registration
+
+    client = Client()
+    client.force_login(verified)
+    seminar = world["group_seminar"]
+    channels.expect("operatrice", "registration to the group seminar",
+                    client.post(f"/account/seminari/{seminar.pk}/iscrizione/"), (403,))
+    channels.checked.append("registration seats")
+    if Registration.objects.filter(seminar_id=seminar.pk).exists():
+        channels.leaks.append(("operatrice", "registration seats", ["a seat was taken"]))
+
+
 @pytest.mark.services
 def test_members_only_content_is_absent_from_every_public_channel(es_index, settings):
     from search.engine import client as search_client
 
-    world = _reserved_world()
+    world = _reserved_world(before_restricting=lambda: drain(es_index))
     drain(es_index)
     assert es_index.client.count(index=es_index.read_alias)["count"] >= 5
     channels = Channels()
@@ -170,6 +286,7 @@ def test_members_only_content_is_absent_from_every_public_channel(es_index, sett
         unverified_client = Client()
         unverified_client.force_login(unverified)
         _visit_every_channel(unverified_client, "non verificato", world, channels, backend)
+    _member_outside_the_group_registers(verified, world, channels)
     newsletter_leaks, newsletter_titles = _newsletter_leaks()
     channels.checked.append("newsletter edition")
     if newsletter_leaks:
@@ -185,15 +302,22 @@ def test_members_only_content_is_absent_from_every_public_channel(es_index, sett
         found[backend] = SECRET_TITLE in member.get("/cerca/", {"q": SECRET_WORD}).content.decode()
         found[f"{backend} facet"] = f'value="{SECRET_ZONA}"' in member.get("/cerca/", {"q": ""}).content.decode()
     for page in world["reserved"]:
-        assert member.get(page.url).status_code == 200
+        if page is not world["group_seminar"]:  # the member is not in its group
+            assert member.get(page.url).status_code == 200, page.url
     for document in world["documents"]:
         assert member.get(document.url).status_code == 200
 
+    for document in world["gone_documents"]:
+        response = member.get(document.url)
+        if response.status_code == 200:
+            channels.leaks.append(("operatrice", f"document {document.filename} (practice taken down)", ["HTTP 200"]))
+
     report(
         "Members-only content across public channels (anonymous and unverified, both search backends)",
-        reserved_items=len(world["reserved"]) + len(world["documents"]) + 1,
-        channel_checks=len(channels.checked),
-        distinct_channels=len(set(c.split(" q=")[0].split(" '")[0] for c in channels.checked)),
+        reserved_items=len(world["reserved"]) + len(world["documents"]) + len(world["gone_documents"]) + 1,
+        aliases=len(world["aliases"]),
+        requests=len(channels.checked),
+        **{f"channel {name}": figures for name, figures in channels.totals().items()},
         newsletter_items=newsletter_titles,
         member_finds_reserved=found,
         items_leaked=channels.leaks or 0,

@@ -163,7 +163,8 @@ def _document(name: str, data: bytes):
     return document
 
 
-def test_documents_are_served_with_safe_disposition_and_a_restrictive_csp(client, settings):
+def test_documents_are_served_with_safe_disposition_and_a_restrictive_csp(admin_client, settings):
+    client = admin_client  # documents no page uses are served to editors only (cms.visibility.document_visible)
     assert getattr(settings, "WAGTAILDOCS_BLOCK_EMBEDDED_CONTENT", True) is True
     served = []
     for name, data, disposition in (
