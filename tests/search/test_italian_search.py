@@ -94,12 +94,13 @@ def test_typo_tolerance_only_when_the_exact_words_find_almost_nothing(es):
 
 
 def test_forse_cercavi_when_a_typo_finds_nothing(es):
+    """Nothing matches the typed word, its correction does: the correction's results are shown,
+    saying which word was searched instead (the page links back to the literal query)."""
     page = content.news("Servizio di mediazione linguistica", "Mediazione per le famiglie straniere.")
     es.drain()
-    result = es.search("mediasone")  # two letters wrong: beyond the typo allowance of an 8-letter stem
-    assert result.total == 0
-    assert result.suggestion == "mediazione"
-    assert page.pk in es.ids(result.suggestion)
+    result = es.search("mediasone")  # two letters wrong: beyond the typo allowance of a 9-letter word
+    assert result.corrected_from == "mediasone" and result.request.q == "mediazione"
+    assert [hit.page_id for hit in result.hits] == [page.pk]
 
 
 def test_no_suggestion_when_the_query_finds_enough(corpus, es):
