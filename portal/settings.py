@@ -16,6 +16,7 @@ from portal.config import (
     env_int,
     env_list,
     env_str,
+    origin_from_env,
     urls_from_env,
 )
 
@@ -34,7 +35,13 @@ if SECRET_KEY is None:
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one source of every absolute URL (portal/public_urls.py); it also sets the default Wagtail Site on migrate.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL")
+if PUBLIC_BASE_URL is None:
+    if not DEBUG:
+        raise ConfigError("PUBLIC_BASE_URL: required when DEBUG is false (the public origin, e.g. https://inclusione.example.it)")
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+PUBLIC_BASE_URL = origin_from_env("PUBLIC_BASE_URL", PUBLIC_BASE_URL)
 
 INSTALLED_APPS = [
     # the portal's own concerns

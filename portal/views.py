@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from portal import public_urls
+
 logger = logging.getLogger(__name__)
 
 
@@ -66,7 +68,7 @@ def robots_txt(request):
         "Disallow: /django-admin/",
         "Disallow: /account/",
         "Disallow: /cerca/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {public_urls.absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
