@@ -134,9 +134,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = urls_from_env("CACHE_URL", {"redis", "rediss"})
 if _cache_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url[0]}}
+    # An accelerator, not a dependency: with Redis away the site serves uncached (portal/cache.py).
+    CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": _cache_url[0]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database, never only in the cache: a Redis outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Public pages as anonymous visitors see them, shared by all processes (portal/pagecache.py):
 # on by default with a shared cache, off with the per-process one; 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if _cache_url else 0)
