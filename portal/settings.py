@@ -21,7 +21,9 @@ from portal.config import (
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
+# In a checkout var/ sits beside manage.py; an installed package (site-packages) uses the working directory's.
+_DEFAULT_VAR = BASE_DIR / "var" if (BASE_DIR / "manage.py").exists() else Path.cwd() / "var"
+VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(_DEFAULT_VAR)))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite, mail and media live here by default
 
 DEBUG = env_bool("DEBUG", True)
@@ -182,7 +184,8 @@ NEWSLETTER_REPLY_TO = env_str("NEWSLETTER_REPLY_TO", "redazione@cdp-inclusione.t
 # --- language and time ----------------------------------------------------------
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The checkout's catalogs; an installed package carries them as portal/locale (an app's own, found by Django).
+LOCALE_PATHS = [path for path in [BASE_DIR / "locale"] if path.is_dir()]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
@@ -194,7 +197,7 @@ WAGTAIL_CONTENT_LANGUAGES = [("it", "Italiano")]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list = []  # every asset lives in an app's static/ (shipped with the package)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {
