@@ -6,6 +6,8 @@ STAMP  := $(VENV)/.installed
 AXE    := tests/e2e/node_modules/axe-core/axe.min.js
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# The origin in mails, feeds and page links (and the Wagtail site record, set on migrate): where `make run` serves.
+export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
 .PHONY: run test test-sqlite services install migrate demo e2e bench clean messages loadtest
 

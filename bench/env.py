@@ -129,6 +129,7 @@ def production_environment(config: BenchConfig) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1,localhost,testserver",
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_HSTS_SECONDS": "0",
         "PORTAL_VAR_DIR": str(VAR_DIR),

@@ -14,6 +14,7 @@ from icalendar import Calendar, Event
 
 from cms.listing import public_pages
 from cms.models import SeminarPage, WorkshopPage, WorkshopSession
+from portal import public_urls
 
 DOMAIN = "cdp-inclusione.toscana"
 PRODID = "-//Comunita di Pratica inclusione sociale Toscana//portale//IT"
@@ -59,7 +60,7 @@ def _seminar_event(seminar, request) -> Event:
     location = seminar.place or (seminar.online_link if seminar.format != "in_presenza" else "")
     if location:
         event.add("location", location)
-    event.add("url", seminar.get_full_url(request))
+    event.add("url", public_urls.page_url(seminar))
     event.add("categories", [t.name for t in seminar.topics.all()] or ["Seminario"])
     return event
 
@@ -74,7 +75,7 @@ def _session_event(session, workshop, request) -> Event:
     event.add("description", workshop.summary)
     if session.place:
         event.add("location", session.place)
-    event.add("url", workshop.get_full_url(request))
+    event.add("url", public_urls.page_url(workshop))
     return event
 
 

@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 
 from cms.listing import public_pages
 from cms.models import NewsPage, NormPage, PracticePage, SeminarPage
+from portal import public_urls
 
 FEED_SIZE = 30
 
@@ -46,7 +47,7 @@ class ContentFeed(Feed):
         model = self.KINDS[kind][0]
         index = public_pages(model).first()
         parent = index.get_parent() if index else None
-        return parent.url if parent else "/"
+        return public_urls.absolute_url(parent.url if parent else "/")
 
     def description(self, kind):
         return _("Gli ultimi contenuti pubblicati: %(what)s.") % {"what": self.KINDS[kind][1]}
@@ -69,10 +70,10 @@ class ContentFeed(Feed):
         return escape(item.summary)
 
     def item_link(self, item):
-        return item.get_url(getattr(self, "request", None))
+        return public_urls.page_url(item)
 
     def item_guid(self, item):
-        return f"{settings.PUBLIC_BASE_URL}/page/{item.pk}"
+        return public_urls.absolute_url(f"/page/{item.pk}")
 
     item_guid_is_permalink = False
 

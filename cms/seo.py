@@ -6,6 +6,8 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from portal import public_urls
+
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 ATTENDANCE = {
@@ -16,11 +18,11 @@ ATTENDANCE = {
 
 
 def absolute(page, request=None) -> str:
-    return page.get_full_url(request) or f"{settings.PUBLIC_BASE_URL}{page.url or ''}"
+    return public_urls.page_url(page)
 
 
 def _publisher():
-    return {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME, "url": settings.PUBLIC_BASE_URL + "/"}
+    return {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME, "url": public_urls.absolute_url("/")}
 
 
 def _article(page, request, date):

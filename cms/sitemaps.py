@@ -5,6 +5,7 @@ from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap_view
 
 from cms.models import Zona
 from cms.visibility import visible
+from portal import public_urls
 
 
 class PageSitemap(WagtailSitemap):
@@ -15,7 +16,15 @@ class PageSitemap(WagtailSitemap):
 
 
 class ZonaSitemap(DjangoSitemap):
+    """Zona pages, on the public origin (Django's sitemaps would take the request's host)."""
+
     changefreq = "monthly"
+
+    def get_protocol(self, protocol=None):
+        return public_urls.base_url().split("://", 1)[0]
+
+    def get_domain(self, site=None):
+        return public_urls.base_url().split("://", 1)[1]
 
     def items(self):
         return Zona.objects.order_by("name")

@@ -23,6 +23,7 @@ from cms.models import (
     WorkshopPage,
     Zona,
 )
+from portal import public_urls
 
 
 def _crumbs(zona=None):
@@ -98,7 +99,7 @@ def _practice_row(page, request) -> dict:
     return {
         "id": page.pk,
         "titolo": page.title,
-        "url": page.get_full_url(request),
+        "url": public_urls.page_url(page),
         "zona": page.zona.name if page.zona_id else "",
         "azienda_usl": page.zona.get_azienda_usl_display() if page.zona_id else "",
         "ente_titolare": page.owner_body,

@@ -65,11 +65,13 @@ def unsubscribe_mailto() -> str:
 
 
 def public_base_url() -> str:
-    return settings.PUBLIC_BASE_URL.rstrip("/")
+    from portal import public_urls
+
+    return public_urls.base_url()
 
 
 def absolute_url(path: str) -> str:
     """An absolute URL on the public site (mails and feeds never use the request host)."""
-    if path.startswith(("http://", "https://")):
-        return path
-    return public_base_url() + (path if path.startswith("/") else "/" + path)
+    from portal import public_urls
+
+    return public_urls.absolute_url(path)

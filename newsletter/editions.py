@@ -202,10 +202,9 @@ class SectionBlock:
 
 def page_url(page) -> str:
     """Absolute public URL of a page, from PUBLIC_BASE_URL rather than the site record."""
-    parts = page.get_url_parts()
-    if not parts:
-        return conf.public_base_url() + "/"
-    return conf.absolute_url(parts[2])
+    from portal import public_urls
+
+    return public_urls.page_url(page)
 
 
 def edition_items(edition: Edition) -> list[Item]:

@@ -10,6 +10,9 @@ import os
 from urllib.parse import parse_qs, unquote, urlsplit
 
 
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
 class ConfigError(Exception):
     """A configuration variable is missing or malformed; the message names it."""
 
@@ -120,3 +123,27 @@ def email_from_env(name: str, file_path) -> dict:
         "EMAIL_USE_TLS": query.get("tls", ["0"])[0] in {"1", "true"},
         "EMAIL_TIMEOUT": 30,
     }
+
+
+def origin_from_env(name: str, value: str) -> str:
+    """Validate the public origin: http(s)://host[:port], no path; a port Wagtail's Site can say.
+
+    Wagtail's ``Site.root_url`` derives the scheme from the port (443 is https, any
+    other port is http), so https is served on 443: another port would give pages
+    http:// links while the rest says https://.
+    """
+    value = value.strip().rstrip("/")
+    parts = urlsplit(value)
+    if parts.scheme not in DEFAULT_PORTS or not parts.hostname:
+        raise ConfigError(f"{name}: {value!r} is not an origin like https://inclusione.example.it")
+    try:
+        port = parts.port
+    except ValueError:
+        raise ConfigError(f"{name}: {value!r} has an invalid port") from None
+    if parts.path or parts.query or parts.fragment or parts.username:
+        raise ConfigError(f"{name}: {value!r} must be only scheme://host[:port], with no path")
+    if parts.scheme == "https" and port not in (None, 443):
+        raise ConfigError(f"{name}: {value!r}: https must be on port 443 (Wagtail's site record cannot say otherwise)")
+    if parts.scheme == "http" and port == 443:
+        raise ConfigError(f"{name}: {value!r}: port 443 is https")
+    return value

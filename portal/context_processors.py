@@ -2,6 +2,8 @@
 from django.conf import settings
 from django.utils.functional import SimpleLazyObject
 
+from portal import public_urls
+
 
 def _menu_entries(site, request) -> list[tuple[str, str]]:
     from cms.visibility import visible
@@ -29,6 +31,6 @@ def _main_menu(request):
 def portal(request):
     return {
         "SITE_NAME": settings.WAGTAIL_SITE_NAME,
-        "PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL,
+        "PUBLIC_BASE_URL": public_urls.base_url(),
         "main_menu_items": SimpleLazyObject(lambda: _main_menu(request)),
     }

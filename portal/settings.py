@@ -16,11 +16,14 @@ from portal.config import (
     env_int,
     env_list,
     env_str,
+    origin_from_env,
     urls_from_env,
 )
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(BASE_DIR / "var")))
+# In a checkout var/ sits beside manage.py; an installed package (site-packages) uses the working directory's.
+_DEFAULT_VAR = BASE_DIR / "var" if (BASE_DIR / "manage.py").exists() else Path.cwd() / "var"
+VAR_DIR = Path(env_str("PORTAL_VAR_DIR", str(_DEFAULT_VAR)))
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # SQLite, mail and media live here by default
 
 DEBUG = env_bool("DEBUG", True)
@@ -36,7 +39,13 @@ SECRET_KEY_FALLBACKS = env_list("SECRET_KEY_FALLBACKS", [])
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
-PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The one source of every absolute URL (portal/public_urls.py); it also sets the default Wagtail Site on migrate.
+PUBLIC_BASE_URL = env_str("PUBLIC_BASE_URL")
+if PUBLIC_BASE_URL is None:
+    if not DEBUG:
+        raise ConfigError("PUBLIC_BASE_URL: required when DEBUG is false (the public origin, e.g. https://inclusione.example.it)")
+    PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+PUBLIC_BASE_URL = origin_from_env("PUBLIC_BASE_URL", PUBLIC_BASE_URL)
 
 INSTALLED_APPS = [
     # the portal's own concerns
@@ -129,9 +138,12 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 _cache_url = urls_from_env("CACHE_URL", {"redis", "rediss"})
 if _cache_url:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _cache_url[0]}}
+    # An accelerator, not a dependency: with Redis away the site serves uncached (portal/cache.py).
+    CACHES = {"default": {"BACKEND": "portal.cache.ResilientRedisCache", "LOCATION": _cache_url[0]}}
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# Sessions live in the database, never only in the cache: a Redis outage logs nobody out.
+SESSION_ENGINE = "django.contrib.sessions.backends.db"
 # Public pages as anonymous visitors see them, shared by all processes (portal/pagecache.py):
 # on by default with a shared cache, off with the per-process one; 0 turns it off.
 PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if _cache_url else 0)
@@ -174,7 +186,8 @@ NEWSLETTER_REPLY_TO = env_str("NEWSLETTER_REPLY_TO", "redazione@cdp-inclusione.t
 # --- language and time ----------------------------------------------------------
 LANGUAGE_CODE = "it"
 LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The checkout's catalogs; an installed package carries them as portal/locale (an app's own, found by Django).
+LOCALE_PATHS = [path for path in [BASE_DIR / "locale"] if path.is_dir()]
 TIME_ZONE = "Europe/Rome"
 USE_I18N = True
 USE_TZ = True
@@ -186,7 +199,7 @@ WAGTAIL_CONTENT_LANGUAGES = [("it", "Italiano")]
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(parents=True, exist_ok=True)  # WhiteNoise expects it even before collectstatic
-STATICFILES_DIRS = [BASE_DIR / "static"]
+STATICFILES_DIRS: list = []  # every asset lives in an app's static/ (shipped with the package)
 MEDIA_URL = "/media/"
 MEDIA_ROOT = VAR_DIR / "media"
 STORAGES = {

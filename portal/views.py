@@ -8,6 +8,8 @@ from django.http import HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
+from portal import public_urls
+
 logger = logging.getLogger(__name__)
 
 
@@ -31,6 +33,12 @@ def _check_elasticsearch() -> str:
     return "ok" if elasticsearch_available() else "down"
 
 
+def _check_cache() -> str:
+    from portal.cache import cache_state
+
+    return cache_state()
+
+
 def _check_broker() -> str:
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return "disabled"
@@ -45,11 +53,12 @@ def _check_broker() -> str:
 def readyz(request):
     """Readiness: each dependency by name. Only the database is required to serve.
 
-    Elasticsearch and the broker being down degrade the site (database search,
-    work kept in the outbox) but do not make it unready.
+    Elasticsearch, the cache and the broker being down degrade the site (database search,
+    pages served uncached, work kept in the outbox) but do not make it unready.
     """
     checks = {}
-    for name, check in (("database", _check_database), ("elasticsearch", _check_elasticsearch), ("broker", _check_broker)):
+    for name, check in (("database", _check_database), ("elasticsearch", _check_elasticsearch),
+                        ("cache", _check_cache), ("broker", _check_broker)):
         try:
             checks[name] = check()
         except Exception as exc:  # a probe must answer, whatever the failure
@@ -66,7 +75,7 @@ def robots_txt(request):
         "Disallow: /django-admin/",
         "Disallow: /account/",
         "Disallow: /cerca/",
-        f"Sitemap: {request.build_absolute_uri('/sitemap.xml')}",
+        f"Sitemap: {public_urls.absolute_url('/sitemap.xml')}",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

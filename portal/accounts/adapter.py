@@ -3,9 +3,9 @@
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core import context as allauth_context
 from django.contrib.sites.shortcuts import get_current_site
-
 from django.core.exceptions import PermissionDenied
 
+from portal import public_urls
 from portal.accounts.mail import dispatch, mail_context
 from portal.clientip import client_ip
 
@@ -14,7 +14,9 @@ class AccountAdapter(DefaultAccountAdapter):
     def send_mail(self, template_prefix: str, email: str, context: dict) -> None:
         request = allauth_context.request
         ctx = mail_context({"request": request, "email": email, "current_site": get_current_site(request)})
-        ctx.update(context)
+        # allauth builds its links (activate_url, password_reset_url, signup_url) on the request's host
+        ctx.update({k: public_urls.rebase(v) if k.endswith("_url") and isinstance(v, str) and "://" in v else v
+                    for k, v in context.items()})
         message = self.render_mail(template_prefix, email, ctx)
         for recipient in message.to:
             dispatch(recipient, message.subject, message.body)

@@ -1,10 +1,10 @@
 """The seminar as an iCalendar event (.ics), attached to confirmations."""
 from datetime import timedelta
 
-from django.conf import settings
 from icalendar import Event, vText
 
 from cms.calendar import local_time, new_calendar, to_ical
+from portal import public_urls
 
 DEFAULT_DURATION = timedelta(hours=2)
 
@@ -12,7 +12,7 @@ DEFAULT_DURATION = timedelta(hours=2)
 def seminar_ics(seminar) -> str:
     calendar = new_calendar(method="PUBLISH")
     event = Event()
-    event.add("uid", f"seminario-{seminar.pk}@{settings.PUBLIC_BASE_URL.split('://', 1)[-1]}")
+    event.add("uid", f"seminario-{seminar.pk}@{public_urls.host()}")
     event.add("summary", seminar.title)
     event.add("dtstart", local_time(seminar.start))
     event.add("dtend", local_time(seminar.end or seminar.start + DEFAULT_DURATION))
@@ -20,7 +20,7 @@ def seminar_ics(seminar) -> str:
     location = seminar.place or seminar.online_link
     if location:
         event["location"] = vText(location)
-    url = seminar.full_url or ""
+    url = public_urls.page_url(seminar)
     if url:
         event.add("url", url)
     event.add("description", "\n\n".join(part for part in (seminar.summary, url) if part))

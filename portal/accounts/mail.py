@@ -11,12 +11,14 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 
+from portal import public_urls
+
 log = logging.getLogger(__name__)
 
 
 def mail_context(context: dict) -> dict:
     """What every mail template may use, without a request: the site's name and public address."""
-    return {"PUBLIC_BASE_URL": settings.PUBLIC_BASE_URL, "SITE_NAME": settings.WAGTAIL_SITE_NAME, **context}
+    return {"PUBLIC_BASE_URL": public_urls.base_url(), "SITE_NAME": settings.WAGTAIL_SITE_NAME, **context}
 
 
 def render_mail(template_prefix: str, context: dict) -> tuple[str, str]:

@@ -89,6 +89,9 @@ def test_embedded_default_serves_home_and_admin_with_empty_environment(tmp_path)
         ({"ELASTICSEARCH_URL": "http://127.0.0.1:notaport"}, "ELASTICSEARCH_URL"),
         ({"CELERY_BROKER_URL": "localhost"}, "CELERY_BROKER_URL"),
         ({"DEBUG": "false"}, "SECRET_KEY"),
+        ({"DEBUG": "false", "SECRET_KEY": "x9!Lq2v#T7mZ4pR8sW1nB6yC3kD5fG0hJ-uVwXeYaQbNcOdPiEjSlMoKrHtFgIz"}, "PUBLIC_BASE_URL"),
+        ({"PUBLIC_BASE_URL": "inclusione.example.it"}, "PUBLIC_BASE_URL"),
+        ({"PUBLIC_BASE_URL": "https://inclusione.example.it/portale"}, "PUBLIC_BASE_URL"),
         ({"DEBUG": "maybe"}, "DEBUG"),
         ({"EMAIL_URL": "pigeon://coop"}, "EMAIL_URL"),
     ],
@@ -123,6 +126,7 @@ def test_production_settings_pass_check_deploy(tmp_path):
         DEBUG="false",
         SECRET_KEY="x9!Lq2v#T7mZ4pR8sW1nB6yC3kD5fG0hJ-uVwXeYaQbNcOdPiEjSlMoKrHtFgIz",
         ALLOWED_HOSTS="inclusione.example.it",
+        PUBLIC_BASE_URL="https://inclusione.example.it",
     )
     result = manage(env, "check", "--deploy", "--fail-level", "WARNING")
     assert result.returncode == 0, result.stdout + result.stderr

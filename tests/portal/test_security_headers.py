@@ -36,7 +36,8 @@ def test_health_probes_answer_json(client):
     assert ready["checks"]["database"] == "ok"
 
 
-def test_robots_txt_points_to_the_sitemap(client):
+def test_robots_txt_points_to_the_sitemap(client, settings):
+    settings.PUBLIC_BASE_URL = "https://cdp.example.org"
     body = client.get("/robots.txt").content.decode()
-    assert "Sitemap: http://testserver/sitemap.xml" in body
+    assert "Sitemap: https://cdp.example.org/sitemap.xml" in body, "on the public origin, not the request's host"
     assert "Disallow: /admin/" in body

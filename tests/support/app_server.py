@@ -33,6 +33,7 @@ def production_env(var_dir: Path, **extra: str) -> dict[str, str]:
         "DEBUG": "false",
         "SECRET_KEY": SECRET,
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "PUBLIC_BASE_URL": "http://127.0.0.1",  # required without DEBUG; gunicorn's own port is chosen later
         "SECURE_SSL_REDIRECT": "false",
         "PORTAL_VAR_DIR": str(var_dir),
         "LOG_LEVEL": "WARNING",

@@ -1,9 +1,10 @@
-"""Load the demo content (idempotent: pages that exist are left as they are)."""
+"""Load the demo content on top of ``setup_site`` (idempotent: pages that exist are left as they are)."""
 import sys
 
 from django.core.management.base import BaseCommand
 
 from cms.demo.loader import load_all
+from cms.setup import setup_site
 from cms.permissions import ensure_page_permissions
 
 
@@ -22,6 +23,7 @@ class Command(BaseCommand):
             logging.getLogger(name).setLevel(logging.WARNING)
 
         before = Page.objects.count()
+        setup_site()  # the frame every site has; the demo adds its items on top
         load_all(stdout=sys.stderr, disable_progress=options["no_progress"])
         ensure_page_permissions()
         created = Page.objects.count() - before

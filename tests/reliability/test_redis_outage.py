@@ -1,0 +1,174 @@
+"""Redis (cache and broker) stopped under traffic: the site keeps serving, uncached.
+
+A real ``gunicorn portal.wsgi`` (DEBUG off, two workers, the page cache on) uses a
+redis-server of this test's own as its cache (``CACHE_URL``) and its broker
+(``CELERY_BROKER_URL``); the database is SQLite in a private var/ dir. Client threads
+request public pages while the test kills that Redis (SIGKILL, as a crash), and during
+the outage:
+
+- every public page answers 200 (never a 5xx): the cache is an accelerator;
+- a visitor logs in (allauth's rate limit counts in the cache: it lets the login through);
+- a member logged in before the outage stays logged in (sessions live in the database);
+- an editor publishes the home page in the Wagtail admin: the publish succeeds (the tasks
+  it queues after commit cannot reach the broker; the search outbox, tested with
+  Elasticsearch in test_broker_outage.py, keeps that work);
+- ``/readyz`` answers 200 and names the cache and the broker "down".
+
+Redis is then started again (same port, empty) and the same processes use it again.
+"""
+from __future__ import annotations
+
+import threading
+import time
+from collections import Counter
+
+import pytest
+from lxml import html as lxml_html
+
+from tests.reliability.conftest import report
+from tests.support.app_server import ROOT, Gunicorn, WebSession, fetch, manage, prepare, production_env
+
+pytestmark = pytest.mark.services
+
+PUBLIC_PAGES = ["/", "/zone/", "/zone/val-di-nievole/", "/cerca/?q=inclusione", "/newsletter/", "/account/login/"]
+CLIENTS = 3
+ADMIN_EMAIL = "redattrice@comune.example.it"
+ADMIN_PASSWORD = "Inclusione-Toscana-2025!"
+
+
+class Traffic:
+    """Client threads requesting PUBLIC_PAGES in turn; every answer is kept with its phase."""
+
+    def __init__(self, base: str):
+        self.base = base
+        self.phase = "before"
+        self.answers: list[tuple[str, str, int, float]] = []  # (phase, path, status, seconds)
+        self.lock = threading.Lock()
+        self.running = True
+        self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(CLIENTS)]
+
+    def _loop(self, n: int) -> None:
+        i = n
+        while self.running:
+            path = PUBLIC_PAGES[i % len(PUBLIC_PAGES)]
+            i += 1
+            phase = self.phase
+            began = time.monotonic()
+            status, _body = fetch(self.base + path, timeout=30)
+            if phase == self.phase:  # answers straddling a phase change are not counted
+                with self.lock:
+                    self.answers.append((phase, path, status, time.monotonic() - began))
+            time.sleep(0.02)
+
+    def __enter__(self):
+        for thread in self.threads:
+            thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self.running = False
+        for thread in self.threads:
+            thread.join(timeout=60)
+
+    def of(self, phase: str) -> list[tuple[str, str, int, float]]:
+        with self.lock:
+            return [a for a in self.answers if a[0] == phase]
+
+    def wait_for(self, phase: str, count: int, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while len(self.of(phase)) < count and time.monotonic() < deadline:
+            time.sleep(0.05)
+
+
+def _login(base: str) -> tuple[int, WebSession]:
+    session = WebSession(base, timeout=30)
+    status, _ = session.submit("/account/login/", "/account/login/", {"login": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
+    return status, session
+
+
+def _publish_home(session: WebSession, page_id: int, title: str) -> tuple[int, float]:
+    """The editor's publish in the Wagtail admin: the edit form as the browser would post it."""
+    path = f"/admin/pages/{page_id}/edit/"
+    status, body = session.request(path)
+    if status != 200:
+        return status, 0.0
+    form = lxml_html.fromstring(body).get_element_by_id("page-edit-form")
+    fields = [(name, value) for name, value in form.form_values() if name != "title"]
+    fields += [("title", title), ("action-publish", "action-publish")]
+    began = time.monotonic()
+    status, _ = session.request(path, fields)
+    return status, time.monotonic() - began
+
+
+def _shell(env: dict, code: str) -> str:
+    return manage(env, "shell", "-v0", "-c", code).stdout.strip()
+
+
+def test_redis_outage_serves_pages_logins_and_publishing(own_redis, tmp_path):
+    cache_url = own_redis.url.rsplit("/", 1)[0] + "/1"
+    env = production_env(tmp_path / "var", CACHE_URL=cache_url, CELERY_BROKER_URL=own_redis.url,
+                         ADMIN_EMAIL=ADMIN_EMAIL, ADMIN_PASSWORD=ADMIN_PASSWORD)
+    prepare(env)
+    manage(env, "ensure_admin")
+    home_id = int(_shell(env, "from wagtail.models import Site; print(Site.objects.get(is_default_site=True).root_page_id)"))
+    server = Gunicorn(env, workers=2, log=tmp_path / "gunicorn.log")
+    server.start()
+    figures: dict = {}
+    try:
+        before_status, member = _login(server.base)
+        assert before_status == 302, "login with Redis up"
+        assert member.request("/account/profilo/")[0] == 200
+        readyz_up = fetch(server.base + "/readyz")
+
+        with Traffic(server.base) as traffic:
+            traffic.wait_for("before", 30, timeout=120)
+
+            traffic.phase = "down"
+            own_redis.kill()
+            traffic.wait_for("down", 30, timeout=120)
+            readyz_down = fetch(server.base + "/readyz")
+            login_down, editor = _login(server.base)
+            member_down = member.request("/account/profilo/")[0]
+            publish_down, publish_seconds = _publish_home(editor, home_id, "Home pubblicata senza Redis")
+            live_title = _shell(env, f"from wagtail.models import Page; print(Page.objects.get(pk={home_id}).title)")
+            traffic.wait_for("down", 60, timeout=120)
+
+            traffic.phase = "recovering"
+            own_redis.start()
+            deadline = time.monotonic() + 30
+            while fetch(server.base + "/readyz")[1].count('"ok"') < 4 and time.monotonic() < deadline:
+                time.sleep(0.5)  # the breaker tries Redis again after a few seconds
+            readyz_back = fetch(server.base + "/readyz")
+            traffic.phase = "after"
+            traffic.wait_for("after", 30, timeout=120)
+            traffic.phase = "end"
+        login_after, _ = _login(server.base)
+    finally:
+        server.stop()
+
+    answers = [a for a in traffic.answers if a[0] in ("before", "down", "after")]
+    by_phase = {p: dict(Counter(status for ph, _path, status, _s in answers if ph == p)) for p in ("before", "down", "after")}
+    slowest = {p: round(max((s for ph, _path, _st, s in answers if ph == p), default=0), 2) for p in by_phase}
+    server_errors = [a for a in answers if a[2] >= 500 or a[2] == 0]
+    figures.update(
+        requests=len(answers),
+        statuses_by_phase=by_phase,
+        slowest_seconds_by_phase=slowest,
+        public_5xx=len(server_errors),
+        login_during_outage=login_down,
+        member_session_during_outage=member_down,
+        admin_publish_during_outage=f"{publish_down} in {publish_seconds:.2f}s",
+        readyz_during=readyz_down[1],
+        readyz_after=readyz_back[1],
+    )
+    report("Redis (cache + broker) killed under traffic (gunicorn, 2 workers, page cache on)", faults_injected=1, **figures)
+
+    assert readyz_up[0] == 200 and '"cache": "ok"' in readyz_up[1], readyz_up
+    assert not server_errors, f"5xx or dropped connections on public pages: {server_errors[:5]}"
+    assert by_phase["down"].get(200, 0) >= 30, "pages were served during the outage"
+    assert login_down == 302, "login works without the cache (rate limit degrades)"
+    assert member_down == 200, "a session opened before the outage survives it (sessions in the database)"
+    assert publish_down == 302 and live_title == "Home pubblicata senza Redis", "publishing works without Redis"
+    assert readyz_down[0] == 200 and '"cache": "down"' in readyz_down[1] and '"broker": "down"' in readyz_down[1]
+    assert '"cache": "ok"' in readyz_back[1] and '"broker": "ok"' in readyz_back[1], readyz_back
+    assert login_after == 302
