@@ -3,10 +3,29 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, Topic, WorkshopPage, Zona
+from cms.admin_filters import limit_people_filters
+from cms.permissions import ZonaPagePermissionPolicy, documents_for_user, pages_for_chooser
+
+# The Zona limit of the Referenti di Zona, for every admin view that asks Wagtail which pages a
+# user may see or act on (registered before any view looks the policy up).
+register_permission_policy(Page, ZonaPagePermissionPolicy())
+limit_people_filters()
+
+
+@hooks.register("construct_document_chooser_queryset")
+def documents_of_own_zona(documents, request):
+    return documents_for_user(documents, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def pages_of_own_zona(pages, request):
+    return pages_for_chooser(pages, request.user)
 
 
 class ZonaViewSet(SnippetViewSet):
