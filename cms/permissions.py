@@ -1,10 +1,16 @@
 """Who may edit which content: a Referente di Zona only the good practices of their own zona.
 
+The same limit decides what a Referente reads in the admin: ``ZonaPagePermissionPolicy`` is
+the page permission policy every Wagtail view asks (explorer, search, reports, admin API), and
+``documents_for_user`` / ``pages_for_chooser`` narrow the choosers (hooks in wagtail_hooks.py).
+
 Groups (roles) belong to the accounts app; here we only read them by name and grant the
 page permissions each role needs on the site tree.
 """
 from django.contrib.auth.models import Group, Permission
+from django.db.models import Q
 from wagtail.models import GroupPagePermission, PagePermissionTester
+from wagtail.permission_policies.pages import PagePermissionPolicy
 
 ZONA_EDITOR_GROUP = "Referente di Zona"
 EDITOR_GROUP = "Redattore"
@@ -49,35 +55,78 @@ def can_manage_practice_of(user, zona_id) -> bool:
     return zona is not None and zona_id is not None and zona.pk == zona_id
 
 
+def is_practice(page) -> bool:
+    from cms.models import PracticePage
+
+    return issubclass(page.specific_class or type(page), PracticePage)
+
+
+def zona_allowed_actions(user, page, actions: set[str]) -> set[str]:
+    """Of the page actions the tree grants ``user`` on ``page``, those left after the Zona limit.
+
+    The one answer to "may this Referente act on (and so read) this page in the admin?": on the
+    practices of their own zona everything the tree grants; on practices of other zones nothing;
+    on any other page (the practices index) only 'add', i.e. adding practices under it, never
+    editing the site-wide index itself. Everyone else keeps what the tree grants.
+    """
+    if not is_zona_restricted(user):
+        return set(actions)
+    if is_practice(page):
+        zona_id = getattr(page, "zona_id", None)
+        if zona_id is None and not hasattr(page, "zona_id"):
+            zona_id = page.specific_deferred.zona_id
+        return set(actions) if can_manage_practice_of(user, zona_id) else set()
+    return set(actions) & {"add"}
+
+
+def zona_scoped_pages(pages, user, actions):
+    """``pages`` (a queryset the tree grants for ``actions``) narrowed as ``zona_allowed_actions`` says."""
+    from cms.models import PracticePage
+
+    if not is_zona_restricted(user):
+        return pages
+    zona = user_zona(user)
+    own = PracticePage.objects.filter(zona=zona) if zona is not None else PracticePage.objects.none()
+    if "add" in actions:  # other pages stay, for adding under them; other zones' practices go
+        return pages.exclude(pk__in=PracticePage.objects.exclude(pk__in=own.values("pk")).values("pk"))
+    return pages.filter(pk__in=own.values("pk"))
+
+
+def pages_for_chooser(pages, user):
+    """Pages offered by the admin's page chooser (for links): a Referente di Zona may link any
+    published page, but of other zones' practices no draft (a proposal, or the pending title of
+    a published one) is shown."""
+    from cms.models import PracticePage
+
+    if not is_zona_restricted(user):
+        return pages
+    zona = user_zona(user)
+    others = PracticePage.objects.exclude(zona=zona) if zona is not None else PracticePage.objects.all()
+    drafts = others.filter(Q(live=False) | Q(has_unpublished_changes=True))
+    return pages.exclude(pk__in=drafts.values("pk"))
+
+
+class ZonaPagePermissionPolicy(PagePermissionPolicy):
+    """Wagtail's page permission policy with the Zona limit: registered for Page, it is what the
+    explorer, the page search, the flat listings, the workflow and site-history reports and the
+    admin API ask for the pages a user may see or act on."""
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        return zona_scoped_pages(super().instances_user_has_any_permission_for(user, actions), user, set(actions))
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        allowed = {action for action in actions if super().user_has_any_permission_for_instance(user, {action}, instance)}
+        return bool(zona_allowed_actions(user, instance, allowed))
+
+
 class PracticePermissionTester(PagePermissionTester):
-    """Page permissions, narrowed for a Referente di Zona to the practices of their zona."""
+    """Page permissions of the practices and of their index, with the Zona limit applied to the
+    actions the tree grants (every can_* method reads ``self.permissions``)."""
 
-    def _own_zona(self) -> bool:
-        return can_manage_practice_of(self.user, getattr(self.page, "zona_id", None))
-
-    def can_edit(self):
-        return self._own_zona() and super().can_edit()
-
-    def can_delete(self, ignore_bulk=False):
-        return self._own_zona() and super().can_delete(ignore_bulk=ignore_bulk)
-
-    def can_publish(self):
-        return self._own_zona() and super().can_publish()
-
-    def can_unpublish(self):
-        return self._own_zona() and super().can_unpublish()
-
-    def can_submit_for_moderation(self):
-        return self._own_zona() and super().can_submit_for_moderation()
-
-    def can_lock(self):
-        return self._own_zona() and super().can_lock()
-
-    def can_move(self):
-        return self._own_zona() and super().can_move()
-
-    def can_copy(self):
-        return self._own_zona() and super().can_copy()
+    def __init__(self, user, page):
+        super().__init__(user, page)
+        if hasattr(self, "permissions"):
+            self.permissions = zona_allowed_actions(user, page, self.permissions)
 
 
 def _perm(codename: str) -> Permission:
@@ -103,3 +152,56 @@ def grant_practice_moderation():
     for index in PracticeIndexPage.objects.all():
         for codename in ("change_page", "publish_page"):
             GroupPagePermission.objects.get_or_create(group=group, page=index, permission=_perm(codename))
+
+
+def practice_document_ids(practices) -> set[int]:
+    """Documents attached to these practices, live or in their latest revision (a proposal in
+    moderation lives in its revision)."""
+    from wagtail.models import Revision
+
+    from cms.models import PracticePage
+    from cms.models.blocks import document_ids
+
+    field = PracticePage._meta.get_field("attachments")
+    ids, revisions = set(), []
+    for attachments, revision_id in practices.values_list("attachments", "latest_revision_id"):
+        ids.update(document_ids(attachments))
+        if revision_id:
+            revisions.append(revision_id)
+    for content in Revision.objects.filter(pk__in=revisions).values_list("content", flat=True):
+        ids.update(document_ids(field.to_python((content or {}).get("attachments") or "[]")))
+    return ids
+
+
+def collections_closed_to(user):
+    """Collections (with their sub-collections) whose view restriction ``user`` does not pass:
+    Wagtail's own mark for "editors only", e.g. the attachments of proposals in review."""
+    from wagtail.models import Collection, CollectionViewRestriction
+
+    closed = Collection.objects.none()
+    for restriction in CollectionViewRestriction.objects.select_related("collection").prefetch_related("groups"):
+        if restriction.restriction_type == CollectionViewRestriction.LOGIN:
+            continue
+        if restriction.restriction_type == CollectionViewRestriction.GROUPS and (
+            {group.name for group in restriction.groups.all()} & _group_names(user)
+        ):
+            continue
+        closed |= Collection.objects.descendant_of(restriction.collection, inclusive=True)
+    return closed
+
+
+def documents_for_user(documents, user):
+    """The documents ``user`` may see in the admin's choosers. A Referente di Zona: none attached
+    to another zona's practices; from collections closed to them only their zona's attachments
+    and what they uploaded themselves. Everyone else: all of ``documents``."""
+    from cms.models import PracticePage
+
+    if not is_zona_restricted(user):
+        return documents
+    zona = user_zona(user)
+    own_practices = PracticePage.objects.filter(zona=zona) if zona is not None else PracticePage.objects.none()
+    own = practice_document_ids(own_practices)
+    others = practice_document_ids(PracticePage.objects.exclude(pk__in=own_practices.values("pk"))) - own
+    return documents.exclude(pk__in=others).filter(
+        ~Q(collection__in=collections_closed_to(user)) | Q(pk__in=own) | Q(uploaded_by_user=user)
+    )

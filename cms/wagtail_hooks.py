@@ -3,10 +3,34 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
+from modelcluster.fields import ParentalManyToManyField
+from wagtail.admin.forms.models import register_form_field_override
+from wagtail.models import Page
+from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, Topic, WorkshopPage, Zona
+from cms.admin_choosers import SearchableCheckboxSelectMultiple, TaxonomyChooserViewSet
+from cms.admin_filters import limit_people_filters
+from cms.permissions import ZonaPagePermissionPolicy, documents_for_user, pages_for_chooser
+
+# The Zona limit of the Referenti di Zona, for every admin view that asks Wagtail which pages a
+# user may see or act on (registered before any view looks the policy up).
+register_permission_policy(Page, ZonaPagePermissionPolicy())
+limit_people_filters()
+# Topics, zones and related norms of every page form: a filterable list of ticks.
+register_form_field_override(ParentalManyToManyField, override={"widget": SearchableCheckboxSelectMultiple}, exact_class=True)
+
+
+@hooks.register("construct_document_chooser_queryset")
+def documents_of_own_zona(documents, request):
+    return documents_for_user(documents, request.user)
+
+
+@hooks.register("construct_page_chooser_queryset")
+def pages_of_own_zona(pages, request):
+    return pages_for_chooser(pages, request.user)
 
 
 class ZonaViewSet(SnippetViewSet):
@@ -17,6 +41,7 @@ class ZonaViewSet(SnippetViewSet):
     list_filter = ["azienda_usl", "sds_status"]
     search_fields = ["name", "comuni", "note"]
     search_backend_name = None
+    chooser_viewset_class = TaxonomyChooserViewSet
     ordering = ["name"]
 
 
@@ -27,6 +52,7 @@ class TopicViewSet(SnippetViewSet):
     list_display = ["name", "slug"]
     search_fields = ["name", "description"]
     search_backend_name = None
+    chooser_viewset_class = TaxonomyChooserViewSet
 
 
 class TaxonomyGroup(SnippetViewSetGroup):

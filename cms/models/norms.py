@@ -98,6 +98,8 @@ class NormPage(ContentPage):
     search_fields = ContentPage.search_fields + [
         index.SearchField("number"), index.SearchField("urn"), index.SearchField("body"),
         index.FilterField("kind"), index.FilterField("status"), index.FilterField("year"),
+        # the admin's page chooser autocompletes: an editor types "544" or "DGR 544/2023"
+        index.AutocompleteField("label"),
     ]
     parent_page_types = ["cms.NormIndexPage"]
     subpage_types: list = []
@@ -110,6 +112,13 @@ class NormPage(ContentPage):
         indexes = [models.Index(fields=["-year", "-date"], name="cms_norm_year_date_desc")]  # the listing's order
 
     # --- identity ------------------------------------------------------------------
+    def __str__(self):
+        """'DGR 544/2023 – title': how editors recognise a norm in every list and chooser."""
+        return f"{self.label} – {self.title}"
+
+    def get_admin_display_title(self):
+        return f"{self.label} – {super().get_admin_display_title()}"
+
     @property
     def effective_year(self):
         return self.date.year if self.date else self.year

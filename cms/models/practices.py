@@ -71,6 +71,12 @@ class PracticeIndexPage(IndexPage):
             (_("Esporta in JSON"), reverse("cms:practices_export", args=["json"]) + query),
         ]}
 
+    def permissions_for_user(self, user):
+        """A Referente di Zona may add practices here, not edit the site-wide index (cms/permissions.py)."""
+        from cms.permissions import PracticePermissionTester
+
+        return PracticePermissionTester(user, self)
+
     class Meta:
         verbose_name = _("elenco delle buone pratiche")
 

@@ -49,7 +49,7 @@ _EDITORIAL = [
 ROLES: dict[str, Role] = {
     # A member with a verified e-mail: front-end only (reserved content, submissions, registrations).
     OPERATORE: Role(),
-    # Edits the practices of their own Zona (the Zona check is in wagtail_hooks); never publishes.
+    # Edits (and reads, in the admin) the practices of their own Zona (cms/permissions.py); never publishes.
     REFERENTE_ZONA: Role(
         model_permissions=list(_ADMIN),
         practice_page_permissions=("add_page", "change_page"),

@@ -231,14 +231,16 @@ def _actions() -> Actions:
         from cms.models import AziendaUSL, Zona
 
         before = Zona.objects.count()
-        client.post("/admin/snippets/cms/zona/add/", {"name": f"Zona nuova {id(client)}", "slug": f"zona-nuova-{id(client)}",
+        n = next(_windows)  # not id(client): a collected client's id comes back, and zone names are unique
+        client.post("/admin/snippets/cms/zona/add/", {"name": f"Zona nuova {n}", "slug": f"zona-nuova-{n}",
                                                      "azienda_usl": AziendaUSL.CENTRO, "sds_status": "si"})
         return Zona.objects.count() > before
 
     def delete_zona(world, client, user):
         from cms.models import Zona
 
-        zona = Zona.objects.create(name=f"Zona da eliminare {id(client)}", slug=f"zona-del-{id(client)}",
+        n = next(_windows)
+        zona = Zona.objects.create(name=f"Zona da eliminare {n}", slug=f"zona-del-{n}",
                                    azienda_usl=Zona._meta.get_field("azienda_usl").choices[0][0])
         client.post(f"/admin/snippets/cms/zona/delete/{zona.pk}/", {})
         return not Zona.objects.filter(pk=zona.pk).exists()
