@@ -119,6 +119,7 @@ class SearchResult:
     suggestion: str | None = None
     backend: str = "elasticsearch"
     notice: str | None = None
+    partial_match: bool = False  # no page holds every word: these hold the most (relaxed)
 
     @property
     def page(self) -> int:
