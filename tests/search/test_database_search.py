@@ -146,3 +146,26 @@ def test_nonsense_finds_nothing():
     content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
     result = search("xqzvw")
     assert result.hits == [] and result.total == 0
+
+
+def test_an_acronym_written_with_dots_in_the_body_is_found_as_typed():
+    page = content.seminar("Le équipe che funzionano", "Esperienze di équipe.",
+                           body="L'esperienza del programma P.I.P.P.I. per la tutela dei bambini.")
+    content.seminar("Un altro seminario", "Nulla di simile.")
+    assert ids("PIPPI")[:1] == [page.pk]
+    assert ids("P.I.P.P.I.")[:1] == [page.pk]
+
+
+def test_pages_missing_one_word_follow_the_pages_holding_every_word():
+    every = content.practice("Scheda unica di segnalazione", "Condivisa tra servizi sociali e lavoro.")
+    one_less = content.practice("Segnalazione dei casi", "Una scheda per i servizi.")
+    result = search("scheda unica segnalazione")
+    found = [hit.page_id for hit in result.hits]
+    assert found[:2] == [every.pk, one_less.pk]
+    assert result.partial_match is False
+
+
+def test_a_corrected_typo_is_offered_as_forse_cercavi():
+    content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
+    assert search("inclusone").suggestion == "inclusione"
+    assert search("inclusione").suggestion is None
