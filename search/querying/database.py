@@ -328,10 +328,16 @@ class DatabaseBackend:
             return []
         wanted = [fold(w) for w in text.split()[:6]]
         side = database_text.corpus()
-        found = [i for i, page in side.pages.items() if all(w in page.title for w in wanted)]
-        found.sort(key=lambda i: -side.pages[i].published)
-        visible = set(indexable_pages(members=user_is_member).filter(pk__in=found[:200]).values_list("pk", flat=True))
-        page_ids = [i for i in found if i in visible][:size]
+        if side.complete:
+            found = [i for i, page in side.pages.items() if all(w in page.title for w in wanted)]
+            found.sort(key=lambda i: -side.pages[i].published)
+            visible = set(indexable_pages(members=user_is_member).filter(pk__in=found[:200]).values_list("pk", flat=True))
+            page_ids = [i for i in found if i in visible][:size]
+        else:  # too many pages to hold: the database's own match, accents as typed
+            queryset = indexable_pages(members=user_is_member)
+            for word in text.split()[:6]:
+                queryset = queryset.filter(title__icontains=word)
+            page_ids = list(queryset.order_by("-last_published_at").values_list("pk", flat=True)[:size])
         pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()}
         labels = type_labels()
         out = []

@@ -26,6 +26,9 @@ from search.engine.analysis import ITALIAN_STOP_WORDS, fold
 from search.engine.attachments import attachments_text
 
 MAX_AGE = 300  # seconds
+# Above this many pages the words are not held in the process (memory, build time): the database
+# search then relies on Wagtail's index alone (title, summary, body), the rest still applies.
+MAX_PAGES = 20_000
 _WORD = re.compile(r"\w+", re.UNICODE)
 _DOTTED = re.compile(r"\b(?:[^\W\d_]\.){2,}(?:[^\W\d_]\b)?")  # P.I.P.P.I., S.I.I.L: one word, as people type it
 _STOP = frozenset(ITALIAN_STOP_WORDS)
@@ -73,6 +76,7 @@ class Corpus:
     pages: dict[int, PageWords]
     vocabulary: dict[str, set[str]]  # first letter -> folded words of titles, summaries, tags, names
     built: float
+    complete: bool = True  # False: too many pages, nothing held (see MAX_PAGES)
 
 
 _lock = threading.Lock()
@@ -93,7 +97,7 @@ def corpus() -> Corpus:
         held = _cached.get("corpus")
         if held is not None and _cached.get("key") == key and time.monotonic() - held.built < MAX_AGE:
             return held
-    built = _build()
+    built = _build() if key[0] <= MAX_PAGES else Corpus({}, {}, time.monotonic(), complete=False)
     with _lock:
         _cached.update(corpus=built, key=key)
     return built

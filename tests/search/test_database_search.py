@@ -169,3 +169,14 @@ def test_a_corrected_typo_is_offered_as_forse_cercavi():
     content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
     assert search("inclusone").suggestion == "inclusione"
     assert search("inclusione").suggestion is None
+
+
+def test_above_the_page_limit_the_search_relies_on_wagtails_index_alone(monkeypatch):
+    from search.querying import database_text
+
+    monkeypatch.setattr(database_text, "MAX_PAGES", 1)
+    page = content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
+    content.news("Bilancio", "Conti dell'anno.")
+    assert database_text.corpus().complete is False
+    assert ids("coprogettazione inclusione")[:1] == [page.pk]
+    assert [item["title"] for item in DatabaseBackend().autocomplete("coprog")] == [page.title]
