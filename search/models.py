@@ -4,7 +4,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel
 
-from search.engine.synonym_rules import SynonymSyntaxError, normalise_rule
+from search.engine.synonym_rules import SynonymSyntaxError, file_rules, normalise_rule
 
 
 class OutboxEntry(models.Model):
@@ -63,6 +63,26 @@ class SynonymRule(models.Model):
 
     def __str__(self):
         return self.terms
+
+    @classmethod
+    def all_rules(cls) -> list[tuple[str, str]]:
+        """(id, rule) for the data file and the enabled rules of the admin, without duplicates:
+        what Elasticsearch's synonym filter holds and what the database search expands."""
+        out: list[tuple[str, str]] = []
+        seen: set[str] = set()
+        for number, rule in enumerate(file_rules(), start=1):
+            if rule.lower() not in seen:
+                seen.add(rule.lower())
+                out.append((f"file-{number}", rule))
+        for rule in cls.objects.filter(enabled=True).order_by("pk"):
+            try:
+                text = normalise_rule(rule.terms)
+            except SynonymSyntaxError:
+                continue
+            if text.lower() not in seen:
+                seen.add(text.lower())
+                out.append((f"rule-{rule.pk}", text))
+        return out
 
     def clean(self):
         try:

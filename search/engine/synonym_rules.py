@@ -4,11 +4,15 @@
     a, b => c                          a and b searched as c
 
 One check for the data file, the editors' rules in the admin (``SynonymRule.clean``)
-and what Elasticsearch holds; its messages are for editors, in Italian.
+and what Elasticsearch holds; its messages are for editors, in Italian. The data file is
+read here too, below both the indexing (which pushes the rules to Elasticsearch) and the
+database search (which expands them in the query).
 """
 from __future__ import annotations
 
+import logging
 import re
+from pathlib import Path
 
 from django.utils.translation import gettext as _
 
@@ -16,6 +20,9 @@ MAX_TERMS = 20
 MAX_TERM_LENGTH = 100
 _FORBIDDEN = re.compile(r"[\\#\x00-\x1f\x7f]")
 _HAS_WORD = re.compile(r"\w{1,}", re.UNICODE)
+
+DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.txt"
+logger = logging.getLogger(__name__)
 
 
 class SynonymSyntaxError(ValueError):
@@ -48,3 +55,17 @@ def normalise_rule(text: str) -> str:
     if sum(len(p) for p in parsed) > MAX_TERMS:
         raise SynonymSyntaxError(_("Al massimo %(n)d termini per regola.") % {"n": MAX_TERMS})
     return " => ".join(", ".join(terms) for terms in parsed)
+
+
+def file_rules(path: Path = DATA_FILE) -> list[str]:
+    """The valid rules of the data file (invalid lines are logged and skipped)."""
+    rules = []
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        try:
+            rules.append(normalise_rule(line))
+        except SynonymSyntaxError as exc:
+            logger.warning("%s:%d: synonym rule skipped: %s", path.name, number, exc)
+    return rules

@@ -9,7 +9,7 @@ from django.utils import timezone
 from wagtail.models import Page
 
 from search.corpus import HIDDEN, MEMBERS, is_indexed_type
-from search.indexing.attachments import attachments_text
+from search.engine.attachments import attachments_text
 
 class BuildContext:
     """What the documents of many pages share, read once instead of once per page.

@@ -13,52 +13,21 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from pathlib import Path
 
 from django.conf import settings
 
-from search.engine.synonym_rules import SynonymSyntaxError, normalise_rule
+from search.engine.synonym_rules import DATA_FILE, SynonymSyntaxError, file_rules, normalise_rule  # noqa: F401
 from search.models import SynonymRule
 
 logger = logging.getLogger(__name__)
-
-DATA_FILE = Path(__file__).resolve().parent.parent / "data" / "synonyms.txt"
 
 MODE_SET = "set"
 MODE_INLINE = "inline"
 
 
-def file_rules(path: Path = DATA_FILE) -> list[str]:
-    """The valid rules of the data file (invalid lines are logged and skipped)."""
-    rules = []
-    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        line = line.strip()
-        if not line or line.startswith("#"):
-            continue
-        try:
-            rules.append(normalise_rule(line))
-        except SynonymSyntaxError as exc:
-            logger.warning("%s:%d: synonym rule skipped: %s", path.name, number, exc)
-    return rules
-
-
 def all_rules() -> list[tuple[str, str]]:
-    """(id, rule) for the data file and the enabled rules of the admin, without duplicates."""
-    out: list[tuple[str, str]] = []
-    seen: set[str] = set()
-    for number, rule in enumerate(file_rules(), start=1):
-        if rule.lower() not in seen:
-            seen.add(rule.lower())
-            out.append((f"file-{number}", rule))
-    for rule in SynonymRule.objects.filter(enabled=True).order_by("pk"):
-        try:
-            text = normalise_rule(rule.terms)
-        except SynonymSyntaxError:
-            continue
-        if text.lower() not in seen:
-            seen.add(text.lower())
-            out.append((f"rule-{rule.pk}", text))
-    return out
+    """(id, rule) for the data file and the enabled rules of the admin (``SynonymRule.all_rules``)."""
+    return SynonymRule.all_rules()
 
 
 def rules_digest(rules: list[tuple[str, str]]) -> str:

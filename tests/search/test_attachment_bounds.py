@@ -11,7 +11,7 @@ import pytest
 from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
-from search.indexing.attachments import MAX_CHARS_PER_DOCUMENT, document_text
+from search.engine.attachments import MAX_CHARS_PER_DOCUMENT, document_text
 
 BUDGET_MIB = 50
 

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db
 
 def legacy_document(page_id) -> dict | None:
     """The document as built before batching: every relation and restriction read per page."""
-    from search.indexing.attachments import attachments_text
+    from search.engine.attachments import attachments_text
 
     page = Page.objects.get(pk=page_id).specific
     if not corpus.is_indexed_type(page) or not page.live:
@@ -145,7 +145,7 @@ def test_batch_queries_do_not_grow_with_the_pages(demo_pages):
 def test_a_replaced_file_is_read_again_even_without_a_hash(settings):
     """The extracted text is cached per file: a new file under the same document (or the same
     pk in another database sharing the cache) must not be answered with the old text."""
-    from search.indexing.attachments import document_text
+    from search.engine.attachments import document_text
 
     document = get_document_model()(title="Protocollo")
     document.file.save("protocollo.pdf", ContentFile(pdf_with_text("Accordo sulla coprogettazione")), save=False)
