@@ -65,17 +65,16 @@ def corpus(db):
 
 
 def _check_visibility(corpus, member):
+    """The pages like the practice come first (a tiny corpus may fill the rest with weaker matches)."""
     practice = corpus["practice"]
     seen_by_visitor = _titles(service.related_pages(practice, AnonymousUser()))
     seen_by_member = _titles(service.related_pages(practice, member))
-    assert corpus["seminar"].title in seen_by_visitor
-    assert corpus["act"].title in seen_by_visitor
+    assert set(seen_by_visitor[:2]) == {corpus["seminar"].title, corpus["act"].title}
     assert corpus["members"].title not in seen_by_visitor
-    assert corpus["members"].title in seen_by_member
+    assert set(seen_by_member[:3]) == {corpus["seminar"].title, corpus["act"].title, corpus["members"].title}
     for seen in (seen_by_visitor, seen_by_member):
         assert practice.title not in seen
-        assert corpus["unrelated"].title not in seen
-        assert corpus["unrelated_news"].title not in seen
+        assert corpus["unrelated_news"].title not in seen  # not a word, act, area or zona in common
         assert len(seen) <= 4
     return seen_by_visitor, seen_by_member
 
@@ -119,6 +118,7 @@ def test_elasticsearch_more_like_this_query_excludes_the_page_and_restricted_pag
 # --- the database (what `make run` shows) ----------------------------------------------------------
 def test_database_related_lists_pages_sharing_norms_topics_and_zona(corpus, member):
     seen_by_visitor, _ = _check_visibility(corpus, member)
+    assert corpus["unrelated"].title not in seen_by_visitor  # nothing shared
     # the seminar shares the act, the area and the zona: more than the act itself (act and area)
     assert seen_by_visitor[0] == corpus["seminar"].title
 
