@@ -192,3 +192,13 @@ def test_no_block_when_nothing_is_related(client, db):
     page = content.practice("Una pratica senza legami", zona_obj=content.zona("solitaria"))
     html = client.get(page.url).content.decode()
     assert "Contenuti correlati" not in html
+
+
+def test_related_falls_back_to_the_database_when_elasticsearch_does_not_answer(corpus, member, settings,
+                                                                                dead_elasticsearch_url):
+    from search.engine import client
+
+    settings.ELASTICSEARCH_URLS = [dead_elasticsearch_url]
+    client.reset()
+    seen_by_visitor, _ = _check_visibility(corpus, member)
+    assert corpus["unrelated"].title not in seen_by_visitor  # the database answer: nothing shared
