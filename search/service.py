@@ -1,7 +1,8 @@
 """The entry point of the search: Elasticsearch when it answers, else the database.
 
-The public face of ``search/`` for views, other apps and tools: ``search``, ``autocomplete``
-and the contract they speak (``SearchRequest``, ``SearchResult``), whichever backend answers.
+The public face of ``search/`` for views, other apps and tools: ``search``, ``autocomplete``,
+``related_pages`` and the contract they speak (``SearchRequest``, ``SearchResult``), whichever
+backend answers.
 """
 from __future__ import annotations
 
@@ -13,8 +14,10 @@ from search.engine.client import elasticsearch_available, is_configured, mark_un
 from search.querying.contract import BackendUnavailable, SearchRequest, SearchResult
 from search.querying.database import DatabaseBackend
 from search.querying.elasticsearch import ElasticsearchBackend
+from search.querying.params import is_member
+from search.querying.related import MAX_RELATED, database_related, elasticsearch_related, live_pages
 
-__all__ = ["SearchRequest", "SearchResult", "autocomplete", "notice_for_fallback", "search"]
+__all__ = ["SearchRequest", "SearchResult", "autocomplete", "notice_for_fallback", "related_pages", "search"]
 
 logger = logging.getLogger(__name__)
 
@@ -52,3 +55,29 @@ def autocomplete(q: str, user_is_member: bool = False) -> list[dict]:
         except BackendUnavailable:
             mark_unavailable()
     return DatabaseBackend().autocomplete(q, user_is_member)
+
+
+def related_pages(page, user) -> list:
+    """Up to four live pages like ``page`` that ``user`` may see, best first (the "Contenuti correlati").
+
+    Elasticsearch answers when it is usable and holds the page; otherwise the database does
+    (a page published a moment ago may not be indexed yet). The database answer is kept until the
+    content changes (``portal.content_version``); Elasticsearch's is not cached: the index is updated
+    after the publication's commit, so a copy taken in between would outlive the change.
+    """
+    from portal import content_version
+
+    members = is_member(user)
+    if page is None or not getattr(page, "pk", None):
+        return []
+    ids: list[int] = []
+    if _elasticsearch_usable():
+        try:
+            ids = elasticsearch_related(page, members=members)
+        except BackendUnavailable as exc:
+            mark_unavailable()
+            logger.warning("related: Elasticsearch unavailable, answering from the database: %s", exc)
+    if not ids:
+        ids = content_version.memo(
+            f"search:related:{page.pk}:{int(members)}", lambda: database_related(page, members=members))
+    return live_pages(ids[:MAX_RELATED])
