@@ -135,3 +135,15 @@ def identifiers(kind: str, number: str, year: int | None, urn: str) -> list[str]
         if item not in seen:
             seen.append(item)
     return seen
+
+
+# Normattiva resolves the URN:NIR of the State's primary acts (laws, decree-laws, legislative decrees).
+NORMATTIVA_RESOLVER = "https://www.normattiva.it/uri-res/N2Ls?"
+NORMATTIVA_KINDS = {NormKind.LEGGE, NormKind.DL, NormKind.DLGS}
+
+
+def normattiva_url(kind: str, number: str, when: date | None, urn: str) -> str:
+    """The Normattiva link of a national act that has its full date and number, else ''."""
+    if kind not in NORMATTIVA_KINDS or not when or not parse_number(number or "") or not urn.startswith("urn:nir:stato:"):
+        return ""
+    return NORMATTIVA_RESOLVER + urn

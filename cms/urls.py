@@ -13,5 +13,6 @@ urlpatterns = [
     path("seminari/<id:pk>.ics", calendar.seminar_ics, name="seminar_ics"),
     path("seminari.ics", calendar.upcoming_ics, name="calendar_ics"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("dati/<int:pk>/serie.csv", views.data_series_csv, name="data_series_csv"),
     path("export/buone-pratiche.<str:fmt>", views.practices_export, name="practices_export"),
 ]

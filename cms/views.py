@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from cms.listing import filtered, public_pages
 from portal.exports import safe_row
 from cms.models import (
-    AziendaUSL,
     DataPage,
     PracticeIndexPage,
     PracticePage,
@@ -36,12 +35,9 @@ def _crumbs(zona=None):
 
 
 def zona_list(request):
-    zones = Zona.objects.order_by("azienda_usl", "name")
-    groups = []
-    labels = dict(AziendaUSL.choices)
-    for value, _label in AziendaUSL.choices:
-        groups.append((labels[value], [z for z in zones if z.azienda_usl == value]))
-    return render(request, "cms/zona_list.html", {"groups": groups, "crumbs": _crumbs()})
+    from cms.zones import groups_by_azienda
+
+    return render(request, "cms/zona_list.html", {"groups": groups_by_azienda(), "crumbs": _crumbs()})
 
 
 # A zona page shows the latest items of each kind; the full list is the listing filtered by the zona.
@@ -74,14 +70,21 @@ def _index_url(index_model) -> str | None:
 
 
 def zona_detail(request, slug):
+    from cms.zones import latest_news, regional_content, upcoming_events
+
     zona = get_object_or_404(Zona, slug=slug)
     figures = list(public_pages(DataPage).filter(zona=zona).order_by("indicator", "period_end"))
     chart_points = [(f.indicator if len(figures) > 1 else f.period_label, f.value, f.unit) for f in figures]
-    return render(request, "cms/zona_detail.html", {
-        "zona": zona,
+    sections = {
         "practices": _zona_section(PracticePage, PracticeIndexPage, zona),
         "seminars": _zona_section(SeminarPage, SeminarIndexPage, zona),
         "workshops": _zona_section(WorkshopPage, WorkshopIndexPage, zona),
+    }
+    news = latest_news(zona)
+    has_own = bool(figures or news or any(s.items for s in sections.values()))
+    return render(request, "cms/zona_detail.html", {
+        "zona": zona, **sections, "upcoming": upcoming_events(zona), "news": news,
+        "regional": None if has_own else regional_content(),
         "figures": figures, "chart_points": chart_points, "crumbs": _crumbs(zona),
     })
 
@@ -137,4 +140,31 @@ def practices_export(request, fmt):
         for row in rows:
             writer.writerow(safe_row("; ".join(v) if isinstance(v, list) else ("" if v is None else v) for v in (row[k] for k, _l in EXPORT_COLUMNS)))
     response["Content-Disposition"] = f'attachment; filename="buone-pratiche-{stamp}.{fmt}"'
+    return response
+
+
+def _csv_number(value) -> str:
+    """'1234,5': a decimal comma and no grouping, as Italian spreadsheets read a ';'-separated file."""
+    text = str(int(value)) if value == value.to_integral_value() else format(value.normalize(), "f")
+    return text.replace(".", ",")
+
+
+def data_series_csv(request, pk):
+    """The series of a data page (same indicator and territory) as CSV: what its chart and table show."""
+    from cms.charts import series_csv
+    from cms.visibility import visible
+
+    page = get_object_or_404(DataPage.objects.live().select_related("zona"), pk=pk)
+    if not visible(page, request):
+        raise Http404
+    points = list(page.series().select_related("zona").only(
+        "pk", "indicator", "value", "unit", "period_label", "period_start", "period_end", "source", "zona", "zona__name", "path"))
+    if page.pk not in {p.pk for p in points}:
+        points = [page]
+    rows = [{
+        "indicatore": p.indicator, "territorio": str(p.territory_label), "periodo": p.period_label,
+        "inizio": p.period_start, "fine": p.period_end, "valore": _csv_number(p.value), "unita": p.unit, "fonte": p.source,
+    } for p in points]
+    response = HttpResponse("\ufeff" + series_csv(rows), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="dati-{page.slug}.csv"'
     return response

@@ -14,6 +14,14 @@ def _menu_entries(site, request) -> list[tuple[str, str]]:
     ]
 
 
+def _fixed_entries() -> list[tuple[str, str]]:
+    """Sections that are views, not pages (so no 'show in menus' box): the Zone distretto."""
+    from django.urls import reverse
+    from django.utils.translation import gettext
+
+    return [(gettext("Zone distretto"), reverse("cms:zona_list"))]
+
+
 def _main_menu(request):
     """Live, public children of the site root marked 'show in menus' (cached until the content changes)."""
     from wagtail.models import Site
@@ -25,6 +33,7 @@ def _main_menu(request):
         return []
     path = request.path
     entries = content_version.memo(f"main-menu:{site.pk}", lambda: _menu_entries(site, request))
+    entries = [*entries, *_fixed_entries()]
     return [{"title": title, "url": url, "active": url != "/" and path.startswith(url)} for title, url in entries]
 
 

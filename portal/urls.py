@@ -1,4 +1,5 @@
 import re
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib import admin
@@ -40,7 +41,7 @@ urlpatterns = [
 # original images leave only through their permission-checked views (README, "Production").
 urlpatterns.append(re_path(
     rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}images/(?P<path>.*)$", static_serve,
-    {"document_root": settings.MEDIA_ROOT / "images"},
+    {"document_root": Path(settings.MEDIA_ROOT) / "images"},  # a test may set MEDIA_ROOT as a str
 ))
 
 urlpatterns.append(path("", include(wagtail_urls)))

@@ -72,6 +72,12 @@ class NormPage(ContentPage):
         verbose_name=_("testo integrale (documento)"),
     )
     full_text_url = models.URLField(_("testo integrale (collegamento)"), blank=True)
+    official_url = models.URLField(
+        _("fonte ufficiale (collegamento)"), blank=True, max_length=500,
+        help_text=_("Indirizzo del testo ufficiale dell'atto: Normattiva, Gazzetta Ufficiale, BURT (Bollettino ufficiale "
+                    "della Regione Toscana) o EUR-Lex. Per le leggi e i decreti dello Stato con data e numero, se "
+                    "lasciato vuoto, il portale collega Normattiva tramite l'identificativo URN:NIR."),
+    )
     tags = ClusterTaggableManager(through=NormPageTag, blank=True, verbose_name=_("etichette"))
 
     content_panels = ContentPage.content_panels + [
@@ -82,7 +88,8 @@ class NormPage(ContentPage):
         ),
         FieldPanel("summary"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("full_text_document"), FieldPanel("full_text_url")], heading=_("Testo integrale")),
+        MultiFieldPanel([FieldPanel("official_url"), FieldPanel("full_text_document"), FieldPanel("full_text_url")],
+                        heading=_("Testo integrale")),
         FieldPanel("note"),
     ]
     relations_panels = [InlinePanel("outgoing_relations", label=_("relazione con un altro atto"), heading=_("Relazioni"))]
@@ -104,7 +111,7 @@ class NormPage(ContentPage):
     parent_page_types = ["cms.NormIndexPage"]
     subpage_types: list = []
     base_form_class = NormAdminForm
-    api_fields = [APIField("summary"), APIField("kind"), APIField("number"), APIField("date"), APIField("year"), APIField("issuing_body"), APIField("urn"), APIField("status"), APIField("full_text_url")]
+    api_fields = [APIField("summary"), APIField("kind"), APIField("number"), APIField("date"), APIField("year"), APIField("issuing_body"), APIField("urn"), APIField("status"), APIField("full_text_url"), APIField("official_url")]
 
     class Meta:
         verbose_name = _("norma")
@@ -133,6 +140,13 @@ class NormPage(ContentPage):
 
     def identifiers(self) -> list[str]:
         return norms_ids.identifiers(self.kind, self.number, self.effective_year, self.urn or self.compute_urn())
+
+    def official_link(self) -> str:
+        """Where the official text is: the editor's link, else Normattiva's URN:NIR resolver for a national act
+        with date and number; '' when neither (a regional act links only if the editor set it)."""
+        if self.official_url:
+            return self.official_url
+        return norms_ids.normattiva_url(self.kind, self.number, self.date, self.urn or self.compute_urn())
 
     def clean(self):
         super().clean()

@@ -2,7 +2,7 @@
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.panels import FieldPanel
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
 
@@ -35,6 +35,16 @@ class Zona(index.Indexed, models.Model):
         _("comuni"), blank=True, help_text=_("Un comune per riga (oppure separati da punto e virgola).")
     )
     note = models.TextField(_("note"), blank=True)
+    # Contacts: the reference data (cms/data/zone-distretto.csv) has none, so they start empty and the zona
+    # page says "non disponibile" until an editor enters the verified ones.
+    structure_name = models.CharField(
+        _("struttura di gestione"), max_length=200, blank=True,
+        help_text=_("Nome della Società della Salute o della struttura che gestisce la zona (es. «Società della Salute Pisana»)."),
+    )
+    address = models.CharField(_("indirizzo"), max_length=250, blank=True, help_text=_("Sede della struttura di gestione."))
+    email = models.EmailField(_("e-mail"), blank=True, help_text=_("Indirizzo di posta elettronica pubblico della struttura."))
+    phone = models.CharField(_("telefono"), max_length=40, blank=True)
+    website = models.URLField(_("sito web"), blank=True, help_text=_("Sito ufficiale della Società della Salute o della zona."))
 
     panels = [
         FieldPanel("name"),
@@ -43,6 +53,11 @@ class Zona(index.Indexed, models.Model):
         FieldPanel("sds_status"),
         FieldPanel("comuni"),
         FieldPanel("note"),
+        MultiFieldPanel(
+            [FieldPanel("structure_name"), FieldPanel("address"), FieldPanel("email"), FieldPanel("phone"),
+             FieldPanel("website")],
+            heading=_("Struttura e contatti"),
+        ),
     ]
     search_fields = [
         index.SearchField("name"),

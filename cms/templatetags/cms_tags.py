@@ -35,7 +35,8 @@ def bar_chart(points, title, chart_id):
 
 @register.filter
 def figure(value, unit=""):
-    return charts.format_value(value, unit)
+    """'51.599.773 euro' as HTML whose number never breaks across lines (cms.css .figure-number)."""
+    return charts.format_figure_html(value, unit)
 
 
 @register.simple_tag(takes_context=True)

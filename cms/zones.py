@@ -1,0 +1,116 @@
+"""What the zona pages show besides their own listings: counts per zona, upcoming events, latest news
+and the regional content that applies to every zona.
+
+Every queryset here starts from ``cms.visibility.visible`` (anonymous visitor): the zona pages are
+public and cached like the other public channels, so they list only what anyone may see.
+"""
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.db.models import Count, Min, Prefetch, Q
+from django.utils import timezone
+
+from cms.models import (
+    AziendaUSL,
+    DataPage,
+    NewsPage,
+    NormPage,
+    PracticePage,
+    SeminarPage,
+    WorkshopPage,
+    WorkshopSession,
+    Zona,
+)
+from cms.visibility import visible
+
+UPCOMING_SIZE = 6
+NEWS_SIZE = 3
+REGIONAL_SIZE = 5
+
+
+def _live(model):
+    return visible(model.objects.live())
+
+
+def content_counts() -> Counter:
+    """zona id -> number of public pages about it (practices, seminars, workshops, news, data)."""
+    counts: Counter = Counter()
+    for model, field in ((PracticePage, "zona"), (DataPage, "zona"), (SeminarPage, "zones"),
+                         (WorkshopPage, "zones"), (NewsPage, "zones")):
+        rows = (_live(model).filter(**{f"{field}__isnull": False}).order_by()
+                .values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n"))
+        for zona_id, n in rows:
+            counts[zona_id] += n
+    return counts
+
+
+@dataclass
+class ZonaGroup:
+    label: str
+    slug: str
+    zones: list  # [(zona, count)]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _zona, n in self.zones)
+
+
+def groups_by_azienda() -> list[ZonaGroup]:
+    """The zone grouped by Azienda USL (in the choices' order), each with its count of public content."""
+    counts = content_counts()
+    zones = list(Zona.objects.order_by("name"))
+    return [
+        ZonaGroup(str(label), value, [(z, counts[z.pk]) for z in zones if z.azienda_usl == value])
+        for value, label in AziendaUSL.choices
+    ]
+
+
+@dataclass
+class Event:
+    when: datetime
+    page: object
+    kind: str  # "seminar" | "workshop"
+
+
+def upcoming_events(zona: Zona | None, limit: int = UPCOMING_SIZE) -> list[Event]:
+    """Seminars and workshops of a zona (None: the regional ones, with no zona) still to come, soonest
+    first; a workshop is dated by its next session, not its first."""
+    now = timezone.now()
+    seminars = _live(SeminarPage).filter(start__gte=now)
+    coming = WorkshopSession.objects.filter(start__gte=now)
+    workshops = _live(WorkshopPage).filter(pk__in=coming.values("page_id"))
+    if zona is None:
+        seminars, workshops = seminars.filter(zones__isnull=True), workshops.filter(zones__isnull=True)
+    else:
+        seminars, workshops = seminars.filter(zones=zona), workshops.filter(zones=zona)
+    events = [Event(s.start, s, "seminar") for s in seminars.order_by("start", "pk").distinct()[:limit]]
+    workshops = (workshops.annotate(next_start=Min("sessions__start", filter=Q(sessions__start__gte=now)))
+                 .order_by("next_start", "pk").prefetch_related(Prefetch("sessions", WorkshopSession.objects.order_by("start"))))
+    events += [Event(w.next_start, w, "workshop") for w in workshops.distinct()[:limit]]
+    return sorted(events, key=lambda e: (e.when, e.page.pk))[:limit]
+
+
+def latest_news(zona: Zona, limit: int = NEWS_SIZE):
+    return list(_live(NewsPage).filter(zones=zona).order_by("-date", "-pk").distinct()[:limit])
+
+
+@dataclass
+class RegionalContent:
+    """What applies to every zona: the framework of norms and the regional seminars (no zona of their own)."""
+
+    norms: list
+    upcoming: list
+    seminars: list
+
+    def __bool__(self):
+        return bool(self.norms or self.upcoming or self.seminars)
+
+
+def regional_content(limit: int = REGIONAL_SIZE) -> RegionalContent:
+    norms = list(_live(NormPage).order_by("-year", "-date", "pk")[:limit])
+    upcoming = upcoming_events(None, limit)
+    past = _live(SeminarPage).filter(zones__isnull=True, start__lt=timezone.now()).order_by("-start", "-pk")
+    return RegionalContent(norms, upcoming, list(past[:limit]))
