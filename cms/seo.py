@@ -103,8 +103,8 @@ def jsonld_for(page, request=None) -> dict | None:
         }
         if page.date:
             data["legislationDate"] = page.date.isoformat()
-        if page.full_text_url:
-            data["sameAs"] = page.full_text_url
+        if page.official_link():
+            data["sameAs"] = page.official_link()
         return data
     if kind in ("practice", "news"):
         return _article(page, request, page.main_date())

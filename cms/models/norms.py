@@ -71,8 +71,8 @@ class NormPage(ContentPage):
         "wagtaildocs.Document", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
         verbose_name=_("testo integrale (documento)"),
     )
-    full_text_url = models.URLField(_("testo integrale (collegamento)"), blank=True)
-    official_url = models.URLField(
+    # the official source: one link, shown as "Fonte ufficiale" and given to search engines as sameAs
+    full_text_url = models.URLField(
         _("fonte ufficiale (collegamento)"), blank=True, max_length=500,
         help_text=_("Indirizzo del testo ufficiale dell'atto: Normattiva, Gazzetta Ufficiale, BURT (Bollettino ufficiale "
                     "della Regione Toscana) o EUR-Lex. Per le leggi e i decreti dello Stato con data e numero, se "
@@ -88,7 +88,7 @@ class NormPage(ContentPage):
         ),
         FieldPanel("summary"),
         FieldPanel("body"),
-        MultiFieldPanel([FieldPanel("official_url"), FieldPanel("full_text_document"), FieldPanel("full_text_url")],
+        MultiFieldPanel([FieldPanel("full_text_url"), FieldPanel("full_text_document")],
                         heading=_("Testo integrale")),
         FieldPanel("note"),
     ]
@@ -111,7 +111,7 @@ class NormPage(ContentPage):
     parent_page_types = ["cms.NormIndexPage"]
     subpage_types: list = []
     base_form_class = NormAdminForm
-    api_fields = [APIField("summary"), APIField("kind"), APIField("number"), APIField("date"), APIField("year"), APIField("issuing_body"), APIField("urn"), APIField("status"), APIField("full_text_url"), APIField("official_url")]
+    api_fields = [APIField("summary"), APIField("kind"), APIField("number"), APIField("date"), APIField("year"), APIField("issuing_body"), APIField("urn"), APIField("status"), APIField("full_text_url")]
 
     class Meta:
         verbose_name = _("norma")
@@ -144,8 +144,8 @@ class NormPage(ContentPage):
     def official_link(self) -> str:
         """Where the official text is: the editor's link, else Normattiva's URN:NIR resolver for a national act
         with date and number; '' when neither (a regional act links only if the editor set it)."""
-        if self.official_url:
-            return self.official_url
+        if self.full_text_url:
+            return self.full_text_url
         return norms_ids.normattiva_url(self.kind, self.number, self.date, self.urn or self.compute_urn())
 
     def clean(self):

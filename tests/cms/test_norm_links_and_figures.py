@@ -46,7 +46,7 @@ def test_act_without_full_date_or_regional_links_only_when_the_field_is_set(clie
         assert _official_links(tree) == []
         assert "Testo ufficiale non disponibile" in _text(tree.xpath('//dl[contains(@class, "definition-list")]')[0])
     official = "https://raccoltanormativa.consiglio.regione.toscana.it/articolo?urndoc=urn:nir:regione.toscana:legge:2005-02-24;40"
-    regional.official_url = official
+    regional.full_text_url = official
     regional.save_revision().publish()
     assert _official_links(_doc(client, regional.url)) == [official]
 

@@ -6,13 +6,13 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cms', '0007_listing_order_indexes'),
+        ('cms', '0008_publish_scheduled_every_minute'),
     ]
 
     operations = [
-        migrations.AddField(
+        migrations.AlterField(
             model_name='normpage',
-            name='official_url',
+            name='full_text_url',
             field=models.URLField(blank=True, help_text="Indirizzo del testo ufficiale dell'atto: Normattiva, Gazzetta Ufficiale, BURT (Bollettino ufficiale della Regione Toscana) o EUR-Lex. Per le leggi e i decreti dello Stato con data e numero, se lasciato vuoto, il portale collega Normattiva tramite l'identificativo URN:NIR.", max_length=500, verbose_name='fonte ufficiale (collegamento)'),
         ),
         migrations.AddField(
