@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from newsletter import editions, sending
@@ -46,6 +47,8 @@ def manage(request, pk):
     context = {
         "edition": edition,
         "items_count": edition.items.count(),
+        "is_empty": edition.status not in (Edition.Status.SENT, Edition.Status.CANCELLED)
+        and not editions.has_content(edition),
         "progress": sending.progress(edition),
         "can_approve": can_approve(request.user),
         "can_edit": can_edit(request.user),
@@ -106,6 +109,9 @@ def test_send(request, pk):
     return redirect(_manage_url(edition))
 
 
+EMPTY_MESSAGE = gettext_lazy("Nessun contenuto nuovo: l'edizione non ha contenuti pubblicati da inviare e non sarà inviata. "
+                  "Aggiungi i contenuti del periodo o annullala.")
+
 ACTIONS = {
     "approve": (True, _("Edizione approvata."), lambda request, e: sending.approve(e, request.user)),
     "draft": (False, _("Edizione riportata in bozza."), lambda request, e: sending.back_to_draft(e)),
@@ -129,11 +135,10 @@ def action(request, pk, name):
         raise PermissionDenied
     needs_approval, done, run = ACTIONS[name]
     edition = _edition_for(request, pk, approve=needs_approval)
-    if name == "approve" and not edition.items.exists():
-        messages.error(request, _("Un'edizione senza contenuti non può essere approvata."))
-        return redirect(_manage_url(edition))
     try:
         run(request, edition)
+    except sending.EmptyEdition:
+        messages.error(request, EMPTY_MESSAGE)
     except sending.InvalidTransition:
         messages.error(request, _("Azione non possibile nello stato attuale (%(status)s).") % {
             "status": edition.get_status_display()})

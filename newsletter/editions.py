@@ -230,9 +230,37 @@ def edition_items(edition: Edition) -> list[Item]:
     return items
 
 
+# What every subscriber receives whatever they chose: the evolving regulatory framework and the
+# main data are the newsletter's reason to exist ("quadro evolutivo della normativa ... e dei
+# principali dati"); zona and topic choices only select among the rest.
+FRAMEWORK_SECTIONS = frozenset({Section.NORMATIVA, Section.DATI})
+
+
+def segment_items(items: list[Item], preferences: Preferences | None = None) -> list[Item]:
+    """The items one segment receives, in the edition's order.
+
+    The framework sections go to everyone; the rest is filtered by the preferences. A segment
+    whose choices match nothing of the rest gets the general edition (everything), never an
+    edition reduced to what the editorial does not describe.
+    """
+    if preferences is None or preferences.is_everything:
+        return list(items)
+    rest = [i for i in items if i.section not in FRAMEWORK_SECTIONS]
+    own = [i for i in rest if i.matches(preferences)]
+    if rest and not own:
+        return list(items)
+    kept = {id(i) for i in own}
+    return [i for i in items if i.section in FRAMEWORK_SECTIONS or id(i) in kept]
+
+
+def has_content(edition: Edition) -> bool:
+    """Whether the edition has anything to send (items still live and public)."""
+    return bool(edition_items(edition))
+
+
 def sections(items: list[Item], preferences: Preferences | None = None) -> list[SectionBlock]:
-    """Items grouped by section (fixed section order), filtered for a segment when given."""
-    chosen = [i for i in items if preferences is None or i.matches(preferences)]
+    """Items grouped by section (fixed section order), chosen for a segment when given."""
+    chosen = segment_items(items, preferences)
     blocks = []
     for key, label in Section.choices:
         in_section = [i for i in chosen if i.section == key]

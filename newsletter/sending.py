@@ -38,6 +38,17 @@ class InvalidTransition(Exception):
     """The edition is not in a state that allows the requested action."""
 
 
+class EmptyEdition(InvalidTransition):
+    """The edition has nothing new to send (no item still live and public): editors must act."""
+
+
+def _require_content(edition: Edition) -> None:
+    from newsletter.editions import has_content
+
+    if not has_content(edition):
+        raise EmptyEdition(edition.status)
+
+
 # --- state changes ----------------------------------------------------------------------
 
 
@@ -51,6 +62,7 @@ def _transition(edition: Edition, allowed: set, **changes) -> Edition:
 
 
 def approve(edition: Edition, user) -> Edition:
+    _require_content(edition)
     return _transition(
         edition, {Edition.Status.DRAFT}, status=Edition.Status.APPROVED, approved_by=user, approved_at=timezone.now()
     )
@@ -74,6 +86,7 @@ def start_sending(edition: Edition) -> Edition:
     """Approved or scheduled -> sending; the fan-out runs after commit."""
     from newsletter import tasks
 
+    _require_content(edition)
     now = timezone.now()
     edition = _transition(
         edition, Edition.SENDABLE, status=Edition.Status.SENDING, error_count=0, last_progress_at=now,

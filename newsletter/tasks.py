@@ -146,6 +146,9 @@ def tick() -> dict:
         try:
             sending.start_sending(edition)
             started.append(edition.number)
+        except sending.EmptyEdition:  # nothing left to send: back to the editors, flagged on its page
+            sending.back_to_draft(edition)
+            log.warning("newsletter %s: scheduled but empty, back to draft", edition.number)
         except sending.InvalidTransition:
             continue
     stalled_before = now - datetime.timedelta(seconds=sending.STALL_SECONDS)
