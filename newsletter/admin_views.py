@@ -42,6 +42,37 @@ def _manage_url(edition) -> str:
     return reverse("newsletter_edition:manage", args=[edition.pk])
 
 
+def new_edition(request):
+    """The admin's "add": the next edition with the content of its period (the function beat calls).
+
+    GET shows which period and how many contents it would hold; POST creates it and opens it.
+    """
+    from django.utils import timezone
+
+    from newsletter.models import edition_title
+    from newsletter.periods import next_period
+
+    if not request.user.has_perm("newsletter.add_edition"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if request.method == "POST":
+        edition, created = editions.create_next_edition(today)
+        if not created:
+            messages.warning(request, _("L'edizione del periodo in corso esiste già."))
+            return redirect("newsletter_edition:index")
+        messages.success(request, _("Creata l'edizione %(title)s con %(count)s contenuti del periodo.") % {
+            "title": edition.title, "count": edition.items.count()})
+        return redirect("newsletter_edition:edit", edition.pk)
+    latest = Edition.objects.order_by("-window_end", "-number").first()
+    period = next_period(today, latest.window_end if latest else None, ended_only=False)
+    context = {"latest": latest, "period": period}
+    if period is not None:
+        number = (latest.number + 1) if latest else 1
+        number = max(number, (Edition.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1)
+        context.update(title=edition_title(number, *period), items_count=len(editions.candidate_pages(*period)))
+    return TemplateResponse(request, "newsletter/admin/new_edition.html", context)
+
+
 def manage(request, pk):
     edition = _edition_for(request, pk)
     context = {

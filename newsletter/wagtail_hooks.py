@@ -70,15 +70,19 @@ class EditionViewSet(ModelViewSet):
     ]
     list_filter = ["status"]
     search_fields = ["title"]
+    # Number and period come from newsletter.editions.create_next_edition (continuous numbers,
+    # periods that never overlap): editors set the title, the editorial and the items.
     panels = [
-        MultiFieldPanel([
-            FieldPanel("number"), FieldPanel("title"),
-            FieldRowPanel([FieldPanel("window_start"), FieldPanel("window_end")]),
-        ], heading=_("Edizione")),
+        MultiFieldPanel([FieldPanel("title")], heading=_("Edizione")),
         FieldPanel("editorial"),
         InlinePanel("items", heading=_("Contenuti"), label=_("contenuto"),
                     help_text=_("Trascina per riordinare; la sezione decide dove compare il contenuto.")),
     ]
+
+    @property
+    def add_view(self):
+        """"Add" creates the next edition of the calendar with its content, never an empty form."""
+        return admin_views.new_edition
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
