@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from newsletter import editions, sending
@@ -41,11 +42,44 @@ def _manage_url(edition) -> str:
     return reverse("newsletter_edition:manage", args=[edition.pk])
 
 
+def new_edition(request):
+    """The admin's "add": the next edition with the content of its period (the function beat calls).
+
+    GET shows which period and how many contents it would hold; POST creates it and opens it.
+    """
+    from django.utils import timezone
+
+    from newsletter.models import edition_title
+    from newsletter.periods import next_period
+
+    if not request.user.has_perm("newsletter.add_edition"):
+        raise PermissionDenied
+    today = timezone.localdate()
+    if request.method == "POST":
+        edition, created = editions.create_next_edition(today)
+        if not created:
+            messages.warning(request, _("L'edizione del periodo in corso esiste già."))
+            return redirect("newsletter_edition:index")
+        messages.success(request, _("Creata l'edizione %(title)s con %(count)s contenuti del periodo.") % {
+            "title": edition.title, "count": edition.items.count()})
+        return redirect("newsletter_edition:edit", edition.pk)
+    latest = Edition.objects.order_by("-window_end", "-number").first()
+    period = next_period(today, latest.window_end if latest else None, ended_only=False)
+    context = {"latest": latest, "period": period}
+    if period is not None:
+        number = (latest.number + 1) if latest else 1
+        number = max(number, (Edition.objects.order_by("-number").values_list("number", flat=True).first() or 0) + 1)
+        context.update(title=edition_title(number, *period), items_count=len(editions.candidate_pages(*period)))
+    return TemplateResponse(request, "newsletter/admin/new_edition.html", context)
+
+
 def manage(request, pk):
     edition = _edition_for(request, pk)
     context = {
         "edition": edition,
         "items_count": edition.items.count(),
+        "is_empty": edition.status not in (Edition.Status.SENT, Edition.Status.CANCELLED)
+        and not editions.has_content(edition),
         "progress": sending.progress(edition),
         "can_approve": can_approve(request.user),
         "can_edit": can_edit(request.user),
@@ -106,6 +140,9 @@ def test_send(request, pk):
     return redirect(_manage_url(edition))
 
 
+EMPTY_MESSAGE = gettext_lazy("Nessun contenuto nuovo: l'edizione non ha contenuti pubblicati da inviare e non sarà inviata. "
+                  "Aggiungi i contenuti del periodo o annullala.")
+
 ACTIONS = {
     "approve": (True, _("Edizione approvata."), lambda request, e: sending.approve(e, request.user)),
     "draft": (False, _("Edizione riportata in bozza."), lambda request, e: sending.back_to_draft(e)),
@@ -129,11 +166,10 @@ def action(request, pk, name):
         raise PermissionDenied
     needs_approval, done, run = ACTIONS[name]
     edition = _edition_for(request, pk, approve=needs_approval)
-    if name == "approve" and not edition.items.exists():
-        messages.error(request, _("Un'edizione senza contenuti non può essere approvata."))
-        return redirect(_manage_url(edition))
     try:
         run(request, edition)
+    except sending.EmptyEdition:
+        messages.error(request, EMPTY_MESSAGE)
     except sending.InvalidTransition:
         messages.error(request, _("Azione non possibile nello stato attuale (%(status)s).") % {
             "status": edition.get_status_display()})

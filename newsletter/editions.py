@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from newsletter import conf
 from newsletter.content import page_is_mailable
+from newsletter.periods import last_ended_period, next_period
 from newsletter.models import SECTION_ORDER, Edition, EditionItem, Section, edition_title
 
 SECTION_OF_KIND = {
@@ -32,11 +33,8 @@ UPCOMING_HORIZON_DAYS = 62
 
 
 def previous_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
-    """The two whole months before ``today``'s month (run on 1 March: January and February)."""
-    first_of_month = today.replace(day=1)
-    end = first_of_month - datetime.timedelta(days=1)
-    start_month_last_day = end.replace(day=1) - datetime.timedelta(days=1)
-    return start_month_last_day.replace(day=1), end
+    """The last whole period before ``today`` (run on 1 March: January and February)."""
+    return last_ended_period(today)
 
 
 def _bounds(start: datetime.date, end: datetime.date):
@@ -129,6 +127,19 @@ def build_edition(window_start: datetime.date, window_end: datetime.date) -> tup
             if existing:  # built concurrently by someone else
                 return existing, False
     raise RuntimeError("could not allocate an edition number")
+
+
+def create_next_edition(today: datetime.date, *, ended_only: bool = False) -> tuple[Edition | None, bool]:
+    """The next edition with the content of its period: what beat, the task and the admin all call.
+
+    Returns (edition, created). When no new period is due yet, the latest edition (or None) and
+    False. ``ended_only``: beat waits for the period to end; an editor may start it once begun.
+    """
+    latest = Edition.objects.order_by("-window_end", "-number").first()
+    period = next_period(today, latest.window_end if latest else None, ended_only=ended_only)
+    if period is None:
+        return latest, False
+    return build_edition(*period)
 
 
 def refresh_edition(edition: Edition) -> int:
@@ -230,9 +241,37 @@ def edition_items(edition: Edition) -> list[Item]:
     return items
 
 
+# What every subscriber receives whatever they chose: the evolving regulatory framework and the
+# main data are the newsletter's reason to exist ("quadro evolutivo della normativa ... e dei
+# principali dati"); zona and topic choices only select among the rest.
+FRAMEWORK_SECTIONS = frozenset({Section.NORMATIVA, Section.DATI})
+
+
+def segment_items(items: list[Item], preferences: Preferences | None = None) -> list[Item]:
+    """The items one segment receives, in the edition's order.
+
+    The framework sections go to everyone; the rest is filtered by the preferences. A segment
+    whose choices match nothing of the rest gets the general edition (everything), never an
+    edition reduced to what the editorial does not describe.
+    """
+    if preferences is None or preferences.is_everything:
+        return list(items)
+    rest = [i for i in items if i.section not in FRAMEWORK_SECTIONS]
+    own = [i for i in rest if i.matches(preferences)]
+    if rest and not own:
+        return list(items)
+    kept = {id(i) for i in own}
+    return [i for i in items if i.section in FRAMEWORK_SECTIONS or id(i) in kept]
+
+
+def has_content(edition: Edition) -> bool:
+    """Whether the edition has anything to send (items still live and public)."""
+    return bool(edition_items(edition))
+
+
 def sections(items: list[Item], preferences: Preferences | None = None) -> list[SectionBlock]:
-    """Items grouped by section (fixed section order), filtered for a segment when given."""
-    chosen = [i for i in items if preferences is None or i.matches(preferences)]
+    """Items grouped by section (fixed section order), chosen for a segment when given."""
+    chosen = segment_items(items, preferences)
     blocks = []
     for key, label in Section.choices:
         in_section = [i for i in chosen if i.section == key]

@@ -252,3 +252,32 @@ def record_bounce(email: str, kind: str, detail: str = "", edition=None) -> Boun
     elif kind == BounceRecord.Kind.COMPLAINT:
         suppress(email, SuppressedAddress.Reason.COMPLAINT)
     return record
+
+
+def add_by_staff(email, name="", *, topics=None, zones=None, source=Source.ADMIN, detail="",
+                 consent_at: datetime.datetime | None = None, ask_confirmation=True) -> Subscriber | None:
+    """A subscriber entered by the editorial office (admin form or CSV import); None if the address exists.
+
+    The consent is recorded with where it came from and when it was given. Asking for
+    confirmation leaves the address pending and mails the confirmation link (double opt-in);
+    otherwise the consent collected elsewhere counts as confirmed on its date.
+    """
+    from newsletter import tasks
+
+    email = (email or "").strip()
+    with transaction.atomic():
+        subscriber, created = _locked_subscriber_for(email)
+        if not created:
+            return None
+        subscriber.name = (name or "").strip()
+        if not ask_confirmation:
+            subscriber.status = Subscriber.Status.ACTIVE
+            subscriber.confirmed_at = consent_at or timezone.now()
+        subscriber.save()
+        _set_preferences(subscriber, topics, zones)
+        record = _record(subscriber, ConsentRecord.Action.GIVEN, source, privacy_version="")
+        ConsentRecord.objects.filter(pk=record.pk).update(detail=(detail or "")[:200],
+                                                          **({"created_at": consent_at} if consent_at else {}))
+        if ask_confirmation:
+            transaction.on_commit(lambda: _queue_mail(tasks.send_confirmation_mail, subscriber.pk))
+    return subscriber

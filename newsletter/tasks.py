@@ -75,19 +75,20 @@ def editors_emails() -> list[str]:
 
 @shared_task(name="newsletter.build_edition", autoretry_for=MAIL_ERRORS, retry_backoff=60, max_retries=10)
 def build_edition(today: str | None = None) -> dict:
-    """Beat, day 1 of every second month: the draft of the two months just ended, then a mail to editors.
+    """Beat, day 1 of every second month: the draft of the period after the last edition once that
+    period has ended, then a mail to editors.
 
-    Idempotent: a second run finds the same draft and does not notify again.
+    Idempotent: a second run (or a run on any other day) finds the same draft and does not notify again.
     """
     import datetime
 
-    from newsletter.editions import build_edition as build
-    from newsletter.editions import previous_window
+    from newsletter.editions import create_next_edition
     from newsletter.notices import notify_editors
 
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
-    start, end = previous_window(day)
-    edition, created = build(start, end)
+    edition, created = create_next_edition(day, ended_only=True)
+    if edition is None:
+        return {"edition": None, "number": None, "created": False, "items": 0}
     if edition.editors_notified_at is None:
         notify_editors(edition, editors_emails())
         type(edition).objects.filter(pk=edition.pk).update(editors_notified_at=timezone.now())
@@ -146,6 +147,9 @@ def tick() -> dict:
         try:
             sending.start_sending(edition)
             started.append(edition.number)
+        except sending.EmptyEdition:  # nothing left to send: back to the editors, flagged on its page
+            sending.back_to_draft(edition)
+            log.warning("newsletter %s: scheduled but empty, back to draft", edition.number)
         except sending.InvalidTransition:
             continue
     stalled_before = now - datetime.timedelta(seconds=sending.STALL_SECONDS)

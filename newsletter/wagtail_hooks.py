@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
-from newsletter import admin_views, sending
+from newsletter import admin_views, sending, subscriber_admin
 from newsletter.models import Edition, EditionItem, Subscriber
 
 EditionItem.panels = [
@@ -70,15 +70,19 @@ class EditionViewSet(ModelViewSet):
     ]
     list_filter = ["status"]
     search_fields = ["title"]
+    # Number and period come from newsletter.editions.create_next_edition (continuous numbers,
+    # periods that never overlap): editors set the title, the editorial and the items.
     panels = [
-        MultiFieldPanel([
-            FieldPanel("number"), FieldPanel("title"),
-            FieldRowPanel([FieldPanel("window_start"), FieldPanel("window_end")]),
-        ], heading=_("Edizione")),
+        MultiFieldPanel([FieldPanel("title")], heading=_("Edizione")),
         FieldPanel("editorial"),
         InlinePanel("items", heading=_("Contenuti"), label=_("contenuto"),
                     help_text=_("Trascina per riordinare; la sezione decide dove compare il contenuto.")),
     ]
+
+    @property
+    def add_view(self):
+        """"Add" creates the next edition of the calendar with its content, never an empty form."""
+        return admin_views.new_edition
 
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
@@ -91,8 +95,20 @@ class EditionViewSet(ModelViewSet):
         ]
 
 
+class SubscriberIndexView(IndexView):
+    @property
+    def header_buttons(self):
+        buttons = list(super().header_buttons)
+        if self.request.user.has_perm("newsletter.add_subscriber"):
+            buttons.append(HeaderButton(_("Importa CSV"), url=reverse("newsletter_subscriber:import"), icon_name="upload"))
+        buttons.append(HeaderButton(_("Esporta CSV"), url=reverse("newsletter_subscriber:export"), icon_name="download"))
+        return buttons
+
+
 class SubscriberViewSet(ModelViewSet):
     model = Subscriber
+    index_view_class = SubscriberIndexView
+    add_view_class = subscriber_admin.SubscriberCreateView
     icon = "group"
     menu_label = _("Iscritti")
     url_prefix = "newsletter/subscriber"
@@ -104,8 +120,17 @@ class SubscriberViewSet(ModelViewSet):
     list_filter = ["status"]
     search_fields = ["email", "name"]
     # Status changes go through the subscriber's own links (they leave consent records).
-    form_fields = ["name", "topics", "zones"]
+    form_fields = ["email", "name", "topics", "zones"]
     inspect_view_fields = ["email", "name", "status", "created_at", "confirmed_at", "unsubscribed_at"]
+
+    def get_form_class(self, for_update=False):
+        return subscriber_admin.SubscriberForm
+
+    def get_urlpatterns(self):
+        return super().get_urlpatterns() + [
+            path("import/", subscriber_admin.import_view, name="import"),
+            path("export/", subscriber_admin.export_view, name="export"),
+        ]
 
 
 class NewsletterGroup(ViewSetGroup):

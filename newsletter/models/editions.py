@@ -102,6 +102,13 @@ class Edition(ClusterableModel):
     def clean(self):
         if self.window_start and self.window_end and self.window_end < self.window_start:
             raise ValidationError({"window_end": _("La fine del periodo precede l'inizio.")})
+        if self.window_start and self.window_end:
+            other = Edition.objects.exclude(pk=self.pk).filter(
+                window_start__lte=self.window_end, window_end__gte=self.window_start
+            ).first()
+            if other is not None:
+                raise ValidationError({"window_start": _("Il periodo si sovrappone a quello dell'edizione %(title)s.")
+                                       % {"title": other.title}})
 
     @property
     def is_editable(self) -> bool:

@@ -85,12 +85,18 @@ class ConsentRecord(models.Model):
         UNSUBSCRIBE = "unsubscribe", _("disiscrizione")
         ONE_CLICK = "list_unsubscribe", _("disiscrizione con un clic (client di posta)")
         BOUNCE = "bounce", _("rimbalzo o segnalazione")
+        ADMIN = "admin", _("inserito dalla redazione")
+        IMPORT = "csv_import", _("importazione CSV")
 
     subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="consents")
     action = models.CharField(_("azione"), max_length=20, choices=Action.choices)
     source = models.CharField(_("origine"), max_length=30, choices=Source.choices)
     privacy_version = models.CharField(_("versione informativa"), max_length=20, blank=True)
     ip_hash = models.CharField(_("hash IP"), max_length=64, blank=True)
+    detail = models.CharField(
+        _("dettaglio dell'origine"), max_length=200, blank=True,
+        help_text=_("Per le importazioni: dove e come è stato raccolto il consenso."),
+    )
     created_at = models.DateTimeField(_("data"), auto_now_add=True)
 
     class Meta:

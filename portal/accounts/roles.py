@@ -13,7 +13,8 @@ REFERENTE_ZONA = "Referente di Zona"
 REDATTORE = "Redattore"
 MODERATORE = "Moderatore"
 AMMINISTRATORE = "Amministratore"
-ROLE_NAMES = (OPERATORE, REFERENTE_ZONA, REDATTORE, MODERATORE, AMMINISTRATORE)
+GESTIONE_NEWSLETTER = "Gestione newsletter"
+ROLE_NAMES = (OPERATORE, REFERENTE_ZONA, REDATTORE, MODERATORE, AMMINISTRATORE, GESTIONE_NEWSLETTER)
 
 PAGE_PERMISSIONS = ("add_page", "bulk_delete_page", "change_page", "lock_page", "publish_page", "unlock_page")
 
@@ -74,6 +75,14 @@ ROLES: dict[str, Role] = {
         # approving the last workflow task publishes the revision as the approver
         practice_page_permissions=("publish_page",),
         collection_permissions=["choose_document", "choose_image"],
+    ),
+    # Runs the newsletter: subscribers (add, import, export, edit) and editions; approval stays with moderators.
+    GESTIONE_NEWSLETTER: Role(
+        model_permissions=[
+            *_ADMIN,
+            *_crud("newsletter", "subscriber", ("add", "change", "view")),
+            *_crud("newsletter", "edition", ("add", "change", "view")),
+        ],
     ),
     # Everything above plus people: users and groups (roles are assigned in the Wagtail admin).
     AMMINISTRATORE: Role(

@@ -108,7 +108,7 @@ def news(title, published, zones=(), **kw):
     from cms.models import NewsIndexPage, NewsPage
 
     page = NewsPage(title=title, slug=f"notizia-{next(_counter)}", summary=f"Sommario di {title}.", date=published.date())
-    m2m = {"zones": list(zones)} if zones else None
+    m2m = {**({"zones": list(zones)} if zones else {}), **kw.pop("m2m", {})}
     return publish(index(NewsIndexPage, "notizie"), page, published=published, m2m=m2m, **kw)
 
 
