@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.deploy.conftest import drop_indexes
 from tests.harness.postgres import _pg_bindir
 from tests.support.figures import report
 from tests.support.worker import _database_url
@@ -81,16 +82,6 @@ def _reindex_and_snapshot(env: dict[str, str]) -> dict:
     return json.loads(snapshot.stdout.strip().splitlines()[-1])
 
 
-def _drop_indexes(prefix: str) -> None:
-    from elasticsearch import Elasticsearch
-
-    from search.engine.versions import VersionedIndex
-
-    client = Elasticsearch(os.environ["ELASTICSEARCH_URL"].split(","))
-    VersionedIndex(client, prefix=prefix).drop_everything()
-    client.options(ignore_status=404).synonyms.delete_synonym(id=f"{prefix}-synonyms")
-
-
 def test_dump_restore_reindex_gives_the_same_site(tmp_path, elasticsearch_url):
     from django.db import connection
 
@@ -115,7 +106,7 @@ def test_dump_restore_reindex_gives_the_same_site(tmp_path, elasticsearch_url):
     finally:
         _pg("dropdb", "--if-exists", restored_name, db=db)
         for prefix in prefixes:
-            _drop_indexes(prefix)
+            drop_indexes(prefix)
 
     report(
         "Restore drill: pg_dump, createdb + psql, search_reindex",
