@@ -19,6 +19,7 @@ from portal.config import (
     origin_from_env,
     urls_from_env,
 )
+from portal.logs import build_logging, init_error_reporting
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 # In a checkout var/ sits beside manage.py; an installed package (site-packages) uses the working directory's.
@@ -93,6 +94,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "portal.logs.RequestIdMiddleware",  # first: every log line of the request carries its id
+    "portal.probes.HealthProbeMiddleware",  # before the HTTPS redirect and the host check (load balancers)
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "portal.security.SecurityHeadersMiddleware",
@@ -303,16 +306,11 @@ if not DEBUG:
     SESSION_COOKIE_SECURE = True
     CSRF_COOKIE_SECURE = True
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        "elastic_transport": {"level": "WARNING"},
-        "mail.log": {"level": "WARNING"},
-        "django_tasks": {"level": "WARNING"},
-    },
-}
+# Health probes answer load balancers over plain HTTP (portal/probes.py answers them before the redirect).
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+
+# --- logs and error reporting ------------------------------------------------------------
+# Same lines in web, worker and beat (portal/logs.py): UTC times, request ids, ES outages summarised.
+LOGGING = build_logging(env_str("LOG_LEVEL", "INFO"), env_str("LOG_FORMAT", "plain"))
+SENTRY_DSN = env_str("SENTRY_DSN")  # unset: no error reporting
+init_error_reporting(SENTRY_DSN, env_str("SENTRY_ENVIRONMENT", "production" if not DEBUG else "development"))

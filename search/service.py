@@ -38,7 +38,8 @@ def search(request: SearchRequest) -> SearchResult:
             return ElasticsearchBackend().search(request)
         except BackendUnavailable as exc:
             mark_unavailable()
-            logger.warning("search: Elasticsearch unavailable, answering from the database: %s", exc)
+            logger.warning("search: Elasticsearch unavailable, answering from the database: %s", exc,
+                           extra={"outage": "elasticsearch"})  # one line a minute (portal/logs.py)
         result = DatabaseBackend().search(request)
         result.notice = notice_for_fallback()
         return result

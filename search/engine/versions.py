@@ -11,6 +11,8 @@ and the outbox never spell index names themselves.
 """
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 from datetime import datetime, timezone
 
@@ -84,9 +86,21 @@ class VersionedIndex:
         return sorted(n for n in names if self.version_of(n))
 
     # --- building -----------------------------------------------------------------------------
+    def schema(self) -> str:
+        """Fingerprint of the mapping and analysis this code builds (synonym rules aside: they change in place).
+
+        Kept in each version's ``_meta``: an index whose schema differs from the code's
+        (an upgrade changed them) needs ``search_reindex``; ``search_status`` says so.
+        """
+        mapping = {k: v for k, v in self.document._doc_type.mapping.to_dict().items() if k != "_meta"}
+        shape = {"mappings": mapping,
+                 "analysis": analysis_settings(synonyms_set="-")}
+        return hashlib.sha256(json.dumps(shape, sort_keys=True, default=str).encode()).hexdigest()[:12]
+
     def body(self, analysis: dict, meta: dict | None = None) -> dict:
-        mapping = self.document._doc_type.mapping.to_dict()
-        mapping["_meta"] = {"kind": self.kind, **(meta or {})}
+        # a copy: to_dict() hands out the document's own dict, which must not keep this version's _meta
+        mapping = {**self.document._doc_type.mapping.to_dict(),
+                   "_meta": {"kind": self.kind, "schema": self.schema(), **(meta or {})}}
         return {
             "settings": {
                 "number_of_shards": 1,

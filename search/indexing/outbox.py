@@ -231,7 +231,8 @@ def apply_pending(batch_size: int = BATCH_SIZE, max_batches: int | None = None) 
         if unavailable:
             mark_unavailable()
             report.unavailable = True
-            logger.warning("search outbox: Elasticsearch unavailable, %d rows stay pending: %s", len(rows), unavailable)
+            logger.warning("search outbox: Elasticsearch unavailable, %d rows stay pending: %s", len(rows), unavailable,
+                           extra={"outage": "elasticsearch"})  # one line a minute (portal/logs.py)
             break
     return report
 

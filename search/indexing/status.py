@@ -31,6 +31,8 @@ def collect() -> dict:
             name = read[0]
             info["version"] = index.version_of(name)
             info["meta"] = index.meta(name)
+            info["schema"] = {"index": info["meta"].get("schema"), "code": index.schema()}
+            info["reindex_needed"] = info["schema"]["index"] != info["schema"]["code"]
             response = index.client.search(index=index.read_alias, size=0, aggs={"types": {"terms": {"field": "content_type", "size": 50}}})
             info["documents"] = {b["key"]: b["doc_count"] for b in response["aggregations"]["types"]["buckets"]}
             info["documents_total"] = response["hits"]["total"]["value"]

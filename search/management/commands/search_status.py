@@ -43,3 +43,8 @@ class Command(BaseCommand):
                 meta = index.get("meta", {})
                 out(f"Indice: {', '.join(index['read'])} (versione {index.get('version')}), "
                     f"scritture su: {', '.join(index['write'])}; sinonimi: {meta.get('synonyms_mode', '?')}")
+                if index.get("reindex_needed"):
+                    schema = index["schema"]
+                    out(self.style.WARNING(
+                        f"Schema dell'indice diverso da quello del codice ({schema['index'] or 'sconosciuto'} "
+                        f"invece di {schema['code']}): eseguire manage.py search_reindex."))
