@@ -2,5 +2,5 @@
 built from pages (attachments included), the zero-downtime rebuild and the synonym rules.
 
 Sits on ``search.engine``, ``search.corpus`` and ``search.models``; never imports ``search.querying``.
-Other apps enqueue through ``search.index``.
+Other apps enqueue through ``search.indexing.enqueue``.
 """

@@ -1,7 +1,7 @@
 """Which pages to re-check: one page, many, a subtree, the pages that show a taxonomy or a norm.
 
 Everything goes through the outbox, in the caller's transaction. Other apps reach
-``enqueue`` through ``search.index``; the signal handlers use the rest.
+``enqueue`` (``search.indexing.enqueue.enqueue``); the signal handlers use the rest.
 """
 from __future__ import annotations
 

@@ -16,7 +16,7 @@ import logging
 
 from django.conf import settings
 
-from search.engine.synonym_rules import DATA_FILE, SynonymSyntaxError, file_rules, normalise_rule  # noqa: F401
+from search.engine.synonym_rules import SynonymSyntaxError, normalise_rule
 from search.models import SynonymRule
 
 logger = logging.getLogger(__name__)

@@ -1,97 +1,108 @@
-"""An act cited in a query, in the ways people write it: "DGR 917", "917/2021", "delibera n. 917",
-"dgr544", "544/23", "DGR n. 544/2023", "delibera 544 del 2023", "Delibera di Giunta regionale 544",
-"d.lgs. 147 2017", "LR 41 2005", "Reg. UE 2016/679".
+"""An act cited in a query, in the ways practitioners write it: "DGR 917", "917/2021", "544/23",
+"DGR n. 544/2023", "DGR n° 544", "dgr544", "delibera 544 del 2023", "Delibera di Giunta regionale
+544", "d.lgs. 147 2017", "LR 41 2005", "L. 328/2000", "DGR 544-2023", "regolamento 2016/679",
+"Reg. (UE) 2016/679", "DGR 1627 del 23 dicembre 2024".
 
-The database search finds the act by its kind, number and year (fields of the norm page) instead
-of hoping the words "917" and "2021" meet in a text index. A bare number ("544 progetti") is not
-a citation: it needs a kind of act, a year after a slash, or "del <year>".
+The one reader of citations, for both backends: each finds the act by its own identifiers
+(``cms.norms_ids.identifiers``, what the index holds in ``act_ids``) instead of requiring the
+words "917" and "2021" to meet in a text. A bare number ("544 progetti", "2019 2020") is not a
+citation: it needs a kind of act or a number/year.
 """
 from __future__ import annotations
 
 import dataclasses
 import re
-import unicodedata
-from datetime import date
 
-from cms.norms_ids import NormKind
+from cms.norms_ids import NormKind, identifiers
 
-# folded, dots removed, "n."/"nr."/"n°" dropped: the spoken and abbreviated kinds, longest first
-_KIND_WORDS: list[tuple[str, tuple[str, ...]]] = [
-    ("delibera(?:zione)? (?:della |di )?giunta(?: regionale)?", (NormKind.DGR,)),
-    ("delibera(?:zione)? (?:del )?consiglio(?: regionale)?", (NormKind.DCR,)),
-    ("decreto legislativo", (NormKind.DLGS,)),
-    ("decreto[ -]legge", (NormKind.DL,)),
-    ("decreto ministeriale", (NormKind.DM,)),
-    ("decreto dirigenziale", (NormKind.DECRETO_DIRIGENZIALE,)),
-    ("legge regionale", (NormKind.LR,)),
-    ("regolamento(?: ue)?|reg ue", (NormKind.REG_UE,)),
-    ("delibera(?:zione)?", (NormKind.DGR, NormKind.DCR)),
-    ("dgr", (NormKind.DGR,)),
-    ("dcr", (NormKind.DCR,)),
-    ("dlgs", (NormKind.DLGS,)),
-    ("dpcm", (NormKind.DPCM,)),
-    ("dl", (NormKind.DL,)),
-    ("dm", (NormKind.DM,)),
-    ("lr", (NormKind.LR,)),
-    ("legge", (NormKind.LEGGE, NormKind.LR)),
+_KIND_PATTERNS = [  # (pattern on folded lowercase text, the kinds it may mean), longest first
+    (r"delibera(?:zione)?\s+(?:della\s+|di\s+|del\s+)?giunta(?:\s+regionale)?(?:\s+toscana)?", (NormKind.DGR,)),
+    (r"delibera(?:zione)?\s+(?:del\s+)?consiglio(?:\s+regionale)?", (NormKind.DCR,)),
+    (r"decreto\s+legislativo|d\.\s?lgs\.?|dlgs\.?|d\.lgs\.?", (NormKind.DLGS,)),
+    (r"decreto[\s-]+legge|d\.\s?l\.(?!\w)|dl(?!\w)", (NormKind.DL,)),
+    (r"decreto\s+ministeriale|d\.\s?m\.(?!\w)|dm(?!\w)", (NormKind.DM,)),
+    (r"d\.?p\.?c\.?m\.?", (NormKind.DPCM,)),
+    (r"decreto\s+dirigenziale", (NormKind.DECRETO_DIRIGENZIALE,)),
+    (r"legge\s+regionale|l\.\s?r\.?|lr(?!\w)", (NormKind.LR,)),
+    (r"d\.?\s?g\.?\s?r\.?", (NormKind.DGR,)),
+    (r"d\.?\s?c\.?\s?r\.?", (NormKind.DCR,)),
+    (r"delibera(?:zione)?", (NormKind.DGR, NormKind.DCR)),
+    (r"reg(?:olamento|\.)?\s*(?:\(?ue\)?|europeo|eu)?", (NormKind.REG_UE,)),
+    (r"legge|l\.", (NormKind.LEGGE, NormKind.LR)),
 ]
-_KINDS = "|".join(f"(?:{pattern})" for pattern, _kinds in _KIND_WORDS)
-_CITATION = re.compile(
-    rf"(?:\b(?P<kind>{_KINDS}) ?)?(?:\bn )?\b(?P<num>\d{{1,6}})\b"
-    r"(?:/(?P<after>\d{1,6})\b| del (?P<del_year>(?:19|20)\d\d)\b| (?P<bare_year>(?:19|20)\d\d)\b)?"
+_MONTHS = "gennaio|febbraio|marzo|aprile|maggio|giugno|luglio|agosto|settembre|ottobre|novembre|dicembre"
+_NUMBER = (  # "2016/679": an EU regulation's year/number; otherwise the number, then maybe its year
+    r"(?:n\.?|n°|nr\.?|num\.?|numero)?\s*(?:(?P<ey>(?:19|20)\d\d)\s*/\s*(?P<en>\d{3,5})(?!\d)|(?P<n>\d{1,5}))"
 )
+_YEAR = (
+    rf"(?:\s*/\s*(?P<y1>\d{{4}}|\d{{2}})(?!\d)"                                   # 544/2023, 544/23
+    rf"|\s+(?:del(?:l'anno)?\s+)?(?:\d{{1,2}}\s+(?:{_MONTHS})\s+)?(?P<y2>(?:19|20)\d\d)(?!\d)"  # 544 del 2023
+    rf"|\s*-\s*(?P<y3>(?:19|20)\d\d)(?!\d))?"
+)
+_KIND_RE = "|".join(f"(?P<k{i}>{p})" for i, (p, _) in enumerate(_KIND_PATTERNS))
+_CITATION = re.compile(rf"(?<!\w)(?:{_KIND_RE})\s*{_NUMBER}{_YEAR}(?![\w/])", re.IGNORECASE)
+_BARE = re.compile(r"(?<![\w/])(?P<a>\d{1,5})\s*/\s*(?P<b>\d{2,5})(?![\w/])")
 
 
 @dataclasses.dataclass(frozen=True)
-class Citation:
-    kinds: tuple[str, ...]  # empty: any kind
-    number: str  # digits, no leading zeros
+class NormReference:
+    """An act cited in a query: the kinds it may be, its number, its year when given, and where it was."""
+
+    kinds: tuple[str, ...]
+    number: str
     year: int | None
-    rest: str  # the query without the citation (its other words)
+    start: int
+    end: int
+
+    def identifiers(self) -> list[str]:
+        """The identifiers an act cited this way carries (lowercase, as the index's keyword normaliser)."""
+        found: list[str] = []
+        if "/" in self.number:
+            found.append(self.number)
+        elif self.year:
+            found += [f"{self.number}/{self.year}", f"{self.year}/{self.number}"]
+        for kind in self.kinds:
+            found += identifiers(kind, self.number, self.year, "")
+            if self.year and "/" not in self.number:
+                found.append(f"{kind} {self.year}/{self.number}")
+        return list(dict.fromkeys(i.lower() for i in found))
+
+    def rest(self, text: str) -> str:
+        """The query without the citation: the words still to match as words."""
+        return " ".join(f"{text[: self.start]} {text[self.end:]}".split())
 
 
-def normalise(text: str) -> str:
-    """Folded, lower case, abbreviations without dots, letters and digits of "dgr544" apart."""
-    text = "".join(c for c in unicodedata.normalize("NFD", text.lower()) if unicodedata.category(c) != "Mn")
-    text = re.sub(r"\b(?:nr?\.|n°|num\.)\s*", "n ", text)
-    text = re.sub(r"\b(d|l|r|m|p|c|g)\.\s?", r"\1", text)  # d.lgs. -> dlgs. ; l.r. -> lr ; d.p.c.m. -> dpcm
-    text = re.sub(r"(?<=[a-z])\.", " ", text)
-    text = re.sub(r"(?<=[a-z])(?=\d)|(?<=\d)(?=[a-z])", " ", text)
-    text = re.sub(r"\s*/\s*", "/", text)
-    text = re.sub(r"[^\w/ -]", " ", text)
-    return " ".join(text.split())
-
-
-def _year(digits: str) -> int | None:
-    value = int(digits)
-    if len(digits) == 4 and 1900 <= value <= date.today().year + 1:
-        return value
+def _full_year(digits: str) -> int:
+    year = int(digits)
     if len(digits) == 2:
-        return 2000 + value if value <= date.today().year % 100 + 1 else 1900 + value
-    return None
+        year += 2000 if year <= 40 else 1900
+    return year
 
 
-def find(text: str) -> Citation | None:
-    """The first act cited in ``text``, or None."""
-    normal = normalise(text)
-    for match in _CITATION.finditer(normal):
-        kind_text, number, after = match.group("kind"), match.group("num"), match.group("after")
-        year = None
-        if after:
-            year = _year(after)
-            if year is None and _year(number) and len(number) == 4:  # Reg. UE 2016/679: year first
-                year, number = int(number), after
-            elif year is None:
-                continue
-        elif match.group("del_year"):
-            year = int(match.group("del_year"))
-        elif match.group("bare_year") and kind_text:
-            year = int(match.group("bare_year"))
-        if not kind_text and not year:
-            continue
-        kinds: tuple[str, ...] = ()
-        if kind_text:
-            kinds = next(k for pattern, k in _KIND_WORDS if re.fullmatch(pattern, kind_text))
-        rest = " ".join((normal[: match.start()] + " " + normal[match.end():]).split())
-        return Citation(kinds, number.lstrip("0") or "0", year, rest)
-    return None
+def _plausible_year(digits: str) -> bool:
+    return len(digits) == 4 and digits[:2] in ("19", "20")
+
+
+def norm_reference(text: str) -> NormReference | None:
+    """The first act cited in ``text`` (a kind with a number, or number/year), or None. Never raises."""
+    text = text or ""
+    match = _CITATION.search(text)
+    if match:
+        index = next(i for i in range(len(_KIND_PATTERNS)) if match.group(f"k{i}"))
+        if match.group("ey"):
+            number = f"{match.group('ey')}/{match.group('en')}"
+            return NormReference(_KIND_PATTERNS[index][1], number, int(match.group("ey")), match.start(), match.end())
+        year = match.group("y1") or match.group("y2") or match.group("y3")
+        return NormReference(
+            _KIND_PATTERNS[index][1], match.group("n").lstrip("0") or "0",
+            _full_year(year) if year else None, match.start(), match.end(),
+        )
+    match = _BARE.search(text)
+    if not match:
+        return None
+    a, b = match.group("a"), match.group("b")
+    if _plausible_year(a) and not _plausible_year(b) and len(b) > 2:  # 2016/679: an EU regulation
+        return NormReference((), f"{a}/{b}", int(a), match.start(), match.end())
+    if len(b) not in (2, 4):
+        return None
+    return NormReference((), a.lstrip("0") or "0", _full_year(b), match.start(), match.end())

@@ -180,3 +180,43 @@ def test_above_the_page_limit_the_search_relies_on_wagtails_index_alone(monkeypa
     assert database_text.corpus().complete is False
     assert ids("coprogettazione inclusione")[:1] == [page.pk]
     assert [item["title"] for item in DatabaseBackend().autocomplete("coprog")] == [page.title]
+
+
+def test_when_only_the_correction_matches_its_results_are_shown_with_a_link_back(client, settings):
+    """As on Elasticsearch: five letters tolerate no typo, so "rette" holds nothing as typed;
+    the page shows the results of its correction "rete", says so and links to the literal query."""
+    settings.ELASTICSEARCH_URLS = []  # the page served by the database backend
+    page = content.practice("Una rete di servizi", "Sportelli collegati in tutta la zona.")
+    typed = "rette"
+    result = search(typed)
+    assert result.corrected_from == typed
+    assert result.request.q == "rete"
+    assert [hit.page_id for hit in result.hits] == [page.pk]
+    html = client.get("/cerca/", {"q": typed}).content.decode()
+    assert "letterale=1" in html and "search-corrected" in html
+    literal = search(typed, literal_only=True)
+    assert literal.corrected_from is None and not literal.hits
+    assert literal.suggestion == "rete"
+
+
+def test_a_tolerated_typo_shows_its_results_and_offers_the_correction_without_replacing_the_query():
+    page = content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
+    result = search("inclusone")  # nine letters: one edit tolerated, as on Elasticsearch
+    assert [hit.page_id for hit in result.hits] == [page.pk]
+    assert result.corrected_from is None and result.suggestion == "inclusione"
+
+
+def test_a_page_lacking_words_says_which(client, settings):
+    settings.ELASTICSEARCH_URLS = []
+    page = content.practice("Cohousing per anziani", "Abitare insieme in città.")
+    result = search("cohousing anziani giardino")
+    assert result.partial is True
+    hit = result.hits[0]
+    assert hit.page_id == page.pk and hit.missing == ["giardino"]
+    html = client.get("/cerca/", {"q": "cohousing anziani giardino"}).content.decode()
+    assert "search-hit-missing" in html and "<s>giardino</s>" in html and "search-partial" in html
+
+
+def test_a_page_holding_every_word_lacks_none():
+    content.practice("Cohousing per anziani", "Abitare insieme in città.")
+    assert [hit.missing for hit in search("cohousing anziani").hits] == [[]]

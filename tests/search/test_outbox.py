@@ -6,7 +6,7 @@ from django.db import transaction
 from wagtail.models import PageViewRestriction
 
 from search.engine import client as search_client
-from search.index import enqueue
+from search.indexing.enqueue import enqueue
 from search.indexing.outbox import apply_pending, purge_processed
 from search.models import OutboxEntry
 from tests.search import content

@@ -15,7 +15,8 @@ from cms.norms_ids import identifiers
 from search.querying import relaxation
 from search.querying.contract import SearchRequest
 from search.querying.elasticsearch import ElasticsearchBackend, text_query
-from search.querying.userquery import norm_reference, parse
+from search.querying.norm_citation import norm_reference
+from search.querying.userquery import parse
 from tests.search import content
 
 
@@ -82,6 +83,15 @@ def test_coverage_outranks_the_text_score_and_the_text_score_spans_the_fields():
     ("LR 41 2005", ("L.R.",), "41", 2005),
     ("DGR 1627 del 23 dicembre 2024", ("DGR",), "1627", 2024),
     ("regolamento 2016/679", ("Reg. UE",), "2016/679", 2016),
+    ("Reg. (UE) 2016/679", ("Reg. UE",), "2016/679", 2016),
+    ("DGR n° 544", ("DGR",), "544", None),
+    ("DGR 544-2023", ("DGR",), "544", 2023),
+    ("delibera della giunta regionale toscana 544", ("DGR",), "544", None),
+    ("917/21", (), "917", 2021),
+    ("dlgs 117/2017", ("D.Lgs",), "117", 2017),
+    ("legge regionale 41/2005", ("L.R.",), "41", 2005),
+    ("L. 328/2000", ("L.", "L.R."), "328", 2000),
+    ("decreto-legge 4/2019", ("D.L.",), "4", 2019),
 ])
 def test_norm_citations_are_read_in_every_form(typed, kinds, number, year):
     found = norm_reference(typed)
@@ -89,7 +99,9 @@ def test_norm_citations_are_read_in_every_form(typed, kinds, number, year):
     assert found.rest(typed) == ""
 
 
-@pytest.mark.parametrize("typed", ["art. 55 codice terzo settore", "fondo politiche sociali 2019 2020", "GOL percorso 4"])
+@pytest.mark.parametrize("typed", [
+    "art. 55 codice terzo settore", "fondo politiche sociali 2019 2020", "GOL percorso 4", "544 progetti",
+])
 def test_numbers_that_are_not_citations_stay_words(typed):
     assert norm_reference(typed) is None
 

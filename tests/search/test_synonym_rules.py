@@ -8,8 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from search.engine.synonym_rules import MAX_TERM_LENGTH, MAX_TERMS, SynonymSyntaxError, normalise_rule
-from search.indexing.synonyms import file_rules
+from search.engine.synonym_rules import MAX_TERM_LENGTH, MAX_TERMS, SynonymSyntaxError, file_rules, normalise_rule
 
 REJECTED = [
     ("", "La regola è vuota."),
@@ -66,7 +65,7 @@ def test_invalid_lines_of_the_data_file_are_skipped_and_the_rest_kept(tmp_path, 
 
 
 def test_the_shipped_data_file_has_only_valid_rules():
-    from search.indexing.synonyms import DATA_FILE
+    from search.engine.synonym_rules import DATA_FILE
 
     lines = [line.strip() for line in DATA_FILE.read_text(encoding="utf-8").splitlines()]
     rules = [line for line in lines if line and not line.startswith("#")]
