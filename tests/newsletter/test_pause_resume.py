@@ -6,29 +6,19 @@ with nothing left. The loop looked at the edition's status only every 100 messag
 from __future__ import annotations
 
 import datetime
-import time
 from collections import Counter
 
 import pytest
 
 from tests.newsletter import factories
 from tests.newsletter.factories import aware
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SUBSCRIBERS = 17
 PAUSE_AFTER = 4
 SLOW_RELAY_SECONDS = 0.15  # each "250" after DATA comes late, so the send is still running when we pause
-
-
-def _wait(predicate, timeout: float, what: str, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 def _newsletter_tasks_running() -> bool:
@@ -55,12 +45,12 @@ def test_pause_mid_send_stops_claiming_and_resume_sends_exactly_the_rest(celery_
     smtp.slow_down(SLOW_RELAY_SECONDS)
 
     sending.start_sending(edition)
-    _wait(lambda: len(smtp.received) >= PAUSE_AFTER, 60, f"{PAUSE_AFTER} messages at the sink")
+    wait_for(lambda: len(smtp.received) >= PAUSE_AFTER, 60, f"{PAUSE_AFTER} messages at the sink")
     sending.pause(Edition.objects.get(pk=edition.pk))
     at_pause = len(smtp.received)
 
     # the worker's loop ends: no newsletter task left, and its counters are written
-    _wait(lambda: not _newsletter_tasks_running(), 60, "the worker's sending task to end")
+    wait_for(lambda: not _newsletter_tasks_running(), 60, "the worker's sending task to end")
     edition.refresh_from_db()
     after_pause = len(smtp.received)
     pending = Delivery.objects.filter(edition=edition, status="pending").count()
@@ -75,8 +65,8 @@ def test_pause_mid_send_stops_claiming_and_resume_sends_exactly_the_rest(celery_
 
     smtp.slow_down(0)
     sending.resume(edition)
-    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent")
-    _wait(lambda: not _newsletter_tasks_running(), 60, "the worker to be idle")
+    wait_for(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent")
+    wait_for(lambda: not _newsletter_tasks_running(), 60, "the worker to be idle")
     recipients = Counter(rcpt for rcpt, _m in smtp.received)
     message_ids = Counter(m["Message-ID"] for _r, m in smtp.received)
     print(f"after resume: {len(smtp.received) - after_pause} more, {len(smtp.received)} in all "

@@ -14,20 +14,11 @@ import pytest
 
 from tests.newsletter import factories
 from tests.newsletter.factories import aware
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 SUBSCRIBERS = 2000
-
-
-def _wait(predicate, timeout: float, what: str, interval: float = 0.02):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def test_worker_killed_mid_send_every_subscriber_gets_exactly_one_message(postgres_required, celery_worker, smtp):
@@ -41,9 +32,9 @@ def test_worker_killed_mid_send_every_subscriber_gets_exactly_one_message(postgr
 
     started = time.monotonic()
     sending.start_sending(edition)  # fan-out and batches run in the worker process
-    _wait(lambda: len(smtp.received) >= 1, 120, "the first message")
+    wait_for(lambda: len(smtp.received) >= 1, 120, "the first message", interval=0.02)
     first = time.monotonic()
-    _wait(lambda: len(smtp.received) >= 300, 120, "the first 300 messages")
+    wait_for(lambda: len(smtp.received) >= 300, 120, "the first 300 messages", interval=0.02)
     print(f"\nfirst message after {first - started:.1f}s, 300th after {time.monotonic() - first:.1f}s more")
     celery_worker.kill()
     assert celery_worker.process.poll() is not None, "the worker is dead"
@@ -55,9 +46,9 @@ def test_worker_killed_mid_send_every_subscriber_gets_exactly_one_message(postgr
 
     celery_worker.start()  # on start the worker resumes editions left in 'sending'
     restarted = time.monotonic()
-    smtp.wait_for(SUBSCRIBERS, timeout=240)
+    smtp.wait_for(SUBSCRIBERS, timeout=240, interval=0.02)
     print(f"restart and remaining {SUBSCRIBERS - at_kill} messages in {time.monotonic() - restarted:.1f}s")
-    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2)
+    wait_for(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2, interval=0.02)
     celery_worker.stop()  # warm shutdown: its running tasks finish, then nothing more is sent
     assert celery_worker.process.poll() is not None
     received = list(smtp.received)

@@ -27,21 +27,12 @@ from tests.support.app_server import ROOT
 from tests.support.beat import CeleryBeat
 from tests.support.broker import celery_broker
 from tests.support.worker import CeleryWorker
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 DURING_OUTAGE = 8
 QUEUED_WHEN_KILLED = 5
-
-
-def _wait(predicate, timeout: float, what: str, interval: float = 0.25):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture
@@ -109,7 +100,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
         try:
             # Broker up: the after-commit task reaches the worker.
             first = content.news("Notizia con il broker acceso", "Prima del guasto.")
-            _wait(lambda: _versions(index, [first.pk])[first.pk], 60, "the first page in the index")
+            wait_for(lambda: _versions(index, [first.pk])[first.pk], 60, "the first page in the index", interval=0.25)
             worker_pid = worker.process.pid
 
             # Fault 1: Redis stopped while editors publish.
@@ -133,7 +124,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
             _drain_every_two_seconds()
             beat.start()
             own_redis.start()
-            _wait(lambda: not pending.exists(), 120, "the periodic drain to apply the outbox")
+            wait_for(lambda: not pending.exists(), 120, "the periodic drain to apply the outbox", interval=0.25)
             versions_1 = _versions(index, during)
             readyz_up = Client().get("/readyz").json()
             worker_survived = worker.process.poll() is None and worker.process.pid == worker_pid
@@ -159,7 +150,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
             queue_after_crash = redis.Redis.from_url(own_redis.url).llen("celery")
             worker.start()
             beat.start()
-            _wait(lambda: not pending.exists(), 120, "the periodic drain after the crash")
+            wait_for(lambda: not pending.exists(), 120, "the periodic drain after the crash", interval=0.25)
             versions_2 = _versions(index, queued)
         finally:
             beat.stop()

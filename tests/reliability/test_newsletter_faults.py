@@ -18,7 +18,6 @@ exited (warm shutdown), so no message can still be on its way.
 from __future__ import annotations
 
 import datetime
-import time
 from collections import Counter
 
 import pytest
@@ -29,18 +28,9 @@ from tests.reliability.conftest import report
 from tests.support.app_server import ROOT
 from tests.support.broker import celery_broker
 from tests.support.worker import CeleryWorker
+from tests.support.waiting import wait_for
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
-
-
-def _wait(predicate, timeout: float, what: str, interval: float = 0.05):
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(interval)
-    raise AssertionError(f"timed out after {timeout}s waiting for {what}")
 
 
 @pytest.fixture
@@ -87,7 +77,7 @@ def _finish_and_stop(worker, edition) -> None:
     after that nothing can reach the SMTP sink, so a duplicate would already be there."""
     from newsletter.models import Edition
 
-    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2)
+    wait_for(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2)
     worker.stop()
     assert worker.process.poll() is not None, "the worker has exited"
 
@@ -107,7 +97,7 @@ def test_slow_relay_and_worker_killed_mid_send_every_subscriber_exactly_once(new
     edition = _edition()
     smtp.slow_down(0.02)
     sending.start_sending(edition)
-    _wait(lambda: len(smtp.received) >= 100, 120, "the first 100 messages")
+    wait_for(lambda: len(smtp.received) >= 100, 120, "the first 100 messages")
     at_kill, pending_at_kill = _kill_mid_send(newsletter_worker, smtp, edition, expected)
     faults = ["worker SIGKILLed mid-send"]
     newsletter_worker.start()
@@ -138,7 +128,7 @@ def test_relay_refusing_then_worker_killed_after_resume_every_subscriber_exactly
     edition = _edition()
     smtp.fail_with("451 4.3.0 Servizio temporaneamente non disponibile")
     sending.start_sending(edition)
-    _wait(lambda: Edition.objects.get(pk=edition.pk).status == "paused", 120, "the edition to pause at the error threshold")
+    wait_for(lambda: Edition.objects.get(pk=edition.pk).status == "paused", 120, "the edition to pause at the error threshold")
     deferred = Delivery.objects.filter(edition=edition, status="pending", attempts__gt=0).count()
     refused_before_pause = Edition.objects.get(pk=edition.pk).error_count
     assert len(smtp.received) == 0
@@ -148,7 +138,7 @@ def test_relay_refusing_then_worker_killed_after_resume_every_subscriber_exactly
 
     smtp.fail_with(None)  # the relay is back
     sending.resume(Edition.objects.get(pk=edition.pk))  # what the editor's "Riprendi" does
-    _wait(lambda: len(smtp.received) >= 80, 120, "the first messages after resuming")
+    wait_for(lambda: len(smtp.received) >= 80, 120, "the first messages after resuming")
     at_kill, pending_at_kill = _kill_mid_send(newsletter_worker, smtp, edition, expected)
     faults.append("worker SIGKILLed mid-send after the resume")
     newsletter_worker.start()

@@ -7,12 +7,17 @@ def pdf_with_text(*lines: str) -> bytes:
         return text.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)")
 
     stream = "BT /F1 12 Tf 72 720 Td 14 TL " + " ".join(f"({escape(line)}) Tj T*" for line in lines) + " ET"
-    data = stream.encode("latin-1")
+    return one_page_pdf(stream.encode("latin-1"))
+
+
+def one_page_pdf(content: bytes, filters: bytes = b"") -> bytes:
+    """A one-page PDF (Helvetica as F1) whose content stream is ``content``, as stored
+    (``filters``: e.g. ``b"/Filter /FlateDecode"`` for deflated content)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(data) + data + b"\nendstream",
+        b"<< /Length %d %s >>\nstream\n" % (len(content), filters) + content + b"\nendstream",
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
     ]
     out = bytearray(b"%PDF-1.4\n")

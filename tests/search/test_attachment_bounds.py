@@ -12,6 +12,7 @@ from django.core.files.base import ContentFile
 from wagtail.documents import get_document_model
 
 from search.engine.attachments import MAX_CHARS_PER_DOCUMENT, document_text
+from tests.search.pdf import one_page_pdf
 
 BUDGET_MIB = 50
 
@@ -23,24 +24,7 @@ def flate_bomb_pdf(inflated_bytes: int) -> bytes:
     chunk = b" " * (1 << 20)
     body = compressor.compress(b"BT /F1 12 Tf 72 720 Td (Rete inclusione) Tj ET")
     body += b"".join(compressor.compress(chunk) for _ in range(inflated_bytes >> 20)) + compressor.flush()
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
-        b"<< /Length %d /Filter /FlateDecode >>\nstream\n" % len(body) + body + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
-    ]
-    out = bytearray(b"%PDF-1.4\n")
-    offsets = []
-    for number, obj in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
+    return one_page_pdf(body, b"/Filter /FlateDecode")
 
 
 def _peak_mib(document) -> tuple[str, float]:
