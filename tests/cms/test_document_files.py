@@ -18,12 +18,13 @@ pytestmark = pytest.mark.django_db
 
 
 def _served_etag(client, document) -> str:
+    """As an editor: a document no live page uses is refused to visitors (cms.visibility)."""
     response = client.get(document.url)
     assert response.status_code == 200, document.url
     return response["ETag"]
 
 
-def test_documents_made_in_code_carry_their_hash_and_are_served_with_it(client):
+def test_documents_made_in_code_carry_their_hash_and_are_served_with_it(admin_client):
     from wagtail.documents import get_document_model
 
     from cms.demo.builder import document as demo_document
@@ -39,12 +40,12 @@ def test_documents_made_in_code_carry_their_hash_and_are_served_with_it(client):
         document.refresh_from_db()
         assert document.file_hash == hashlib.sha1(data).hexdigest(), document.title
         assert document.file_size == len(data)
-        assert _served_etag(client, document) == f'"{document.file_hash}"'
+        assert _served_etag(admin_client, document) == f'"{document.file_hash}"'
         checked += 1
     report("Documents made in code: hash and ETag", documents_checked=checked, empty_etags=0)
 
 
-def test_a_document_saved_without_its_hash_is_never_served_with_an_empty_etag(client):
+def test_a_document_saved_without_its_hash_is_never_served_with_an_empty_etag(admin_client):
     """Rows from before the fix (or a bulk update) are hashed when first served."""
     from wagtail.documents import get_document_model
 
@@ -55,7 +56,7 @@ def test_a_document_saved_without_its_hash_is_never_served_with_an_empty_etag(cl
     document.save()
     Document.objects.filter(pk=document.pk).update(file_hash="")  # as the rows made before the fix
 
-    etag = _served_etag(client, document)
+    etag = _served_etag(admin_client, document)
     assert etag == f'"{hashlib.sha1(data).hexdigest()}"', etag
     document.refresh_from_db()
     assert document.file_hash == hashlib.sha1(data).hexdigest()
