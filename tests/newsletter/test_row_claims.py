@@ -23,11 +23,12 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 
 @pytest.fixture
 def rows():
-    """Four pending rows of one edition, and their candidates as the sending loop reads them."""
+    """Four pending rows of an edition being sent, and their candidates as the sending loop reads them."""
     from newsletter import sending
-    from newsletter.models import Delivery
+    from newsletter.models import Delivery, Edition
 
     edition = factories.sendable_edition()
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENDING)  # as the send sets it
     subscribers = [factories.subscriber(f"claim{n}@example.it") for n in range(4)]
     Delivery.objects.bulk_create([Delivery(edition=edition, subscriber=s, segment_key="k") for s in subscribers])
     candidates = sending._candidates(edition, timezone.now(), 0, 10)
@@ -95,3 +96,18 @@ def test_a_row_not_yet_due_or_of_a_subscriber_who_left_is_not_claimed(rows):
     finally:
         claims.close()
     assert [_row(c)["status"] for c in candidates] == ["pending"] * 4, "a rolled-back claim gives the row back"
+
+
+def test_a_row_of_a_paused_edition_is_not_claimed(rows):
+    """Pause stops claiming at once: the claim itself requires the edition to be sending."""
+    from newsletter.models import Edition
+
+    edition, candidates = rows
+    Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.PAUSED)
+    claims = _claims()
+    try:
+        assert claims.claim(candidates[0], timezone.now()) is None
+        claims.commit()
+    finally:
+        claims.close()
+    assert _row(candidates[0])["status"] == "pending"
