@@ -42,7 +42,26 @@ def figure(value, unit=""):
 def page_querystring(context, number):
     listing = context.get("listing")
     qs = listing.querystring if listing else ""
-    return "?" + (f"{qs}&" if qs else "") + urlencode({"page": number})
+    return "?" + (f"{qs}&" if qs else "") + urlencode({"page": number}) + "#risultati"
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context, form):
+    """The filters a listing applies, each with the address that removes it: the chips above the
+    results, so a phone shows what narrowed the list without opening the folded filters."""
+    request = context["request"]
+    chips = []
+    for name, value in form.active().items():
+        field = form.fields[name]
+        if hasattr(value, "pk"):
+            label = str(value)
+        else:
+            label = {str(key): text for key, text in field.choices}.get(str(value), value)
+        params = request.GET.copy()
+        for dropped in (name, "page"):
+            params.pop(dropped, None)
+        chips.append({"group": field.label, "label": label, "remove_url": f"?{params.urlencode()}#risultati"})
+    return chips
 
 
 @register.filter
