@@ -140,3 +140,71 @@ def test_search_facets_collapse_on_a_phone_and_a_tick_lands_on_the_results(phone
 
     page.goto("/cerca/?q=equipe")
     expect(page.locator("#search-facets-panel")).to_be_visible()
+
+
+# --- labels over their neighbours (issue 17.3) ------------------------------------------------------
+OVERLAPS_JS = """() => {
+    // Every visible label and control of the main content's forms, and the text around them.
+    const visible = el => el.getClientRects().length && getComputedStyle(el).visibility !== "hidden"
+        && !el.closest(".visually-hidden, [hidden]") && el.getBoundingClientRect().width > 1;
+    const name = el => el.tagName.toLowerCase() + (el.id ? "#" + el.id : "") + (el.htmlFor ? "[for=" + el.htmlFor + "]" : "")
+        + (el.name ? "[name=" + el.name + "]" : "") + " «" + (el.innerText || el.value || "").trim().slice(0, 30) + "»";
+    const found = [];
+    for (const form of document.querySelectorAll("main form")) {
+        if (!visible(form)) continue;
+        const labels = [...form.querySelectorAll("label, legend")].filter(visible);
+        const others = [...form.querySelectorAll("label, legend, input:not([type=hidden]), select, textarea, button, p, .form-text, small, a")]
+            .filter(visible);
+        for (const label of labels) {
+            for (const other of others) {
+                if (other === label || label.contains(other) || other.contains(label)) continue;
+                // a checkbox's label is drawn with its box on purpose (Bootstrap Italia's form-check)
+                if (other.id && label.htmlFor === other.id && other.matches("input[type=checkbox], input[type=radio]")) continue;
+                const a = label.getBoundingClientRect(), b = other.getBoundingClientRect();
+                const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+                const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+                if (w > 2 && h > 2) found.push({label: name(label), over: name(other), px: Math.round(h)});
+            }
+        }
+    }
+    return found;
+}"""
+
+
+def _forms() -> dict[str, tuple[str, str | None]]:
+    """Every public form: name -> (url, the button that opens it on a phone, if folded)."""
+    from cms import models as cms
+
+    practices = cms.PracticeIndexPage.objects.live().public().first().url
+    norms = cms.NormIndexPage.objects.live().public().first().url
+    return {
+        "filtri-elenco": (practices, "Filtri"),
+        "filtri-norme": (norms, "Filtri"),
+        "cerca": ("/cerca/?q=equipe", "Filtri"),
+        "newsletter": ("/newsletter/", None),
+        "registrazione": ("/account/signup/", None),
+        "accesso": ("/account/login/", None),
+        "password-dimenticata": ("/account/password/reset/", None),
+    }
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_no_form_label_overlaps_its_neighbours(browser, live_server, request, demo, viewport):
+    page = _new_page(browser, live_server, viewport=viewport)
+    try:
+        overlaps = {}
+        for name, (url, opener) in _forms().items():
+            page.goto(url)
+            if opener and viewport is PHONE:
+                page.get_by_role("button", name=re.compile(f"^{opener}")).click()
+                expect(page.locator(".collapse.show").first).to_be_visible()
+            # what was typed or chosen: Bootstrap Italia moves a filled field's label up
+            found = page.evaluate(OVERLAPS_JS)
+            if found:
+                overlaps[name] = found
+            screenshot(page, f"form-{name}")
+        print(f"\nlabel overlaps at {viewport['width']} px:", {k: len(v) for k, v in overlaps.items()}, overlaps)
+        assert overlaps == {}
+    finally:
+        _keep_failure_screenshots(request, [page], f"{viewport['width']}px")
+        page.context.close()
