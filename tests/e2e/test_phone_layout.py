@@ -208,3 +208,78 @@ def test_no_form_label_overlaps_its_neighbours(browser, live_server, request, de
     finally:
         _keep_failure_screenshots(request, [page], f"{viewport['width']}px")
         page.context.close()
+
+
+# --- the header on a phone, and in English (issue 17.6) -----------------------------------------------
+LANGUAGE_SELECT_JS = """() => {
+    // The selected language's text against the room the arrow (a background image) leaves it.
+    const select = document.getElementById("lang-select");
+    const style = getComputedStyle(select);
+    const text = select.options[select.selectedIndex].text;
+    const canvas = document.createElement("canvas").getContext("2d");
+    canvas.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+    const arrow = parseFloat(style.backgroundSize) || 0;      // "16px 12px" -> 16
+    const offset = parseFloat(style.backgroundPositionX.replace(/^.*?(\\d+(\\.\\d+)?)px.*$/, "$1")) || 0;
+    return {text, textWidth: canvas.measureText(text).width, paddingLeft: parseFloat(style.paddingLeft),
+            paddingRight: parseFloat(style.paddingRight), width: select.clientWidth, arrow, offset,
+            position: style.backgroundPositionX};
+}"""
+
+
+@pytest.mark.parametrize("viewport", [PHONE, DESKTOP], ids=["375px", "1280px"])
+def test_header_search_and_language_menu_are_usable(browser, live_server, request, demo, viewport):
+    page = _new_page(browser, live_server, viewport=viewport, is_mobile=viewport is PHONE, has_touch=viewport is PHONE)
+    try:
+        page.goto("/")
+        assert page.evaluate("document.documentElement.scrollWidth") <= viewport["width"], "no sideways scrolling"
+        lang = page.evaluate(LANGUAGE_SELECT_JS)
+        print(f"\nlanguage menu at {viewport['width']} px:", lang)
+        # the text ends before the arrow's box begins (the arrow sits `offset` px from the right edge)
+        assert lang["paddingLeft"] + lang["textWidth"] <= lang["width"] - lang["arrow"] - lang["offset"], lang
+        assert lang["paddingRight"] >= lang["arrow"] + lang["offset"], lang
+
+        field = page.locator("#header-search-input")
+        button = page.locator(".header-search-form button[type=submit]")
+        button_box = button.bounding_box()
+        least = 44 if viewport is PHONE else 24  # a finger on a phone; WCAG 2.5.8's minimum target with a mouse
+        assert min(button_box["width"], button_box["height"]) >= least, f"search button {button_box}"
+        if viewport is PHONE:
+            # no 65 px box: the phone header offers the search button, which opens the search page's full-width field
+            expect(field).to_be_hidden()
+            button.click()
+            expect(page).to_have_url(re.compile(r"/cerca/"))
+            width = page.locator("#search-q").bounding_box()["width"]
+        else:
+            width = field.bounding_box()["width"]
+        print(f"search field at {viewport['width']} px: {width:.0f} px wide")
+        assert width >= min(256, viewport["width"] - 48)
+        screenshot(page, "header-search")
+    finally:
+        _keep_failure_screenshots(request, [page], f"{viewport['width']}px")
+        page.context.close()
+
+
+def test_an_english_browser_gets_the_english_page(browser, live_server, request, demo):
+    from cms.models import PracticePage
+
+    practice = PracticePage.objects.get(slug="siil-valdinievole")
+    for viewport in (PHONE, DESKTOP):
+        # an English browser: Chromium sends Accept-Language: en-GB,en from its locale
+        context = browser.new_context(base_url=live_server.url, locale="en-GB", viewport=viewport)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        try:
+            page.goto(practice.url)
+            expect(page.locator("html")).to_have_attribute("lang", "en")
+            expect(page.get_by_role("link", name="Skip to main content")).to_be_attached()
+            expect(page.locator("#lang-select")).to_have_value("en")
+            expect(page.get_by_role("heading", name="Other practices of the district")).to_be_visible()
+            page.goto("/cerca/?q=equipe")
+            expect(page.get_by_role("heading", name="Search the portal")).to_be_visible()
+            ui = page.locator("header, footer, main form").all_inner_texts()
+            italian = [w for w in ("Cerca", "Accedi", "Filtra", "zona", "Applica", "risultat") if any(w in t for t in ui)]
+            assert italian == [], f"Italian UI words in the English page: {italian}"
+            screenshot(page, "english-search")
+        finally:
+            _keep_failure_screenshots(request, [page], f"en-{viewport['width']}px")
+            page.context.close()
