@@ -1,8 +1,9 @@
 """Template helpers of the content pages: breadcrumbs, JSON-LD, charts, filter links."""
 from django import template
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
-from cms import charts, seo
+from cms import charts, public_tag_names, seo
 
 register = template.Library()
 
@@ -16,6 +17,7 @@ def breadcrumbs(context, page=None, extra=None):
         ancestors = page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "path", "depth")
         crumbs = [{"title": a.title, "url": a.get_url(context.get("request"))} for a in ancestors]
         crumbs.append({"title": page.title, "url": None})
+        crumbs[0]["title"] = gettext("Home")  # the site's root, named as on the search and newsletter breadcrumbs
     for title, url in extra or []:
         crumbs.append({"title": title, "url": url})
     if crumbs:
@@ -62,6 +64,12 @@ def active_filters(context, form):
             params.pop(dropped, None)
         chips.append({"group": field.label, "label": label, "remove_url": f"?{params.urlencode()}#risultati"})
     return chips
+
+
+@register.filter
+def public_tags(page) -> list[str]:
+    """The page's tags a visitor may see (not the newsletter's internal selection tag)."""
+    return public_tag_names(page.tag_names())
 
 
 @register.filter

@@ -283,3 +283,71 @@ def test_an_english_browser_gets_the_english_page(browser, live_server, request,
         finally:
             _keep_failure_screenshots(request, [page], f"en-{viewport['width']}px")
             page.context.close()
+
+
+# --- finish (issue 17.8) --------------------------------------------------------------------------------
+MONTHS = "gennaio febbraio marzo aprile maggio giugno luglio agosto settembre ottobre novembre dicembre".split()
+DAY_MONTH = re.compile(rf"\b(\d{{1,2}}) ({'|'.join(MONTHS)})\b", re.I)
+FROM_MONTH = re.compile(rf"\bda ({'|'.join(MONTHS)}) \d{{4}}\b")
+
+
+def test_dates_tags_breadcrumbs_titles_and_confirmation_read_as_italian_public_pages(browser, live_server, request, demo,
+                                                                                     make_user, settings):
+    from allauth.account.models import EmailAddress, EmailConfirmationHMAC
+    from django.contrib.auth import get_user_model
+
+    from cms import models as cms
+
+    practice = cms.PracticePage.objects.get(slug="siil-valdinievole")
+    practice.tags.add("newsletter", "équipe")
+    practice.save_revision().publish()
+    user = get_user_model().objects.create_user(username="u-ab88c0ffee", email="nuova.socia@comune.example",
+                                                password="Pratica-di-comunita-2025")
+    address = EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=False)
+    confirm_url = f"/account/confirm-email/{EmailConfirmationHMAC(address).key}/"
+    pages = {
+        "cerca": "/cerca/?q=equipe",
+        "buona-pratica": practice.url,
+        "notizie": cms.NewsIndexPage.objects.live().first().url,
+        "quadro-normativo": cms.NormIndexPage.objects.live().first().url,
+        "norma": cms.NormPage.objects.live().order_by("path").first().url,
+        "seminari": cms.SeminarIndexPage.objects.live().first().url,
+    }
+    for viewport in (PHONE, DESKTOP):
+        page = _new_page(browser, live_server, viewport=viewport)
+        try:
+            dates = {}
+            for name, url in pages.items():
+                page.goto(url)
+                text = page.locator("main").inner_text()
+                found = DAY_MONTH.findall(text)
+                dates[name] = [f"{d} {m}" for d, m in found]
+                wrong = [f"{d} {m}" for d, m in found if d.startswith("0") or m != m.lower()]
+                assert wrong == [], f"{name}: dates not written as «9 gennaio 2025»: {wrong}"
+            print(f"\ndates at {viewport['width']} px:", {k: v[:3] for k, v in dates.items()})
+            assert all(dates[name] for name in ("cerca", "notizie", "quadro-normativo")), dates
+
+            page.goto(practice.url)
+            assert FROM_MONTH.search(page.locator("main").inner_text()), "the period reads «da giugno 2023»"
+            taxonomy = page.locator("[aria-labelledby=taxonomy-heading]").inner_text()
+            assert "équipe" in taxonomy and "newsletter" not in taxonomy.lower()
+            jsonld = " ".join(page.locator('script[type="application/ld+json"]').all_text_contents())
+            assert "newsletter" not in jsonld.lower()
+            crumbs = page.locator("nav.breadcrumb-container .breadcrumb-item").all_inner_texts()
+            assert crumbs[0].strip(" /") == "Home", crumbs
+            page.goto("/cerca/")
+            assert page.locator("nav.breadcrumb-container .breadcrumb-item").first.inner_text().strip(" /") == "Home"
+
+            page.goto("/")
+            title = page.title()
+            print(f"home title: {title!r}; practice breadcrumb: {crumbs}")
+            assert title.count(settings.WAGTAIL_SITE_NAME) == 1, title
+
+            page.goto(confirm_url)
+            main = page.locator("main").inner_text()
+            assert user.email in main and "u-ab88" not in main, main
+            screenshot(page, "email-confirmation")
+            assert check_a11y(page, "account/email_confirm.html") == []
+        finally:
+            _keep_failure_screenshots(request, [page], f"{viewport['width']}px")
+            page.context.close()
