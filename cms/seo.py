@@ -6,6 +6,7 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from cms import public_tag_names
 from portal import public_urls
 
 _ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
@@ -35,7 +36,7 @@ def _article(page, request, date):
         "inLanguage": "it",
         "publisher": _publisher(),
         "about": [t.name for t in page.topics.all()],
-        "keywords": ", ".join(page.tag_names()),
+        "keywords": ", ".join(public_tag_names(page.tag_names())),
     }
     if date:
         data["datePublished"] = date.isoformat()

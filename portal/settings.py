@@ -192,6 +192,7 @@ LANGUAGES = [("it", _("Italiano")), ("en", _("English"))]
 # The checkout's catalogs; an installed package carries them as portal/locale (an app's own, found by Django).
 LOCALE_PATHS = [path for path in [BASE_DIR / "locale"] if path.is_dir()]
 TIME_ZONE = "Europe/Rome"
+FORMAT_MODULE_PATH = ["portal.formats"]  # one way of writing dates (portal/formats/it)
 USE_I18N = True
 USE_TZ = True
 WAGTAIL_I18N_ENABLED = False
@@ -248,6 +249,7 @@ ACCOUNT_LOGIN_METHODS = {"email"}
 ACCOUNT_SIGNUP_FIELDS = ["email*", "password1*", "password2*"]
 ACCOUNT_SIGNUP_FORM_CLASS = "portal.accounts.forms.SignupExtraForm"
 ACCOUNT_ADAPTER = "portal.accounts.adapter.AccountAdapter"
+ACCOUNT_USER_DISPLAY = "portal.accounts.adapter.user_display"
 ACCOUNT_EMAIL_VERIFICATION = "mandatory"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[CdP Inclusione] "

@@ -1,8 +1,9 @@
 """Template helpers of the content pages: breadcrumbs, JSON-LD, charts, filter links."""
 from django import template
 from django.utils.http import urlencode
+from django.utils.translation import gettext
 
-from cms import charts, seo
+from cms import charts, public_tag_names, seo
 
 register = template.Library()
 
@@ -16,6 +17,7 @@ def breadcrumbs(context, page=None, extra=None):
         ancestors = page.get_ancestors().filter(depth__gte=2).only("title", "url_path", "path", "depth")
         crumbs = [{"title": a.title, "url": a.get_url(context.get("request"))} for a in ancestors]
         crumbs.append({"title": page.title, "url": None})
+        crumbs[0]["title"] = gettext("Home")  # the site's root, named as on the search and newsletter breadcrumbs
     for title, url in extra or []:
         crumbs.append({"title": title, "url": url})
     if crumbs:
@@ -43,7 +45,32 @@ def figure(value, unit=""):
 def page_querystring(context, number):
     listing = context.get("listing")
     qs = listing.querystring if listing else ""
-    return "?" + (f"{qs}&" if qs else "") + urlencode({"page": number})
+    return "?" + (f"{qs}&" if qs else "") + urlencode({"page": number}) + "#risultati"
+
+
+@register.simple_tag(takes_context=True)
+def active_filters(context, form):
+    """The filters a listing applies, each with the address that removes it: the chips above the
+    results, so a phone shows what narrowed the list without opening the folded filters."""
+    request = context["request"]
+    chips = []
+    for name, value in form.active().items():
+        field = form.fields[name]
+        if hasattr(value, "pk"):
+            label = str(value)
+        else:
+            label = {str(key): text for key, text in field.choices}.get(str(value), value)
+        params = request.GET.copy()
+        for dropped in (name, "page"):
+            params.pop(dropped, None)
+        chips.append({"group": field.label, "label": label, "remove_url": f"?{params.urlencode()}#risultati"})
+    return chips
+
+
+@register.filter
+def public_tags(page) -> list[str]:
+    """The page's tags a visitor may see (not the newsletter's internal selection tag)."""
+    return public_tag_names(page.tag_names())
 
 
 @register.filter

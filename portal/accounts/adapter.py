@@ -47,3 +47,9 @@ class AccountAdapter(DefaultAccountAdapter):
         from one address is still bounded by the per-address limit (LOGIN_RATE_LIMIT's "ip" part).
         """
         return f"{super()._get_login_attempts_cache_key(request, **credentials)}:{client_ip(request)}"
+
+
+def user_display(user) -> str:
+    """How allauth names a member on its pages and messages (ACCOUNT_USER_DISPLAY): the person's name or
+    address, never the internal username ("u-ab88…") generated at signup."""
+    return user.get_full_name() or user.email or str(user)

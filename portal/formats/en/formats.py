@@ -1,0 +1,6 @@
+"""English dates in the same shape as the Italian ones ("9 January 2025"): the portal's English is British."""
+DATE_FORMAT = "j F Y"
+DATETIME_FORMAT = "j F Y, H:i"
+YEAR_MONTH_FORMAT = "F Y"
+MONTH_DAY_FORMAT = "j F"
+TIME_FORMAT = "H:i"
