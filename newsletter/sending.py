@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from newsletter import conf, subscriptions
+from newsletter import conf, sent_copies, subscriptions
 from newsletter.editions import Preferences, edition_items
 from newsletter.mailing import newsletter_message
 from newsletter.composing import PersonalLinks, PreparedSegment
@@ -132,6 +132,7 @@ def segment_render(edition: Edition, key: str, preferences: Preferences | None =
         return existing
     if preferences is None:
         preferences = _preferences_for_key(edition, key)
+    items = edition_items(edition) if items is None else items
     rendered = render_edition(edition, preferences, items=items)
     try:
         with transaction.atomic():
@@ -139,6 +140,7 @@ def segment_render(edition: Edition, key: str, preferences: Preferences | None =
                 edition=edition, key=key, zone_ids=sorted(preferences.zone_ids), topic_ids=sorted(preferences.topic_ids),
                 subject=rendered.subject, html=rendered.html, text=rendered.text,
                 items_count=rendered.items_count, is_partial=rendered.is_partial,
+                items=sent_copies.segment_records(items, preferences),  # kept as sent, for the archive
             )
     except IntegrityError:
         return SegmentRender.objects.get(edition=edition, key=key)
@@ -161,7 +163,8 @@ def fan_out(edition: Edition) -> int:
     global _prepared_cache
     _prepared_cache = None  # primary keys can come back (SQLite after a flush): start clean with every send
     items = edition_items(edition)
-    segments: dict[str, Preferences] = {}
+    # The general segment is the public archive's copy: rendered even if no subscriber gets it.
+    segments: dict[str, Preferences] = {sent_copies.GENERAL_KEY: Preferences()}
     subscribers = (
         Subscriber.objects.filter(status=Subscriber.Status.ACTIVE)
         .prefetch_related("zones", "topics").order_by("pk")
@@ -216,7 +219,9 @@ def finish_if_done(edition: Edition) -> bool:
     done = Edition.objects.filter(pk=edition.pk, status__in=[Edition.Status.SENDING, Edition.Status.PAUSED]).update(
         status=Edition.Status.SENT, sent_at=timezone.now()
     )
-    refresh_counters(edition)
+    edition = refresh_counters(edition)
+    if done:
+        sent_copies.record_completion(edition)
     return bool(done)
 
 

@@ -44,7 +44,10 @@ class Delivery(models.Model):
 class SegmentRender(models.Model):
     """An edition rendered once for one set of preferences; every subscriber of the segment shares it.
 
-    Personal links are placeholders here and are filled in per message.
+    Personal links are placeholders here and are filled in per message. It is also the copy kept
+    as sent: the items (title, URL, section, ...) as they were when the segment was rendered, and,
+    once the send completes, its date and counts. The public archive and its feed read the general
+    segment's copy, so unpublishing or editing a page later does not rewrite a sent edition.
     """
 
     edition = models.ForeignKey("newsletter.Edition", on_delete=models.CASCADE, related_name="renders")
@@ -56,6 +59,11 @@ class SegmentRender(models.Model):
     text = models.TextField()
     items_count = models.PositiveIntegerField(default=0)
     is_partial = models.BooleanField(default=False)
+    # None: rendered before copies were kept (the archive then falls back to the live pages).
+    items = models.JSONField(_("elementi inviati"), null=True, blank=True)
+    sent_at = models.DateTimeField(_("inviata il"), null=True, blank=True)
+    recipients_count = models.PositiveIntegerField(_("destinatari"), default=0)
+    sent_count = models.PositiveIntegerField(_("inviati"), default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -1,4 +1,4 @@
-"""Public archive of sent editions (web version) and its RSS feed."""
+"""Public archive of sent editions (web version) and its RSS feed, both read from the copy kept as sent."""
 from __future__ import annotations
 
 from django.contrib.syndication.views import Feed
@@ -9,9 +9,10 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from newsletter import conf
-from newsletter.editions import edition_items, sections
+from newsletter.editions import sections
 from newsletter.models import Edition
 from newsletter.rendering import KIND_LABELS, editorial_html
+from newsletter.sent_copies import public_items
 
 # Editions being sent are readable too: the mails already link to their web version.
 READABLE = [Edition.Status.SENT, Edition.Status.SENDING, Edition.Status.PAUSED]
@@ -29,7 +30,7 @@ def archive_detail(request, number: int):
         raise Http404(_("Edizione non trovata"))
     return render(request, "newsletter/archive_detail.html", {
         "edition": edition,
-        "sections": sections(edition_items(edition)),
+        "sections": sections(public_items(edition)),
         "editorial": editorial_html(edition),
         "kind_labels": KIND_LABELS,
     })
@@ -51,7 +52,7 @@ class EditionFeed(Feed):
         return f"Newsletter {item.title}"
 
     def item_description(self, item):
-        blocks = sections(edition_items(item))
+        blocks = sections(public_items(item))
         parts = [f"{b.label}: " + "; ".join(i.title for i in b.items) for b in blocks]
         return " · ".join(parts) or str(_("Edizione senza contenuti."))
 
