@@ -125,7 +125,9 @@ def stack(settings):
     env = production_env(
         var, DATABASE_URL=_database_url(connection.settings_dict), CACHE_URL=os.environ.get("CACHE_URL"),
         ALLOWED_HOSTS="localhost", SECURE_SSL_REDIRECT="true", TRUSTED_PROXY_COUNT="1",
-        PUBLIC_BASE_URL=public, CSRF_TRUSTED_ORIGINS=public, UPLOAD_MAX_MB="20",
+        # Django's public origin must be https on 443 (Wagtail's Site cannot say https on another port);
+        # the test reaches nginx on its free port, which nginx's redirect and the CSRF origin name
+        PUBLIC_BASE_URL="https://localhost", CSRF_TRUSTED_ORIGINS=public, UPLOAD_MAX_MB="20",
     )
     prepare(env)  # migrate (already done: a no-op) and collectstatic into var/static
     settings.MEDIA_ROOT = var / "media"  # documents made by the test land where gunicorn reads them
