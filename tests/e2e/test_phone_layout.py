@@ -98,7 +98,7 @@ def test_filters_panel_opens_applies_and_keeps_the_view_on_the_results(phone, pa
     option = zona.locator("option").nth(1)
     zona.select_option(option.get_attribute("value"))
     phone.get_by_role("button", name="Applica i filtri").click()
-    expect(phone).to_have_url(re.compile(r"zona=.*#risultati$"))
+    expect(phone).to_have_url(re.compile(r"zona=.*#risultati$"), timeout=15_000)  # a full page load
     # the browser is scrolled to the results, not left at the header
     top = results_top_once_scrolled(phone)
     print(f"\nafter applying: results' top at {top:.0f} px, cards {total_before} -> "

@@ -48,7 +48,7 @@ def test_worker_killed_mid_send_every_subscriber_gets_exactly_one_message(postgr
     restarted = time.monotonic()
     smtp.wait_for(SUBSCRIBERS, timeout=240)
     print(f"restart and remaining {SUBSCRIBERS - at_kill} messages in {time.monotonic() - restarted:.1f}s")
-    wait_for(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", 0.2, interval=0.02)
+    wait_for(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent", interval=0.2)
     celery_worker.stop()  # warm shutdown: its running tasks finish, then nothing more is sent
     assert celery_worker.process.poll() is not None
     received = list(smtp.received)
