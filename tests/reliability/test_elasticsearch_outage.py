@@ -9,7 +9,6 @@ written exactly once (``_version`` 1: no page indexed twice).
 """
 from __future__ import annotations
 
-import threading
 import time
 import uuid
 from collections import Counter
@@ -17,6 +16,7 @@ from collections import Counter
 import pytest
 
 from tests.reliability.conftest import is_down, report
+from tests.reliability.traffic import PhasedTraffic
 from tests.search import content
 from tests.support.app_server import fetch
 
@@ -25,48 +25,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 PUBLISHED_DURING_OUTAGE = 50
 MARKER = "zafferano"  # a word no other page has: the search for it must find exactly our pages
 NOTICE = "La ricerca avanzata non è disponibile in questo momento"
-
-
-class Browsing:
-    """Threads requesting pages, the search page and the autocomplete; answers kept per phase."""
-
-    def __init__(self, base: str, paths: list[str]):
-        self.base, self.paths = base, paths
-        self.phase = "before"
-        self.answers: list[tuple[str, str, int, bool]] = []  # phase, path, status, fallback notice shown
-        self.lock = threading.Lock()
-        self.running = True
-        self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(2)]
-
-    def _loop(self, n: int) -> None:
-        i = n
-        while self.running:
-            path = self.paths[i % len(self.paths)]
-            i += 1
-            phase = self.phase
-            status, body = fetch(self.base + path, timeout=30)
-            with self.lock:
-                self.answers.append((phase, path, status, NOTICE in body))
-            time.sleep(0.05)
-
-    def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.running = False
-        for thread in self.threads:
-            thread.join(timeout=60)
-
-    def count(self, phase: str) -> int:
-        with self.lock:
-            return sum(1 for a in self.answers if a[0] == phase)
-
-    def wait_for(self, phase: str, count: int, timeout: float = 60) -> None:
-        deadline = time.monotonic() + timeout
-        while self.count(phase) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
 
 
 def _wait_for_elasticsearch_search(base: str, timeout: float) -> float:
@@ -107,7 +65,7 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
 
     paths = ["/", practice.url, f"/cerca/?q={MARKER}", "/cerca/?q=inclusione&tipo=notizia", "/cerca/suggerimenti/?q=equipe"]
     published: list[int] = []
-    with Browsing(live_server.url, paths) as browsing:
+    with PhasedTraffic(live_server.url, paths, clients=2, pause=0.05, inspect=lambda _p, _s, body: NOTICE in body) as browsing:
         browsing.wait_for("before", 10)
         browsing.phase = "outage"
         node.kill()
@@ -146,16 +104,16 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
     status, page_after = fetch(f"{live_server.url}/cerca/?q={MARKER}")
 
     answers = browsing.answers
-    statuses = Counter((phase, status) for phase, _p, status, _n in answers)
-    errors = [a for a in answers if a[2] >= 500 or a[2] == 0]
-    outage_searches = [a for a in answers if a[0] == "outage" and a[1].startswith("/cerca/?")]
+    statuses = Counter((a.phase, a.status) for a in answers)
+    errors = [a for a in answers if a.status >= 500 or a.status == 0]
+    outage_searches = [a for a in answers if a.phase == "outage" and a.path.startswith("/cerca/?")]
     report(
         "Elasticsearch killed (SIGKILL) while the site is in use",
         faults_injected=len(faults),
         faults=faults,
         requests=len(answers),
         statuses={f"{p}:{s}": n for (p, s), n in sorted(statuses.items())},
-        searches_during_outage_with_notice=f"{sum(a[3] for a in outage_searches)}/{len(outage_searches)}",
+        searches_during_outage_with_notice=f"{sum(bool(a.note) for a in outage_searches)}/{len(outage_searches)}",
         published_during_outage=len(published),
         outbox_pending_during_outage=f"{pending_during} rows for {pending_pages} pages ({failed_attempts} failed attempts kept)",
         readyz_during_outage=readyz,
@@ -168,8 +126,8 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
     )
     assert not errors, f"5xx or dropped connections while Elasticsearch was away: {errors[:5]}"
     assert readyz_status == 200 and '"elasticsearch": "down"' in readyz, "degraded, still ready, and it says why"
-    assert outage_searches and all(a[3] for a in outage_searches), "every search in the outage says it is the fallback"
-    assert not any(a[3] for a in answers if a[0] == "before"), "no fallback notice while Elasticsearch is up"
+    assert outage_searches and all(a.note for a in outage_searches), "every search in the outage says it is the fallback"
+    assert not any(a.note for a in answers if a.phase == "before"), "no fallback notice while Elasticsearch is up"
     assert pending_pages == PUBLISHED_DURING_OUTAGE, "the work waited in the outbox"
     assert drained["applied"] == pending_during and not drained["unavailable"]
     assert pending_after == 0

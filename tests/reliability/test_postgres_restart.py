@@ -12,13 +12,13 @@ form before and after the gaps are all in the database at the end.
 from __future__ import annotations
 
 import re
-import threading
 import time
 from collections import Counter
 
 import pytest
 
 from tests.reliability.conftest import is_down, report
+from tests.reliability.traffic import PhasedTraffic
 from tests.support.app_server import Gunicorn, WebSession, fetch, prepare, production_env
 
 pytestmark = pytest.mark.services
@@ -29,49 +29,11 @@ CLIENTS = 3
 SECURITY_HEADERS = ("strict-transport-security", "x-content-type-options", "referrer-policy", "content-security-policy")
 
 
-class Traffic:
-    """Client threads requesting DB_PAGES in turn; every answer is kept with the phase it fell in."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.phase = "before"
-        self.answers: list[tuple[str, str, int, str]] = []  # (phase, path, status, body excerpt if bad)
-        self.lock = threading.Lock()
-        self.running = True
-        self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(CLIENTS)]
-
-    def _loop(self, n: int) -> None:
-        i = n
-        while self.running:
-            path = DB_PAGES[i % len(DB_PAGES)]
-            i += 1
-            phase = self.phase
-            status, body = fetch(self.base + path, timeout=20)
-            leaked = [word for word in LEAKS if word in body]
-            clean_503 = status == 503 and "Servizio momentaneamente non disponibile" in body
-            if phase == self.phase:  # answers straddling a phase change are not counted
-                with self.lock:
-                    self.answers.append((phase, path, status, body[:400] if leaked or status not in (200, 503) or (status == 503 and not clean_503) else ""))
-            time.sleep(0.02)
-
-    def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.running = False
-        for thread in self.threads:
-            thread.join(timeout=30)
-
-    def of(self, phase: str) -> list[tuple[str, str, int, str]]:
-        with self.lock:
-            return [a for a in self.answers if a[0] == phase]
-
-    def wait_for(self, phase: str, count: int, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.of(phase)) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
+def _unclean(_path: str, status: int, body: str) -> str:
+    """The body's start when the answer is not clean (a 500, a traceback, a dropped connection), else ""."""
+    leaked = [word for word in LEAKS if word in body]
+    clean_503 = status == 503 and "Servizio momentaneamente non disponibile" in body
+    return body[:400] if leaked or status not in (200, 503) or (status == 503 and not clean_503) else ""
 
 
 def _subscribe(session: WebSession, email: str) -> int:
@@ -120,7 +82,7 @@ def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app
             assert _subscribe(session, email) == 302, "sign-up before the fault"
             accepted.append(email)
 
-        with Traffic(server.base) as traffic:
+        with PhasedTraffic(server.base, DB_PAGES, clients=CLIENTS, timeout=20, inspect=_unclean) as traffic:
             traffic.wait_for("before", 15, timeout=60)
             for number, (fault, stop) in enumerate(
                 [("pg_ctl stop -m fast", own_postgres.halt), ("pg_ctl stop -m immediate (crash)", own_postgres.kill)]
@@ -149,10 +111,10 @@ def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app
         server.stop()
 
     answers = traffic.answers
-    by_phase = {phase: Counter(status for p, _path, status, _ in answers if p == phase) for phase in {a[0] for a in answers}}
-    bad = [a for a in answers if a[3]]
-    down = [a for a in answers if a[0].startswith("down")]
-    steady = [a for a in answers if a[0] == "before" or a[0].startswith("after")]
+    by_phase = {phase: Counter(a.status for a in answers if a.phase == phase) for phase in {a.phase for a in answers}}
+    bad = [a for a in answers if a.note]
+    down = [a for a in answers if a.phase.startswith("down")]
+    steady = [a for a in answers if a.phase == "before" or a.phase.startswith("after")]
     lost = set(accepted) - _subscribers(own_postgres.url)
 
     report(
@@ -176,8 +138,8 @@ def test_database_restarts_under_traffic_give_clean_503_then_recover_without_app
     assert "'unsafe-inline'" not in script_src
     assert re.search(r"'nonce-[A-Za-z0-9+/_=-]{16,}'", script_src), f"CSP script-src with a nonce: {script_src}"
     assert not bad, f"unclean answers (500, traceback, dropped connection): {bad[:5]}"
-    assert {a[2] for a in steady} == {200}, "before and after the gaps every page answers 200"
-    assert down and {a[2] for a in down} <= {200, 503}, Counter(a[2] for a in down)
+    assert {a.status for a in steady} == {200}, "before and after the gaps every page answers 200"
+    assert down and {a.status for a in down} <= {200, 503}, Counter(a.status for a in down)
     for number in range(len(gaps)):
         assert by_phase[f"down{number}"][503] >= 10, f"gap {number}: the outage must be observed as 503s"
     for gap in gaps:

@@ -18,7 +18,6 @@ Redis is then started again (same port, empty) and the same processes use it aga
 """
 from __future__ import annotations
 
-import threading
 import time
 from collections import Counter
 
@@ -26,6 +25,7 @@ import pytest
 from lxml import html as lxml_html
 
 from tests.reliability.conftest import report
+from tests.reliability.traffic import PhasedTraffic
 from tests.support.app_server import ROOT, Gunicorn, WebSession, fetch, manage, prepare, production_env
 
 pytestmark = pytest.mark.services
@@ -34,50 +34,6 @@ PUBLIC_PAGES = ["/", "/zone/", "/zone/val-di-nievole/", "/cerca/?q=inclusione", 
 CLIENTS = 3
 ADMIN_EMAIL = "redattrice@comune.example.it"
 ADMIN_PASSWORD = "Inclusione-Toscana-2025!"
-
-
-class Traffic:
-    """Client threads requesting PUBLIC_PAGES in turn; every answer is kept with its phase."""
-
-    def __init__(self, base: str):
-        self.base = base
-        self.phase = "before"
-        self.answers: list[tuple[str, str, int, float]] = []  # (phase, path, status, seconds)
-        self.lock = threading.Lock()
-        self.running = True
-        self.threads = [threading.Thread(target=self._loop, args=(n,), daemon=True) for n in range(CLIENTS)]
-
-    def _loop(self, n: int) -> None:
-        i = n
-        while self.running:
-            path = PUBLIC_PAGES[i % len(PUBLIC_PAGES)]
-            i += 1
-            phase = self.phase
-            began = time.monotonic()
-            status, _body = fetch(self.base + path, timeout=30)
-            if phase == self.phase:  # answers straddling a phase change are not counted
-                with self.lock:
-                    self.answers.append((phase, path, status, time.monotonic() - began))
-            time.sleep(0.02)
-
-    def __enter__(self):
-        for thread in self.threads:
-            thread.start()
-        return self
-
-    def __exit__(self, *exc):
-        self.running = False
-        for thread in self.threads:
-            thread.join(timeout=60)
-
-    def of(self, phase: str) -> list[tuple[str, str, int, float]]:
-        with self.lock:
-            return [a for a in self.answers if a[0] == phase]
-
-    def wait_for(self, phase: str, count: int, timeout: float) -> None:
-        deadline = time.monotonic() + timeout
-        while len(self.of(phase)) < count and time.monotonic() < deadline:
-            time.sleep(0.05)
 
 
 def _login(base: str) -> tuple[int, WebSession]:
@@ -120,7 +76,7 @@ def test_redis_outage_serves_pages_logins_and_publishing(own_redis, tmp_path):
         assert member.request("/account/profilo/")[0] == 200
         readyz_up = fetch(server.base + "/readyz")
 
-        with Traffic(server.base) as traffic:
+        with PhasedTraffic(server.base, PUBLIC_PAGES, clients=CLIENTS) as traffic:
             traffic.wait_for("before", 30, timeout=120)
 
             traffic.phase = "down"
@@ -146,10 +102,10 @@ def test_redis_outage_serves_pages_logins_and_publishing(own_redis, tmp_path):
     finally:
         server.stop()
 
-    answers = [a for a in traffic.answers if a[0] in ("before", "down", "after")]
-    by_phase = {p: dict(Counter(status for ph, _path, status, _s in answers if ph == p)) for p in ("before", "down", "after")}
-    slowest = {p: round(max((s for ph, _path, _st, s in answers if ph == p), default=0), 2) for p in by_phase}
-    server_errors = [a for a in answers if a[2] >= 500 or a[2] == 0]
+    answers = [a for a in traffic.answers if a.phase in ("before", "down", "after")]
+    by_phase = {p: dict(Counter(a.status for a in answers if a.phase == p)) for p in ("before", "down", "after")}
+    slowest = {p: round(max((a.seconds for a in answers if a.phase == p), default=0), 2) for p in by_phase}
+    server_errors = [a for a in answers if a.status >= 500 or a.status == 0]
     figures.update(
         requests=len(answers),
         statuses_by_phase=by_phase,
