@@ -4,6 +4,9 @@
 Each ``@KEY@`` of the template is replaced by its value. A key the template does not
 use, or a placeholder left without a value, stops with one line naming it: a half-filled
 nginx site must not reach /etc/nginx. Standard library only (runs before any venv exists).
+
+A template line ending in ``# each:KEY`` is written once per comma-separated value of KEY
+(``UPSTREAM=10.0.0.11:8000,10.0.0.12:8000``: one ``server`` line per web host).
 """
 from __future__ import annotations
 
@@ -11,6 +14,7 @@ import re
 import sys
 
 PLACEHOLDER = re.compile(r"@([A-Z][A-Z0-9_]*)@")
+EACH = re.compile(r"^(?P<line>.*?)\s*# each:(?P<key>[A-Z][A-Z0-9_]*)\s*$")
 
 
 def render(template: str, values: dict[str, str]) -> str:
@@ -19,7 +23,17 @@ def render(template: str, values: dict[str, str]) -> str:
     unknown = sorted(values.keys() - used)
     if missing or unknown:
         raise SystemExit(f"render: missing values for {missing}, unknown keys {unknown}")
-    return PLACEHOLDER.sub(lambda match: values[match.group(1)], template)
+    lines = []
+    for line in template.splitlines(keepends=True):
+        each = EACH.match(line.rstrip("\n"))
+        if each is None:
+            lines.append(PLACEHOLDER.sub(lambda match: values[match.group(1)], line))
+            continue
+        for item in (part.strip() for part in values[each["key"]].split(",")):
+            if item:
+                row = {**values, each["key"]: item}
+                lines.append(PLACEHOLDER.sub(lambda match: row[match.group(1)], each["line"]) + "\n")
+    return "".join(lines)
 
 
 def main(argv: list[str]) -> None:

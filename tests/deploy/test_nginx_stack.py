@@ -7,106 +7,26 @@ in a temporary directory, on free ports. Everything started here is stopped here
 """
 from __future__ import annotations
 
-import gzip
-import http.client
 import json
 import os
 import random
 import re
 import shutil
-import signal
-import ssl
-import subprocess
-import sys
 import tempfile
 import urllib.parse
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
 
-from tests.harness.service import free_port, tail, wait_for_port
+from tests.harness.service import tail
 from tests.support.app_server import Gunicorn, prepare, production_env
 from tests.support.figures import report
+from tests.support.nginx import Stack, free_ports, nginx_in_front
 from tests.support.worker import _database_url
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
-ROOT = Path(__file__).resolve().parents[2]
-NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
 DOCUMENT = b"%PDF-1.4\n% relazione annuale della zona distretto\n" + b"0" * 4096
-
-
-@dataclass
-class Answer:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-    cookies: dict[str, str] = field(default_factory=dict)
-
-    def text(self) -> str:
-        data = gzip.decompress(self.body) if self.headers.get("content-encoding") == "gzip" else self.body
-        return data.decode("utf-8", "replace")
-
-
-@dataclass
-class Stack:
-    workdir: Path
-    http_port: int
-    https_port: int
-    certificate: Path
-
-    @property
-    def public(self) -> str:
-        return f"https://localhost:{self.https_port}"
-
-    def request(self, url: str, *, method: str = "GET", headers: dict | None = None, body: bytes | None = None,
-                source: str = "127.0.0.1") -> Answer:
-        """One request from the loopback address ``source`` (as if from another client), no redirect followed."""
-        parts = urllib.parse.urlsplit(url)
-        if parts.scheme == "https":
-            context = ssl.create_default_context(cafile=str(self.certificate))
-            connection = http.client.HTTPSConnection(parts.hostname, parts.port, context=context, timeout=30,
-                                                     source_address=(source, 0))
-        else:
-            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=30, source_address=(source, 0))
-        try:
-            path = parts.path + (f"?{parts.query}" if parts.query else "")
-            connection.request(method, path, body=body, headers=headers or {})
-            response = connection.getresponse()
-            cookies = {}
-            for name, value in response.getheaders():
-                if name.lower() == "set-cookie":
-                    key, _, rest = value.partition("=")
-                    cookies[key] = rest.split(";", 1)[0]
-            return Answer(response.status, {k.lower(): v for k, v in response.getheaders()}, response.read(), cookies)
-        finally:
-            connection.close()
-
-
-def _nginx_conf(workdir: Path) -> Path:
-    for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
-        (workdir / folder).mkdir(exist_ok=True)
-    main = workdir / "nginx.conf"
-    main.write_text(f"""
-user root;
-worker_processes 1;
-pid {workdir}/nginx.pid;
-error_log {workdir}/nginx-error.log warn;
-events {{ worker_connections 256; }}
-http {{
-    include /etc/nginx/mime.types;
-    default_type application/octet-stream;
-    access_log {workdir}/nginx-access.log;
-    client_body_temp_path {workdir}/body;
-    proxy_temp_path {workdir}/proxy;
-    fastcgi_temp_path {workdir}/fastcgi;
-    uwsgi_temp_path {workdir}/uwsgi;
-    scgi_temp_path {workdir}/scgi;
-    include {workdir}/cdp.conf;
-}}
-""")
-    return main
 
 
 @pytest.fixture
@@ -116,12 +36,8 @@ def stack(settings):
     workdir = Path(tempfile.mkdtemp(prefix="cdp-nginx-"))
     os.chmod(workdir, 0o755)
     var = workdir / "var"
-    certificate, key = workdir / "cert.pem", workdir / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-keyout", str(key), "-out",
-                    str(certificate), "-days", "2", "-subj", "/CN=localhost",
-                    "-addext", "subjectAltName=DNS:localhost,IP:127.0.0.1"], check=True, capture_output=True)
-    http_port, https_port = free_port(), free_port()
-    public = f"https://localhost:{https_port}"
+    ports = free_ports()
+    public = f"https://localhost:{ports[1]}"
     env = production_env(
         var, DATABASE_URL=_database_url(connection.settings_dict), CACHE_URL=os.environ.get("CACHE_URL"),
         ALLOWED_HOSTS="localhost", SECURE_SSL_REDIRECT="true", TRUSTED_PROXY_COUNT="1",
@@ -132,35 +48,12 @@ def stack(settings):
     prepare(env)  # migrate (already done: a no-op) and collectstatic into var/static
     settings.MEDIA_ROOT = var / "media"  # documents made by the test land where gunicorn reads them
     gunicorn = Gunicorn(env, workers=2, log=workdir / "gunicorn.log")
-    nginx = None
     try:
         gunicorn.start()
-        site = subprocess.run(
-            [sys.executable, str(ROOT / "deploy" / "render.py"), str(ROOT / "deploy" / "nginx" / "cdp.conf.template"),
-             "SERVER_NAME=localhost", f"PUBLIC_BASE_URL={public}", f"HTTP_LISTEN=127.0.0.1:{http_port}",
-             f"HTTPS_LISTEN=127.0.0.1:{https_port}", f"UPSTREAM=127.0.0.1:{gunicorn.port}",
-             f"TLS_CERTIFICATE={certificate}", f"TLS_CERTIFICATE_KEY={key}", f"STATIC_ROOT={var / 'static'}",
-             f"MEDIA_ROOT={var / 'media'}", "CLIENT_MAX_BODY_SIZE=22m"],
-            check=True, capture_output=True, text=True,
-        ).stdout
-        (workdir / "cdp.conf").write_text(site)
-        main = _nginx_conf(workdir)
-        checked = subprocess.run([NGINX, "-t", "-c", str(main), "-p", str(workdir)], capture_output=True, text=True)
-        assert checked.returncode == 0, checked.stderr
-        nginx = subprocess.Popen([NGINX, "-c", str(main), "-p", str(workdir), "-g", "daemon off;"],
-                                 stdout=subprocess.DEVNULL, stderr=(workdir / "nginx.out").open("w"),
-                                 start_new_session=True)
-        wait_for_port(https_port, 30, nginx, workdir / "nginx-error.log")
-        wait_for_port(http_port, 30, nginx, workdir / "nginx-error.log")
-        yield Stack(workdir, http_port, https_port, certificate)
+        with nginx_in_front(workdir, [f"127.0.0.1:{gunicorn.port}"], ports=ports, static_root=var / "static",
+                            media_root=var / "media") as front:
+            yield front
     finally:
-        if nginx is not None and nginx.poll() is None:
-            nginx.send_signal(signal.SIGQUIT)  # graceful: workers finish, master removes its pid file
-            try:
-                nginx.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                os.killpg(nginx.pid, signal.SIGKILL)
-                nginx.wait(timeout=10)
         gunicorn.stop()
         print("gunicorn log tail:\n" + tail(workdir / "gunicorn.log", 10))
         shutil.rmtree(workdir, ignore_errors=True)

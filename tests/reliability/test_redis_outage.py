@@ -22,11 +22,10 @@ import time
 from collections import Counter
 
 import pytest
-from lxml import html as lxml_html
 
 from tests.reliability.conftest import report
 from tests.reliability.traffic import PhasedTraffic
-from tests.support.app_server import ROOT, Gunicorn, WebSession, fetch, manage, prepare, production_env
+from tests.support.app_server import Gunicorn, fetch, login, manage, prepare, production_env, publish_through_admin
 
 pytestmark = pytest.mark.services
 
@@ -34,26 +33,6 @@ PUBLIC_PAGES = ["/", "/zone/", "/zone/val-di-nievole/", "/cerca/?q=inclusione", 
 CLIENTS = 3
 ADMIN_EMAIL = "redattrice@comune.example.it"
 ADMIN_PASSWORD = "Inclusione-Toscana-2025!"
-
-
-def _login(base: str) -> tuple[int, WebSession]:
-    session = WebSession(base, timeout=30)
-    status, _ = session.submit("/account/login/", "/account/login/", {"login": ADMIN_EMAIL, "password": ADMIN_PASSWORD})
-    return status, session
-
-
-def _publish_home(session: WebSession, page_id: int, title: str) -> tuple[int, float]:
-    """The editor's publish in the Wagtail admin: the edit form as the browser would post it."""
-    path = f"/admin/pages/{page_id}/edit/"
-    status, body = session.request(path)
-    if status != 200:
-        return status, 0.0
-    form = lxml_html.fromstring(body).get_element_by_id("page-edit-form")
-    fields = [(name, value) for name, value in form.form_values() if name != "title"]
-    fields += [("title", title), ("action-publish", "action-publish")]
-    began = time.monotonic()
-    status, _ = session.request(path, fields)
-    return status, time.monotonic() - began
 
 
 def _shell(env: dict, code: str) -> str:
@@ -71,7 +50,7 @@ def test_redis_outage_serves_pages_logins_and_publishing(own_redis, tmp_path):
     server.start()
     figures: dict = {}
     try:
-        before_status, member = _login(server.base)
+        before_status, member = login(server.base, ADMIN_EMAIL, ADMIN_PASSWORD)
         assert before_status == 302, "login with Redis up"
         assert member.request("/account/profilo/")[0] == 200
         readyz_up = fetch(server.base + "/readyz")
@@ -83,9 +62,9 @@ def test_redis_outage_serves_pages_logins_and_publishing(own_redis, tmp_path):
             own_redis.kill()
             traffic.wait_for("down", 30, timeout=120)
             readyz_down = fetch(server.base + "/readyz")
-            login_down, editor = _login(server.base)
+            login_down, editor = login(server.base, ADMIN_EMAIL, ADMIN_PASSWORD)
             member_down = member.request("/account/profilo/")[0]
-            publish_down, publish_seconds = _publish_home(editor, home_id, "Home pubblicata senza Redis")
+            publish_down, publish_seconds = publish_through_admin(editor, home_id, "Home pubblicata senza Redis")
             live_title = _shell(env, f"from wagtail.models import Page; print(Page.objects.get(pk={home_id}).title)")
             traffic.wait_for("down", 60, timeout=120)
 
@@ -98,7 +77,7 @@ def test_redis_outage_serves_pages_logins_and_publishing(own_redis, tmp_path):
             traffic.phase = "after"
             traffic.wait_for("after", 30, timeout=120)
             traffic.phase = "end"
-        login_after, _ = _login(server.base)
+        login_after, _ = login(server.base, ADMIN_EMAIL, ADMIN_PASSWORD)
     finally:
         server.stop()
 

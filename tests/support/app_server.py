@@ -147,6 +147,21 @@ def fetch(url: str, timeout: float = 15, data: bytes | None = None, headers: dic
         return 0, f"{type(exc).__name__}: {exc}"
 
 
+def _multipart(fields: dict | list, files: dict[str, tuple[str, bytes]]) -> tuple[bytes, str]:
+    """A multipart/form-data body, as a browser posts a form with a file input."""
+    import uuid
+
+    boundary = f"----cdp{uuid.uuid4().hex}"
+    parts: list[bytes] = []
+    for name, value in (fields.items() if isinstance(fields, dict) else fields):
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode())
+    for name, (filename, content) in files.items():
+        parts.append(f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"; filename="{filename}"\r\n'
+                     f"Content-Type: application/octet-stream\r\n\r\n".encode() + content + b"\r\n")
+    parts.append(f"--{boundary}--\r\n".encode())
+    return b"".join(parts), f"multipart/form-data; boundary={boundary}"
+
+
 class _NoRedirect(urllib.request.HTTPRedirectHandler):
     def redirect_request(self, *args, **kwargs):
         return None
@@ -161,7 +176,9 @@ class WebSession:
 
     CSRF_INPUT = 'name="csrfmiddlewaretoken" value="'
 
-    def __init__(self, base: str, timeout: float = 15):
+    def __init__(self, base: str, timeout: float = 15, *, host: str | None = None, jar=None):
+        """``host``: the name the visitor typed (Host header, Referer), when ``base`` is one of several web
+        hosts behind it; ``jar``: another session's cookies (the same browser talking to another host)."""
         import http.cookiejar
 
         class BehindTls(http.cookiejar.DefaultCookiePolicy):
@@ -169,16 +186,24 @@ class WebSession:
                 return True
 
         self.base = base
-        self.https_base = base.replace("http://", "https://", 1)
+        self.host = host
+        self.https_base = f"https://{host}" if host else base.replace("http://", "https://", 1)
         self.timeout = timeout
-        self.jar = http.cookiejar.CookieJar(policy=BehindTls())
+        self.jar = jar if jar is not None else http.cookiejar.CookieJar(policy=BehindTls())
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(self.jar), _NoRedirect())
 
-    def request(self, path: str, data: dict | list | None = None) -> tuple[int, str]:
+    def request(self, path: str, data: dict | list | None = None, *, files: dict | None = None,
+                headers: dict | None = None) -> tuple[int, str]:
+        """GET, or POST ``data`` (form-encoded; multipart when ``files`` maps field -> (filename, bytes))."""
         from urllib.parse import urlencode
 
-        body = urlencode(data, doseq=True).encode() if data is not None else None
-        headers = {"Referer": self.https_base + path, "X-Forwarded-Proto": "https"}
+        headers = {"Referer": self.https_base + path, "X-Forwarded-Proto": "https", **(headers or {})}
+        if self.host:
+            headers["Host"] = self.host
+        if files:
+            body, headers["Content-Type"] = _multipart(data or {}, files)
+        else:
+            body = urlencode(data, doseq=True).encode() if data is not None else None
         try:
             with self.opener.open(urllib.request.Request(self.base + path, data=body, headers=headers), timeout=self.timeout) as r:
                 return r.status, r.read().decode("utf-8", "replace")
@@ -201,3 +226,29 @@ class WebSession:
             return status, body
         token = self.csrf_token(body)
         return self.request(action_path, {**fields, "csrfmiddlewaretoken": token or ""})
+
+
+def login(base: str, email: str, password: str, timeout: float = 30, host: str | None = None) -> tuple[int, WebSession]:
+    """Log in through allauth's form: (status, the session; 302 when it worked)."""
+    session = WebSession(base, timeout=timeout, host=host)
+    status, _ = session.submit("/account/login/", "/account/login/", {"login": email, "password": password})
+    return status, session
+
+
+def publish_through_admin(session: WebSession, page_id: int, title: str) -> tuple[int, float]:
+    """The editor's publish in the Wagtail admin: the edit form as the browser would post it, with a new title.
+
+    Returns the status of the POST (302 when published) and the seconds it took.
+    """
+    from lxml import html as lxml_html
+
+    path = f"/admin/pages/{page_id}/edit/"
+    status, body = session.request(path)
+    if status != 200:
+        return status, 0.0
+    form = lxml_html.fromstring(body).get_element_by_id("page-edit-form")
+    fields = [(name, value) for name, value in form.form_values() if name != "title"]
+    fields += [("title", title), ("action-publish", "action-publish")]
+    began = time.monotonic()
+    status, _ = session.request(path, fields)
+    return status, time.monotonic() - began
