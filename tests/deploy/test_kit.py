@@ -54,3 +54,18 @@ def test_render_refuses_a_half_filled_template(tmp_path):
     result = subprocess.run([sys.executable, str(ROOT / "deploy" / "render.py"), str(template), "SERVER_NAME=x.it"],
                             capture_output=True, text=True)
     assert result.returncode != 0 and "missing values for" in result.stderr and "UPSTREAM" in result.stderr
+
+
+def test_render_writes_one_upstream_server_per_web_host():
+    template = ROOT / "deploy" / "nginx" / "cdp.conf.template"
+    values = ["SERVER_NAME=x.it", "PUBLIC_BASE_URL=https://x.it", "HTTP_LISTEN=80", "HTTPS_LISTEN=443",
+              "TLS_CERTIFICATE=/c.pem", "TLS_CERTIFICATE_KEY=/k.pem", "STATIC_ROOT=/s", "MEDIA_ROOT=/m",
+              "CLIENT_MAX_BODY_SIZE=22m"]
+    rendered = {}
+    for upstream in ("10.0.0.11:8000", "10.0.0.11:8000, 10.0.0.12:8000"):
+        result = subprocess.run([sys.executable, str(ROOT / "deploy" / "render.py"), str(template),
+                                 f"UPSTREAM={upstream}", *values], capture_output=True, text=True, check=True)
+        rendered[upstream] = re.findall(r"^\s*server (\S+) ", result.stdout, flags=re.MULTILINE)
+    assert rendered == {"10.0.0.11:8000": ["10.0.0.11:8000"],
+                        "10.0.0.11:8000, 10.0.0.12:8000": ["10.0.0.11:8000", "10.0.0.12:8000"]}
+    assert "# each:" not in result.stdout
