@@ -12,7 +12,7 @@ import subprocess
 import time
 from pathlib import Path
 
-from bench import plot
+from bench import capacity, plot
 from bench.env import OUTPUT_DIR
 from bench.profiling import reading_text
 from bench.relevance import markdown as relevance_markdown
@@ -202,6 +202,7 @@ def markdown(data: dict) -> str:
         met = "yes" if t["met"] else ("**no**" if t["judged"] else "no (not judged at this size)")
         lines.append(f"| {t['figure']} | {t['name']} {t['target']} | {int(t['size']):,} | {_fmt(t['value'], 2)} | {met} |")
     lines += [""] + relevance_markdown(data.get("relevance"))
+    lines += capacity.markdown(data)
     lines += ["## 1. Full reindex", ""]
     lines += _table(results, [
         ("documents", "reindex.documents"), ("search_reindex docs/s", "reindex.docs_per_s"),
