@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from newsletter import editions, sending
+from newsletter import batches, dispatch, edition_state, editions
 from newsletter.editions import Preferences
 from newsletter.forms import ScheduleForm, TestSendForm
 from newsletter.models import Edition
@@ -80,7 +80,7 @@ def manage(request, pk):
         "items_count": edition.items.count(),
         "is_empty": edition.status not in (Edition.Status.SENT, Edition.Status.CANCELLED)
         and not editions.has_content(edition),
-        "progress": sending.progress(edition),
+        "progress": edition_state.progress(edition),
         "can_approve": can_approve(request.user),
         "can_edit": can_edit(request.user),
         "schedule_form": ScheduleForm(initial={"scheduled_at": edition.scheduled_at}),
@@ -120,7 +120,7 @@ def preview(request, pk, fmt="html"):
 
 def progress(request, pk):
     edition = _edition_for(request, pk)
-    return JsonResponse(sending.progress(edition))
+    return JsonResponse(edition_state.progress(edition))
 
 
 @require_POST
@@ -132,7 +132,7 @@ def test_send(request, pk):
             messages.error(request, error)
         return redirect(_manage_url(edition))
     try:
-        count = sending.send_test(edition, form.cleaned_data["addresses"])
+        count = batches.send_proof(edition, form.cleaned_data["addresses"])
     except (smtplib.SMTPException, OSError) as exc:
         messages.error(request, _("Invio di prova non riuscito: %(error)s") % {"error": exc})
     else:
@@ -144,12 +144,12 @@ EMPTY_MESSAGE = gettext_lazy("Nessun contenuto nuovo: l'edizione non ha contenut
                   "Aggiungi i contenuti del periodo o annullala.")
 
 ACTIONS = {
-    "approve": (True, _("Edizione approvata."), lambda request, e: sending.approve(e, request.user)),
-    "draft": (False, _("Edizione riportata in bozza."), lambda request, e: sending.back_to_draft(e)),
-    "send": (True, _("Invio avviato."), lambda request, e: sending.start_sending(e)),
-    "pause": (True, _("Invio in pausa."), lambda request, e: sending.pause(e)),
-    "resume": (True, _("Invio ripreso."), lambda request, e: sending.resume(e)),
-    "cancel": (True, _("Edizione annullata: gli invii non ancora fatti non partiranno."), lambda request, e: sending.cancel(e)),
+    "approve": (True, _("Edizione approvata."), lambda request, e: dispatch.approve(e, request.user)),
+    "draft": (False, _("Edizione riportata in bozza."), lambda request, e: dispatch.back_to_draft(e)),
+    "send": (True, _("Invio avviato."), lambda request, e: dispatch.start_sending(e)),
+    "pause": (True, _("Invio in pausa."), lambda request, e: dispatch.pause(e)),
+    "resume": (True, _("Invio ripreso."), lambda request, e: dispatch.resume(e)),
+    "cancel": (True, _("Edizione annullata: gli invii non ancora fatti non partiranno."), lambda request, e: dispatch.cancel(e)),
 }
 
 
@@ -168,9 +168,9 @@ def action(request, pk, name):
     edition = _edition_for(request, pk, approve=needs_approval)
     try:
         run(request, edition)
-    except sending.EmptyEdition:
+    except dispatch.EmptyEdition:
         messages.error(request, EMPTY_MESSAGE)
-    except sending.InvalidTransition:
+    except dispatch.InvalidTransition:
         messages.error(request, _("Azione non possibile nello stato attuale (%(status)s).") % {
             "status": edition.get_status_display()})
     else:
@@ -186,8 +186,8 @@ def _schedule(request, pk):
             messages.error(request, error)
         return redirect(_manage_url(edition))
     try:
-        sending.schedule(edition, form.cleaned_data["scheduled_at"])
-    except sending.InvalidTransition:
+        dispatch.schedule(edition, form.cleaned_data["scheduled_at"])
+    except dispatch.InvalidTransition:
         messages.error(request, _("Solo un'edizione approvata può essere programmata."))
     else:
         messages.success(request, _("Invio programmato."))

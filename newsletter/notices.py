@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from newsletter import conf, tokens
+from newsletter import conf, messages, tokens
 
 
 def _send(to: list[str], template: str, context: dict) -> None:
@@ -23,11 +23,9 @@ def _send(to: list[str], template: str, context: dict) -> None:
 
 
 def personal_links(subscriber) -> dict:
-    token = tokens.personal_token(subscriber)
-    return {
-        "preferences_url": conf.absolute_url(reverse("newsletter:preferences", args=[token])),
-        "unsubscribe_url": conf.absolute_url(reverse("newsletter:unsubscribe", args=[token])),
-    }
+    """The subscriber's links for a notice's template (made by ``messages.personal_links``)."""
+    links = messages.personal_links(subscriber)
+    return {"preferences_url": links.preferences_url, "unsubscribe_url": links.unsubscribe_url}
 
 
 def send_confirmation(subscriber) -> None:

@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
-from newsletter import admin_views, sending, subscriber_admin
+from newsletter import admin_views, edition_state, subscriber_admin
 from newsletter.models import Edition, EditionItem, Subscriber
 
 EditionItem.panels = [
@@ -50,7 +50,7 @@ class EditionEditView(EditView):
     def save_instance(self):
         instance = super().save_instance()
         if instance.status in (Edition.Status.APPROVED, Edition.Status.SCHEDULED):
-            sending.back_to_draft(instance)
+            edition_state.back_to_draft(instance)
             messages.warning(self.request, _("L'edizione è stata modificata: torna in bozza e va approvata di nuovo."))
         return instance
 
