@@ -75,3 +75,8 @@ def absolute_url(path: str) -> str:
     from portal import public_urls
 
     return public_urls.absolute_url(path)
+
+
+def click_counting() -> bool:
+    """Whether the links of editions sent from now on count clicks (an anonymous redirect). Off by default."""
+    return bool(getattr(settings, "NEWSLETTER_CLICK_COUNTING", False))

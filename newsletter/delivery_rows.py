@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
 
-from newsletter import pacing, sent_copies
+from newsletter import pacing, reporting, sent_copies
 from newsletter.edition_state import refresh_counters
 from newsletter.editions import Preferences, edition_items
 from newsletter.models import Delivery, Edition, SegmentRender, Subscriber, SuppressedAddress
@@ -41,7 +41,8 @@ def segment_render(edition: Edition, key: str, preferences: Preferences | None =
     if preferences is None:
         preferences = _preferences_for_key(edition, key)
     items = edition_items(edition) if items is None else items
-    rendered = render_edition(edition, preferences, items=items)
+    link_urls = reporting.tracked_urls(edition, [i.url for i in items]) if edition.counts_clicks else None
+    rendered = render_edition(edition, preferences, items=items, link_urls=link_urls)
     try:
         with transaction.atomic():
             return SegmentRender.objects.create(
@@ -88,6 +89,21 @@ def fan_out(edition: Edition) -> int:
     for key, preferences in segments.items():
         segment_render(edition, key, preferences, items=items)
     return refresh_counters(edition).recipients_count
+
+
+def audience() -> list[tuple[Preferences, int]]:
+    """How many subscribers each segment would have if the edition were sent now (largest first).
+
+    The same subscribers as the fan-out, minus suppressed addresses (the loop would skip them).
+    """
+    suppressed = set(SuppressedAddress.objects.values_list("email_hash", flat=True))
+    counts: dict[str, list] = {}
+    for subscriber in _active_subscribers().iterator(chunk_size=FAN_OUT_CHUNK):
+        if suppressed and email_hash(subscriber.email) in suppressed:
+            continue
+        preferences = Preferences.of(subscriber)
+        counts.setdefault(preferences.key, [preferences, 0])[1] += 1
+    return sorted(((p, n) for p, n in counts.values()), key=lambda pair: (not pair[0].is_everything, -pair[1]))
 
 
 # --- candidates ---------------------------------------------------------------------------------

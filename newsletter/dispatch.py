@@ -19,15 +19,22 @@ from newsletter.edition_state import (  # noqa: F401  (the actions callers use, 
 from newsletter.models import Edition
 
 
-def start_sending(edition: Edition) -> Edition:
+def submit_for_moderation(edition: Edition, user) -> Edition:
+    """Draft -> in moderation; the moderators get a mail once the change is committed."""
+    edition = edition_state.submit_for_moderation(edition, user)
+    tasks.queue_moderators_notice(edition)
+    return edition
+
+
+def start_sending(edition: Edition, user=None) -> Edition:
     """Approved or scheduled -> sending; the fan-out runs after commit."""
-    edition = edition_state.mark_sending(edition)
+    edition = edition_state.mark_sending(edition, user)
     tasks.queue_fan_out(edition)
     return edition
 
 
-def resume(edition: Edition) -> Edition:
+def resume(edition: Edition, user=None) -> Edition:
     """Paused -> sending; a new fan-out picks up exactly the rows still pending."""
-    edition = edition_state.mark_resumed(edition)
+    edition = edition_state.mark_resumed(edition, user)
     tasks.queue_fan_out(edition)
     return edition

@@ -5,6 +5,10 @@ conditional UPDATE (``status IN allowed``), so two editors, the tick and the sen
 never overwrite each other: a transition that lost the race raises ``InvalidTransition``.
 These functions change rows only; the work a transition starts (the fan-out after
 "send" or "resume") is queued by ``newsletter.dispatch``, which sits above the tasks.
+
+Each transition is an entry of Wagtail's audit log (``newsletter.<action>``, with who did it:
+no user for what the tick and the sending loop do by themselves); the entries appear in the
+edition's history in the admin next to Wagtail's own "edited" entries and revisions.
 """
 from __future__ import annotations
 
@@ -14,7 +18,9 @@ from django.db import transaction
 from django.db.models import Count
 from django.utils import timezone
 
-from newsletter import sent_copies
+from wagtail.log_actions import log
+
+from newsletter import conf, sent_copies
 from newsletter.editions import has_content
 from newsletter.models import Delivery, Edition
 
@@ -32,69 +38,98 @@ def _require_content(edition: Edition) -> None:
         raise EmptyEdition(edition.status)
 
 
-def _transition(edition: Edition, allowed: set, **changes) -> Edition:
+#: The audit log's actions of an edition (labels registered in wagtail_hooks).
+ACTIONS = ("submit", "approve", "draft", "schedule", "send", "pause", "resume", "cancel", "sent")
+
+
+def _transition(edition: Edition, allowed: set, action: str, user=None, **changes) -> Edition:
     updated = Edition.objects.filter(pk=edition.pk, status__in=list(allowed)).update(**changes)
     if not updated:
         edition.refresh_from_db()
         raise InvalidTransition(edition.status)
     edition.refresh_from_db()
+    record(edition, action, user)
     return edition
+
+
+def record(edition: Edition, action: str, user=None, **data) -> None:
+    """One entry of Wagtail's audit log for the edition."""
+    log(instance=edition, action=f"newsletter.{action}", user=user if user and user.is_authenticated else None,
+        data=data or None)
+
+
+def submit_for_moderation(edition: Edition, user) -> Edition:
+    """Editors hand a draft to the moderators (``dispatch`` has them notified)."""
+    _require_content(edition)
+    return _transition(
+        edition, {Edition.Status.DRAFT}, "submit", user, status=Edition.Status.SUBMITTED, submitted_by=user,
+        submitted_at=timezone.now(),
+    )
 
 
 def approve(edition: Edition, user) -> Edition:
     _require_content(edition)
     return _transition(
-        edition, {Edition.Status.DRAFT}, status=Edition.Status.APPROVED, approved_by=user, approved_at=timezone.now()
+        edition, {Edition.Status.DRAFT, Edition.Status.SUBMITTED}, "approve", user, status=Edition.Status.APPROVED,
+        approved_by=user, approved_at=timezone.now(),
     )
 
 
-def back_to_draft(edition: Edition) -> Edition:
+def back_to_draft(edition: Edition, user=None) -> Edition:
     """Any change to an approved edition needs a new approval."""
     return _transition(
-        edition, {Edition.Status.APPROVED, Edition.Status.SCHEDULED, Edition.Status.DRAFT},
-        status=Edition.Status.DRAFT, approved_by=None, approved_at=None, scheduled_at=None,
+        edition, {Edition.Status.APPROVED, Edition.Status.SCHEDULED, Edition.Status.SUBMITTED, Edition.Status.DRAFT},
+        "draft", user, status=Edition.Status.DRAFT, approved_by=None, approved_at=None, scheduled_at=None,
     )
 
 
-def schedule(edition: Edition, when: datetime.datetime) -> Edition:
+def schedule(edition: Edition, when: datetime.datetime, user=None) -> Edition:
     return _transition(
-        edition, {Edition.Status.APPROVED, Edition.Status.SCHEDULED}, status=Edition.Status.SCHEDULED, scheduled_at=when
+        edition, {Edition.Status.APPROVED, Edition.Status.SCHEDULED}, "schedule", user,
+        status=Edition.Status.SCHEDULED, scheduled_at=when,
     )
 
 
-def mark_sending(edition: Edition) -> Edition:
-    """Approved or scheduled -> sending (the caller queues the fan-out)."""
+def mark_sending(edition: Edition, user=None) -> Edition:
+    """Approved or scheduled -> sending (the caller queues the fan-out).
+
+    Whether the links count clicks is decided here, once: the mails of one edition are all alike.
+    """
     _require_content(edition)
     now = timezone.now()
     return _transition(
-        edition, Edition.SENDABLE, status=Edition.Status.SENDING, error_count=0, last_progress_at=now,
-        send_started_at=now,
+        edition, Edition.SENDABLE, "send", user, status=Edition.Status.SENDING, error_count=0, last_progress_at=now,
+        send_started_at=now, counts_clicks=conf.click_counting(),
     )
 
 
-def mark_resumed(edition: Edition) -> Edition:
+def mark_resumed(edition: Edition, user=None) -> Edition:
     """Paused -> sending, with a fresh error count (the caller queues the fan-out)."""
     return _transition(
-        edition, {Edition.Status.PAUSED}, status=Edition.Status.SENDING, error_count=0, last_progress_at=timezone.now()
+        edition, {Edition.Status.PAUSED}, "resume", user, status=Edition.Status.SENDING, error_count=0,
+        last_progress_at=timezone.now(),
     )
 
 
-def pause(edition: Edition) -> Edition:
-    return _transition(edition, {Edition.Status.SENDING}, status=Edition.Status.PAUSED)
+def pause(edition: Edition, user=None) -> Edition:
+    return _transition(edition, {Edition.Status.SENDING}, "pause", user, status=Edition.Status.PAUSED)
 
 
 def pause_over_threshold(edition: Edition) -> bool:
     """The sending loop's own pause after too many SMTP errors; False if the edition was no longer sending."""
-    return bool(Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
+    paused = bool(Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
         status=Edition.Status.PAUSED))
+    if paused:
+        record(edition, "pause", errors=edition.error_count)
+    return paused
 
 
-def cancel(edition: Edition) -> Edition:
+def cancel(edition: Edition, user=None) -> Edition:
     with transaction.atomic():
         edition = _transition(
             edition,
             {Edition.Status.APPROVED, Edition.Status.SCHEDULED, Edition.Status.SENDING, Edition.Status.PAUSED},
-            status=Edition.Status.CANCELLED,
+            "cancel", user, status=Edition.Status.CANCELLED,
         )
         Delivery.objects.filter(edition=edition, status=Delivery.Status.PENDING).update(status=Delivery.Status.SKIPPED)
     refresh_counters(edition)
@@ -144,4 +179,5 @@ def finish_if_done(edition: Edition) -> bool:
     edition = refresh_counters(edition)
     if done:
         sent_copies.record_completion(edition)
+        record(edition, "sent", sent=edition.sent_count, failed=edition.failed_count)
     return bool(done)

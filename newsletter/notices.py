@@ -50,3 +50,17 @@ def notify_editors(edition, recipients: list[str]) -> None:
         "edition": edition, "edit_url": conf.absolute_url(edition_edit_url(edition)),
         "items_count": edition.items.count(),
     })
+
+
+def notify_moderators(edition, recipients: list[str]) -> None:
+    """An edition waits for approval: where to review it, who submitted it (one mail, moderators in To)."""
+    if not recipients:
+        return
+    from newsletter.admin_urls import edition_manage_url
+
+    submitter = edition.submitted_by
+    _send(recipients, "newsletter/email/submitted", {
+        "edition": edition, "manage_url": conf.absolute_url(edition_manage_url(edition)),
+        "submitter": (submitter.get_full_name() or submitter.get_username()) if submitter else "",
+        "items_count": edition.items.count(),
+    })

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from newsletter import conf
+from newsletter import conf, reporting
 from newsletter.models import (
     BounceRecord,
     ConsentRecord,
@@ -178,6 +178,7 @@ def unsubscribe(subscriber, source=Source.UNSUBSCRIBE, ip=None) -> bool:
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save()
         _record(subscriber, ConsentRecord.Action.WITHDRAWN, source, ip, privacy_version="")
+        reporting.count_unsubscribe(subscriber)
     return True
 
 

@@ -20,7 +20,7 @@ from newsletter import batches, conf, delivery_rows, edition_state, pacing
 from newsletter.editions import create_next_edition
 from newsletter.models import Edition
 from newsletter.notice_tasks import send_already_subscribed_mail, send_confirmation_mail  # noqa: F401  (registered)
-from newsletter.notices import notify_editors
+from newsletter.notices import notify_editors, notify_moderators
 from newsletter.subscriptions import purge_unconfirmed as purge
 from newsletter.transport import MAIL_ERRORS
 
@@ -76,6 +76,34 @@ def build_edition(today: str | None = None) -> dict:
         notify_editors(edition, editors_emails())
         Edition.objects.filter(pk=edition.pk).update(editors_notified_at=timezone.now())
     return {"edition": edition.pk, "number": edition.number, "created": created, "items": edition.items.count()}
+
+
+def moderators_to_notify(edition: Edition) -> list[str]:
+    """Who approves editions, minus the submitter and whoever turned off Wagtail's
+    "submitted for moderation" notifications in their admin account settings."""
+    from wagtail.users.models import UserProfile
+
+    addresses = set(users_with_edition_permission("approve_edition"))
+    silent = set(UserProfile.objects.filter(submitted_notifications=False).values_list("user__email", flat=True))
+    submitter = edition.submitted_by.email if edition.submitted_by else None
+    return sorted(addresses - silent - {submitter})
+
+
+@shared_task(name="newsletter.notify_moderators", autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=10)
+def send_moderators_notice(edition_id: int) -> list[str]:
+    """The mail to moderators after an edition is submitted (nothing if it left moderation meanwhile)."""
+    edition = Edition.objects.filter(pk=edition_id, status=Edition.Status.SUBMITTED).select_related(
+        "submitted_by").first()
+    if edition is None:
+        return []
+    recipients = moderators_to_notify(edition)
+    notify_moderators(edition, recipients)
+    return recipients
+
+
+def queue_moderators_notice(edition: Edition) -> None:
+    edition_id = edition.pk
+    transaction.on_commit(lambda: send_moderators_notice.delay(edition_id))
 
 
 # --- sending ---------------------------------------------------------------------------------

@@ -149,7 +149,7 @@ def test_moderator_approves_schedules_and_sends_with_live_progress(moderator_cli
 
     progress = moderator_client.get(f"/admin/newsletter/edition/progress/{edition.pk}/").json()
     assert progress["total"] == 0 and progress["status"] == "scheduled"
-    _action(moderator_client, edition, "send")  # send now instead of waiting
+    _action(moderator_client, edition, "send", confirm="1")  # send now (confirmed) instead of waiting
     smtp.wait_for(3)
     progress = moderator_client.get(f"/admin/newsletter/edition/progress/{edition.pk}/").json()
     assert {k: progress[k] for k in ("status", "total", "sent", "failed", "pending")} == {

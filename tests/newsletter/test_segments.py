@@ -104,7 +104,7 @@ def test_edition_with_nothing_new_is_flagged_to_editors_and_not_sent(admin_clien
 
     manage = admin_client.get(f"/admin/newsletter/edition/manage/{edition.pk}/")
     assert "Nessun contenuto nuovo" in manage.content.decode()
-    response = admin_client.post(f"/admin/newsletter/edition/action/{edition.pk}/send/", follow=True)
+    response = admin_client.post(f"/admin/newsletter/edition/action/{edition.pk}/send/", {"confirm": "1"}, follow=True)
     assert response.status_code == 200
     assert "Nessun contenuto nuovo" in response.content.decode()
     edition.refresh_from_db()
