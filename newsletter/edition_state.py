@@ -43,12 +43,14 @@ ACTIONS = ("submit", "approve", "draft", "schedule", "send", "pause", "resume", 
 
 
 def _transition(edition: Edition, allowed: set, action: str, user=None, **changes) -> Edition:
-    updated = Edition.objects.filter(pk=edition.pk, status__in=list(allowed)).update(**changes)
-    if not updated:
-        edition.refresh_from_db()
-        raise InvalidTransition(edition.status)
+    # The log entry commits with the change: whoever sees the new status sees its entry too.
+    with transaction.atomic():
+        updated = Edition.objects.filter(pk=edition.pk, status__in=list(allowed)).update(**changes)
+        if updated:
+            record(edition, action, user)
     edition.refresh_from_db()
-    record(edition, action, user)
+    if not updated:
+        raise InvalidTransition(edition.status)
     return edition
 
 
@@ -117,10 +119,11 @@ def pause(edition: Edition, user=None) -> Edition:
 
 def pause_over_threshold(edition: Edition) -> bool:
     """The sending loop's own pause after too many SMTP errors; False if the edition was no longer sending."""
-    paused = bool(Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
-        status=Edition.Status.PAUSED))
-    if paused:
-        record(edition, "pause", errors=edition.error_count)
+    with transaction.atomic():
+        paused = bool(Edition.objects.filter(pk=edition.pk, status=Edition.Status.SENDING).update(
+            status=Edition.Status.PAUSED))
+        if paused:
+            record(edition, "pause", errors=edition.error_count)
     return paused
 
 
@@ -173,11 +176,13 @@ def finish_if_done(edition: Edition) -> bool:
     has nothing to resume)."""
     if Delivery.objects.filter(edition=edition, status=Delivery.Status.PENDING).exists():
         return False
-    done = Edition.objects.filter(pk=edition.pk, status__in=[Edition.Status.SENDING, Edition.Status.PAUSED]).update(
-        status=Edition.Status.SENT, sent_at=timezone.now()
-    )
-    edition = refresh_counters(edition)
-    if done:
-        sent_copies.record_completion(edition)
-        record(edition, "sent", sent=edition.sent_count, failed=edition.failed_count)
+    # One transaction: whoever sees "sent" also sees the counters, the copies' dates and the log entry.
+    with transaction.atomic():
+        done = Edition.objects.filter(
+            pk=edition.pk, status__in=[Edition.Status.SENDING, Edition.Status.PAUSED]
+        ).update(status=Edition.Status.SENT, sent_at=timezone.now())
+        edition = refresh_counters(edition)
+        if done:
+            sent_copies.record_completion(edition)
+            record(edition, "sent", sent=edition.sent_count, failed=edition.failed_count)
     return bool(done)

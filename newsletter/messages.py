@@ -60,9 +60,10 @@ def envelope_sender(subscriber, edition) -> str:
     """The envelope sender (SMTP MAIL FROM, the Return-Path bounces go to) of one message.
 
     The one place it is chosen: for now the address of DEFAULT_FROM_EMAIL for every message.
-    A VERP scheme (bounces-<id>@...) replaces the body of this function; ``subscriber`` has at
-    least ``pk``, ``email`` and ``key`` (a Subscriber, or the sending loop's ``Recipient``),
-    ``edition`` is the Edition being sent (None for proofs and notices).
+    A VERP scheme (bounces+<token>@...) replaces the body of this function. ``subscriber`` has
+    ``email`` and ``key``: a Subscriber, or the sending loop's ``delivery_rows.Recipient`` (whose
+    ``subscriber_id`` is the subscriber's id and ``pk`` the delivery row's); None for editors'
+    proof copies. ``edition`` is the Edition being sent.
     """
     return _default_envelope_sender(settings.DEFAULT_FROM_EMAIL)
 

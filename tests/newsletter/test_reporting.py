@@ -103,6 +103,7 @@ def test_the_click_redirect_leads_only_to_the_editions_own_links(edition):
     unknown = Client().get("/newsletter/link/999999/", {"next": "https://malevolo.example.com/"})
     assert unknown.status_code == 404 and not unknown.has_header("Location")
     assert "Collegamento non trovato" in unknown.content.decode()
+    assert Client().get(f"/newsletter/link/{'9' * 40}/").status_code == 404, "an id past the database's range"
     head = Client().head(path)
     assert head.status_code == 302
     assert EditionLink.objects.get().clicks == 1, "a HEAD (link checker) is not a click"
