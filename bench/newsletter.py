@@ -73,7 +73,7 @@ def _send_with_worker(edition, sink, expected: int) -> dict:
     from django.conf import settings
     from django.db import connection
 
-    from newsletter import sending
+    from newsletter import dispatch
     from newsletter.models import Edition
     from tests.support.worker import CeleryWorker
 
@@ -89,7 +89,7 @@ def _send_with_worker(edition, sink, expected: int) -> dict:
     status = "sending"
     try:
         began = time.time()
-        sending.start_sending(edition)
+        dispatch.start_sending(edition)
         with progress(expected, "newsletter via worker", "msg") as bar:
             while True:
                 time.sleep(0.5)
@@ -132,12 +132,12 @@ def _rate_between(series, low: float, high: float, expected: int) -> float | Non
 def _raw_baseline(edition, sink, count: int) -> dict:
     from django.conf import settings
 
-    from newsletter.mailing import newsletter_message
+    from newsletter.messages import PreparedSegment
     from newsletter.models import SegmentRender, Subscriber
 
     render = SegmentRender.objects.filter(edition=edition).order_by("-items_count").first()
     subscriber = Subscriber.objects.order_by("pk").first()
-    raw = newsletter_message(edition, subscriber, render, 1).message().as_bytes(linesep="\r\n")  # as Django sends it
+    raw = PreparedSegment(edition, render).message(1, subscriber)  # the bytes the sending loop hands over
     sink.reset()
     began = time.perf_counter()
     with smtplib.SMTP("127.0.0.1", sink.port, timeout=30) as smtp, progress(count, "raw smtplib loop", "msg") as bar:
@@ -206,7 +206,7 @@ def profile_work(sink):
     half of whose rows are already sent (the middle of a send)."""
     from django.test.utils import override_settings
 
-    from newsletter import sending
+    from newsletter import batches, delivery_rows
     from newsletter.models import Delivery, Edition, EditionItem
 
     main = Edition.objects.get(window_start=WINDOW[0], window_end=WINDOW[1])
@@ -218,7 +218,7 @@ def profile_work(sink):
     EditionItem.objects.bulk_create([EditionItem(edition=edition, page_id=i.page_id, section=i.section,
                                                  sort_order=i.sort_order) for i in main.items.all()])
     log("newsletter profile: fan-out of a second edition, half of it marked sent (not timed) ...")
-    sending.fan_out(edition)
+    delivery_rows.fan_out(edition)
     # Profile the middle of a send, not its start: what a claim costs depends on the rows already sent.
     ids = list(Delivery.objects.filter(edition=edition).order_by("pk").values_list("pk", flat=True))
     Delivery.objects.filter(edition=edition, pk__lte=ids[len(ids) // 2]).update(status=Delivery.Status.SENT)
@@ -227,7 +227,7 @@ def profile_work(sink):
         with override_settings(EMAIL_BACKEND="django.core.mail.backends.smtp.EmailBackend", EMAIL_HOST="127.0.0.1",
                                EMAIL_PORT=sink.port, EMAIL_USE_TLS=False, EMAIL_USE_SSL=False,
                                EMAIL_HOST_USER="", EMAIL_HOST_PASSWORD=""):
-            sending.run_batch(edition.pk, limit=PROFILE_MESSAGES)
+            batches.run_batch(edition.pk, limit=PROFILE_MESSAGES)
 
     def cleanup():
         Edition.objects.filter(pk=edition.pk).delete()
@@ -242,7 +242,7 @@ def _explain_claim(edition) -> str:
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from newsletter.sending import _claimable
+    from newsletter.delivery_rows import claimable as _claimable
 
     with transaction.atomic(), connection.cursor() as cursor:  # SELECT ... FOR UPDATE needs a transaction
         sql, params = _claimable(edition, timezone.now()).values("pk")[:1].query.sql_with_params()

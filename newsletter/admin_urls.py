@@ -4,3 +4,7 @@ from django.urls import reverse
 
 def edition_edit_url(edition) -> str:
     return reverse("newsletter_edition:edit", args=[edition.pk])
+
+
+def edition_manage_url(edition) -> str:
+    return reverse("newsletter_edition:manage", args=[edition.pk])

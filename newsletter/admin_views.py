@@ -12,9 +12,9 @@ from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
-from newsletter import editions, sending
+from newsletter import batches, delivery_rows, dispatch, edition_state, editions, reporting
 from newsletter.editions import Preferences
 from newsletter.forms import ScheduleForm, TestSendForm
 from newsletter.models import Edition
@@ -80,7 +80,8 @@ def manage(request, pk):
         "items_count": edition.items.count(),
         "is_empty": edition.status not in (Edition.Status.SENT, Edition.Status.CANCELLED)
         and not editions.has_content(edition),
-        "progress": sending.progress(edition),
+        "progress": edition_state.progress(edition),
+        "report": reporting.edition_report(edition),
         "can_approve": can_approve(request.user),
         "can_edit": can_edit(request.user),
         "schedule_form": ScheduleForm(initial={"scheduled_at": edition.scheduled_at}),
@@ -120,7 +121,7 @@ def preview(request, pk, fmt="html"):
 
 def progress(request, pk):
     edition = _edition_for(request, pk)
-    return JsonResponse(sending.progress(edition))
+    return JsonResponse(edition_state.progress(edition))
 
 
 @require_POST
@@ -132,7 +133,7 @@ def test_send(request, pk):
             messages.error(request, error)
         return redirect(_manage_url(edition))
     try:
-        count = sending.send_test(edition, form.cleaned_data["addresses"])
+        count = batches.send_proof(edition, form.cleaned_data["addresses"])
     except (smtplib.SMTPException, OSError) as exc:
         messages.error(request, _("Invio di prova non riuscito: %(error)s") % {"error": exc})
     else:
@@ -144,13 +145,45 @@ EMPTY_MESSAGE = gettext_lazy("Nessun contenuto nuovo: l'edizione non ha contenut
                   "Aggiungi i contenuti del periodo o annullala.")
 
 ACTIONS = {
-    "approve": (True, _("Edizione approvata."), lambda request, e: sending.approve(e, request.user)),
-    "draft": (False, _("Edizione riportata in bozza."), lambda request, e: sending.back_to_draft(e)),
-    "send": (True, _("Invio avviato."), lambda request, e: sending.start_sending(e)),
-    "pause": (True, _("Invio in pausa."), lambda request, e: sending.pause(e)),
-    "resume": (True, _("Invio ripreso."), lambda request, e: sending.resume(e)),
-    "cancel": (True, _("Edizione annullata: gli invii non ancora fatti non partiranno."), lambda request, e: sending.cancel(e)),
+    "submit": (False, gettext_lazy("Edizione inviata in moderazione: i moderatori riceveranno un avviso."),
+               lambda request, e: dispatch.submit_for_moderation(e, request.user)),
+    "approve": (True, gettext_lazy("Edizione approvata."), lambda request, e: dispatch.approve(e, request.user)),
+    "draft": (False, gettext_lazy("Edizione riportata in bozza."),
+              lambda request, e: dispatch.back_to_draft(e, request.user)),
+    "send": (True, gettext_lazy("Invio avviato."), lambda request, e: dispatch.start_sending(e, request.user)),
+    "pause": (True, gettext_lazy("Invio in pausa."), lambda request, e: dispatch.pause(e, request.user)),
+    "resume": (True, gettext_lazy("Invio ripreso."), lambda request, e: dispatch.resume(e, request.user)),
+    "cancel": (True, gettext_lazy("Edizione annullata: gli invii non ancora fatti non partiranno."),
+               lambda request, e: dispatch.cancel(e, request.user)),
 }
+
+
+def _segment_label(preferences: Preferences, zones: dict, topics: dict) -> str:
+    if preferences.is_everything:
+        return _("Edizione generale (nessuna preferenza)")
+    names = sorted(zones[i] for i in preferences.zone_ids if i in zones)
+    names += sorted(topics[i] for i in preferences.topic_ids if i in topics)
+    return ", ".join(names)
+
+
+@require_http_methods(["GET", "POST"])
+def confirm_send(request, pk):
+    """Before "Invia ora": how many subscribers each segment has, and a button that confirms.
+
+    GET only shows; the button posts ``confirm=1`` to the "send" action (a POST here does the same).
+    """
+    from cms.models import Topic, Zona
+
+    edition = _edition_for(request, pk, approve=True)
+    if request.method == "POST":
+        return action(request, pk, "send")
+    zones = dict(Zona.objects.values_list("pk", "name"))
+    topics = dict(Topic.objects.values_list("pk", "name"))
+    segments = [(_segment_label(p, zones, topics), n) for p, n in delivery_rows.audience()]
+    return TemplateResponse(request, "newsletter/admin/confirm_send.html", {
+        "edition": edition, "segments": segments, "total": sum(n for _label, n in segments),
+        "is_sendable": edition.status in Edition.SENDABLE,
+    })
 
 
 @require_POST
@@ -166,11 +199,13 @@ def action(request, pk, name):
         raise PermissionDenied
     needs_approval, done, run = ACTIONS[name]
     edition = _edition_for(request, pk, approve=needs_approval)
+    if name == "send" and request.POST.get("confirm") != "1":  # "Invia ora" first shows who receives it
+        return redirect("newsletter_edition:confirm_send", edition.pk)
     try:
         run(request, edition)
-    except sending.EmptyEdition:
+    except dispatch.EmptyEdition:
         messages.error(request, EMPTY_MESSAGE)
-    except sending.InvalidTransition:
+    except dispatch.InvalidTransition:
         messages.error(request, _("Azione non possibile nello stato attuale (%(status)s).") % {
             "status": edition.get_status_display()})
     else:
@@ -186,8 +221,8 @@ def _schedule(request, pk):
             messages.error(request, error)
         return redirect(_manage_url(edition))
     try:
-        sending.schedule(edition, form.cleaned_data["scheduled_at"])
-    except sending.InvalidTransition:
+        dispatch.schedule(edition, form.cleaned_data["scheduled_at"], request.user)
+    except dispatch.InvalidTransition:
         messages.error(request, _("Solo un'edizione approvata può essere programmata."))
     else:
         messages.success(request, _("Invio programmato."))

@@ -45,7 +45,7 @@ def parallel_senders() -> int:
 
     One by default: a loop sends hundreds of messages a second, more than a relay accepts, and
     two loops in the threads of one worker process compete for the GIL exactly between the end of
-    SMTP DATA and the commit of the row (see newsletter.smtp), widening the crash window.
+    SMTP DATA and the commit of the row (see newsletter.transport), widening the crash window.
     """
     return max(1, int(getattr(settings, "NEWSLETTER_PARALLEL_SENDERS", 1)))
 
@@ -75,3 +75,8 @@ def absolute_url(path: str) -> str:
     from portal import public_urls
 
     return public_urls.absolute_url(path)
+
+
+def click_counting() -> bool:
+    """Whether the links of editions sent from now on count clicks (an anonymous redirect). Off by default."""
+    return bool(getattr(settings, "NEWSLETTER_CLICK_COUNTING", False))

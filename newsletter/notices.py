@@ -7,7 +7,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
-from newsletter import conf, tokens
+from newsletter import conf, messages, tokens
 
 
 def _send(to: list[str], template: str, context: dict) -> None:
@@ -23,11 +23,9 @@ def _send(to: list[str], template: str, context: dict) -> None:
 
 
 def personal_links(subscriber) -> dict:
-    token = tokens.personal_token(subscriber)
-    return {
-        "preferences_url": conf.absolute_url(reverse("newsletter:preferences", args=[token])),
-        "unsubscribe_url": conf.absolute_url(reverse("newsletter:unsubscribe", args=[token])),
-    }
+    """The subscriber's links for a notice's template (made by ``messages.personal_links``)."""
+    links = messages.personal_links(subscriber)
+    return {"preferences_url": links.preferences_url, "unsubscribe_url": links.unsubscribe_url}
 
 
 def send_confirmation(subscriber) -> None:
@@ -50,5 +48,19 @@ def notify_editors(edition, recipients: list[str]) -> None:
 
     _send(recipients, "newsletter/email/draft_ready", {
         "edition": edition, "edit_url": conf.absolute_url(edition_edit_url(edition)),
+        "items_count": edition.items.count(),
+    })
+
+
+def notify_moderators(edition, recipients: list[str]) -> None:
+    """An edition waits for approval: where to review it, who submitted it (one mail, moderators in To)."""
+    if not recipients:
+        return
+    from newsletter.admin_urls import edition_manage_url
+
+    submitter = edition.submitted_by
+    _send(recipients, "newsletter/email/submitted", {
+        "edition": edition, "manage_url": conf.absolute_url(edition_manage_url(edition)),
+        "submitter": (submitter.get_full_name() or submitter.get_username()) if submitter else "",
         "items_count": edition.items.count(),
     })

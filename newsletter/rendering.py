@@ -5,6 +5,7 @@ filled in per message by ``personalise``. MJML errors raise ``MjmlError``.
 """
 from __future__ import annotations
 
+import dataclasses
 import html
 import re
 from dataclasses import dataclass
@@ -67,9 +68,16 @@ def web_version_url(edition) -> str:
     return conf.absolute_url(reverse("newsletter:archive_detail", kwargs={"number": edition.number}))
 
 
-def render_edition(edition, preferences: Preferences | None = None, items: list[Item] | None = None) -> Rendered:
-    """The edition for one segment (None or 'everything': the full edition)."""
+def render_edition(edition, preferences: Preferences | None = None, items: list[Item] | None = None,
+                   link_urls: dict[str, str] | None = None) -> Rendered:
+    """The edition for one segment (None or 'everything': the full edition).
+
+    ``link_urls``: the address each item URL is reached through in the mail (the counting
+    redirect of ``newsletter.reporting``); previews and proofs link the pages directly.
+    """
     items = edition_items(edition) if items is None else items
+    if link_urls:
+        items = [dataclasses.replace(item, url=link_urls.get(item.url, item.url)) for item in items]
     blocks = sections(items, preferences)
     count = sum(len(b.items) for b in blocks)
     is_partial = count < len(items)

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from newsletter import conf
+from newsletter import conf, reporting
 from newsletter.models import (
     BounceRecord,
     ConsentRecord,
@@ -78,7 +78,7 @@ def request_subscription(email, name="", *, topics=None, zones=None, ip=None) ->
 
     The caller answers the same way in every case, so the form does not reveal who is subscribed.
     """
-    from newsletter import tasks
+    from newsletter import notice_tasks as tasks
 
     with transaction.atomic():
         subscriber, _created = _locked_subscriber_for(email)
@@ -178,6 +178,7 @@ def unsubscribe(subscriber, source=Source.UNSUBSCRIBE, ip=None) -> bool:
         subscriber.unsubscribed_at = timezone.now()
         subscriber.save()
         _record(subscriber, ConsentRecord.Action.WITHDRAWN, source, ip, privacy_version="")
+        reporting.count_unsubscribe(subscriber)
     return True
 
 
@@ -262,7 +263,7 @@ def add_by_staff(email, name="", *, topics=None, zones=None, source=Source.ADMIN
     confirmation leaves the address pending and mails the confirmation link (double opt-in);
     otherwise the consent collected elsewhere counts as confirmed on its date.
     """
-    from newsletter import tasks
+    from newsletter import notice_tasks as tasks
 
     email = (email or "").strip()
     with transaction.atomic():

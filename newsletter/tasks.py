@@ -1,15 +1,30 @@
-"""Celery tasks of the newsletter. Mail that fails is retried, never dropped."""
+"""Celery tasks of the newsletter: building the draft, fan-out, sending batches, the periodic tick.
+
+Celery finds tasks in this module; the transactional mails' tasks live in
+``newsletter.notice_tasks`` (imported here so the worker registers them). Tasks call down
+into the state, fan-out and batch modules, which never import the tasks.
+"""
 from __future__ import annotations
 
+import datetime
 import logging
-import smtplib
 
 from celery import shared_task
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
-log = logging.getLogger(__name__)
+from newsletter import batches, conf, delivery_rows, edition_state, pacing
+from newsletter.editions import create_next_edition
+from newsletter.models import Edition
+from newsletter.notice_tasks import send_already_subscribed_mail, send_confirmation_mail  # noqa: F401  (registered)
+from newsletter.notices import notify_editors, notify_moderators
+from newsletter.subscriptions import purge_unconfirmed as purge
+from newsletter.transport import MAIL_ERRORS
 
-MAIL_ERRORS = (smtplib.SMTPException, OSError)
+log = logging.getLogger(__name__)
 
 
 def _is_eager() -> bool:
@@ -21,36 +36,8 @@ def _is_eager() -> bool:
 # --- subscriptions ---------------------------------------------------------------------------
 
 
-@shared_task(name="newsletter.send_confirmation_mail", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=3600, max_retries=10)
-def send_confirmation_mail(subscriber_id: int) -> bool:
-    from newsletter.models import Subscriber
-    from newsletter.notices import send_confirmation
-
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.PENDING).first()
-    if subscriber is None:  # confirmed, purged or erased meanwhile
-        return False
-    send_confirmation(subscriber)
-    return True
-
-
-@shared_task(name="newsletter.send_already_subscribed_mail", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=3600, max_retries=10)
-def send_already_subscribed_mail(subscriber_id: int) -> bool:
-    from newsletter.models import Subscriber
-    from newsletter.notices import send_already_subscribed
-
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.ACTIVE).first()
-    if subscriber is None:
-        return False
-    send_already_subscribed(subscriber)
-    return True
-
-
 @shared_task(name="newsletter.purge_unconfirmed")
 def purge_unconfirmed() -> int:
-    from newsletter.subscriptions import purge_unconfirmed as purge
-
     deleted = purge()
     log.info("newsletter: %s unconfirmed subscriptions purged", deleted)
     return deleted
@@ -59,18 +46,19 @@ def purge_unconfirmed() -> int:
 # --- editions --------------------------------------------------------------------------------
 
 
-def editors_emails() -> list[str]:
-    """Active users who may edit editions (directly, through a group, or as superusers)."""
-    from django.contrib.auth import get_user_model
-    from django.contrib.auth.models import Permission
-    from django.db.models import Q
-
-    permission = Permission.objects.filter(content_type__app_label="newsletter", codename="change_edition").first()
+def users_with_edition_permission(codename: str) -> list[str]:
+    """Addresses of active users who hold a newsletter permission (directly, through a group, or as superusers)."""
+    permission = Permission.objects.filter(content_type__app_label="newsletter", codename=codename).first()
     users = get_user_model().objects.filter(is_active=True).exclude(email="")
     query = Q(is_superuser=True)
     if permission:
         query |= Q(groups__permissions=permission) | Q(user_permissions=permission)
     return sorted(set(users.filter(query).values_list("email", flat=True)))
+
+
+def editors_emails() -> list[str]:
+    """Active users who may edit editions."""
+    return users_with_edition_permission("change_edition")
 
 
 @shared_task(name="newsletter.build_edition", autoretry_for=MAIL_ERRORS, retry_backoff=60, max_retries=10)
@@ -80,34 +68,60 @@ def build_edition(today: str | None = None) -> dict:
 
     Idempotent: a second run (or a run on any other day) finds the same draft and does not notify again.
     """
-    import datetime
-
-    from newsletter.editions import create_next_edition
-    from newsletter.notices import notify_editors
-
     day = datetime.date.fromisoformat(today) if today else timezone.localdate()
     edition, created = create_next_edition(day, ended_only=True)
     if edition is None:
         return {"edition": None, "number": None, "created": False, "items": 0}
     if edition.editors_notified_at is None:
         notify_editors(edition, editors_emails())
-        type(edition).objects.filter(pk=edition.pk).update(editors_notified_at=timezone.now())
+        Edition.objects.filter(pk=edition.pk).update(editors_notified_at=timezone.now())
     return {"edition": edition.pk, "number": edition.number, "created": created, "items": edition.items.count()}
+
+
+def moderators_to_notify(edition: Edition) -> list[str]:
+    """Who approves editions, minus the submitter and whoever turned off Wagtail's
+    "submitted for moderation" notifications in their admin account settings."""
+    from wagtail.users.models import UserProfile
+
+    addresses = set(users_with_edition_permission("approve_edition"))
+    silent = set(UserProfile.objects.filter(submitted_notifications=False).values_list("user__email", flat=True))
+    submitter = edition.submitted_by.email if edition.submitted_by else None
+    return sorted(addresses - silent - {submitter})
+
+
+@shared_task(name="newsletter.notify_moderators", autoretry_for=MAIL_ERRORS, retry_backoff=30, max_retries=10)
+def send_moderators_notice(edition_id: int) -> list[str]:
+    """The mail to moderators after an edition is submitted (nothing if it left moderation meanwhile)."""
+    edition = Edition.objects.filter(pk=edition_id, status=Edition.Status.SUBMITTED).select_related(
+        "submitted_by").first()
+    if edition is None:
+        return []
+    recipients = moderators_to_notify(edition)
+    notify_moderators(edition, recipients)
+    return recipients
+
+
+def queue_moderators_notice(edition: Edition) -> None:
+    edition_id = edition.pk
+    transaction.on_commit(lambda: send_moderators_notice.delay(edition_id))
 
 
 # --- sending ---------------------------------------------------------------------------------
 
 
+def queue_fan_out(edition: Edition) -> None:
+    """Queue the fan-out of an edition just set sending, once that change is committed."""
+    edition_id = edition.pk
+    transaction.on_commit(lambda: fan_out.delay(edition_id))
+
+
 @shared_task(name="newsletter.fan_out", acks_late=True)
 def fan_out(edition_id: int) -> int:
     """Create delivery rows and segment renders, then start the sending loops. Safe to repeat."""
-    from newsletter import conf, sending
-    from newsletter.models import Edition
-
     edition = Edition.objects.filter(pk=edition_id, status=Edition.Status.SENDING).first()
     if edition is None:
         return 0
-    total = sending.fan_out(edition)
+    total = delivery_rows.fan_out(edition)
     for _ in range(conf.parallel_senders()):
         send_batch.delay(edition_id)
         if _is_eager():  # in-process, one loop drains everything
@@ -118,13 +132,10 @@ def fan_out(edition_id: int) -> int:
 @shared_task(name="newsletter.send_batch", acks_late=True)
 def send_batch(edition_id: int) -> dict:
     """One batch over one SMTP connection, then the next batch (now, or when retries are due)."""
-    from newsletter import sending
-    from newsletter.models import Edition
-
-    result = sending.run_batch(edition_id)
+    result = batches.run_batch(edition_id)
     edition = Edition.objects.filter(pk=edition_id).first()
     if edition is not None and edition.status == Edition.Status.SENDING:
-        delay = sending.next_retry_delay(edition)
+        delay = pacing.next_retry_delay(edition)
         if delay == 0 and result.handled:
             send_batch.delay(edition_id)
         elif delay and not _is_eager():
@@ -136,23 +147,20 @@ def send_batch(edition_id: int) -> dict:
 @shared_task(name="newsletter.tick")
 def tick() -> dict:
     """Every minute: start scheduled editions whose time has come, resume stalled sending."""
-    import datetime
-
-    from newsletter import sending
-    from newsletter.models import Edition
-
     now = timezone.now()
     started = []
     for edition in Edition.objects.filter(status=Edition.Status.SCHEDULED, scheduled_at__lte=now):
         try:
-            sending.start_sending(edition)
-            started.append(edition.number)
-        except sending.EmptyEdition:  # nothing left to send: back to the editors, flagged on its page
-            sending.back_to_draft(edition)
+            edition = edition_state.mark_sending(edition)
+        except edition_state.EmptyEdition:  # nothing left to send: back to the editors, flagged on its page
+            edition_state.back_to_draft(edition)
             log.warning("newsletter %s: scheduled but empty, back to draft", edition.number)
-        except sending.InvalidTransition:
             continue
-    stalled_before = now - datetime.timedelta(seconds=sending.STALL_SECONDS)
+        except edition_state.InvalidTransition:
+            continue
+        queue_fan_out(edition)
+        started.append(edition.number)
+    stalled_before = now - datetime.timedelta(seconds=pacing.STALL_SECONDS)
     resumed = []
     for edition in Edition.objects.filter(status=Edition.Status.SENDING, last_progress_at__lt=stalled_before):
         Edition.objects.filter(pk=edition.pk).update(last_progress_at=now)
@@ -164,8 +172,6 @@ def tick() -> dict:
 @shared_task(name="newsletter.resume_interrupted")
 def resume_interrupted() -> list[int]:
     """At worker start: pick up editions a dead worker was sending (their claims were rolled back)."""
-    from newsletter.models import Edition
-
     numbers = []
     for edition in Edition.objects.filter(status=Edition.Status.SENDING):
         fan_out.delay(edition.pk)

@@ -17,4 +17,5 @@ urlpatterns = [
     path("archivio/<id:number>/", views.archive_detail, name="archive_detail"),
     path("feed/", views.EditionFeed(), name="feed"),
     path("rimbalzi/", views.bounce_endpoint, name="bounces"),
+    path("link/<id:link_id>/", views.follow_link, name="link"),
 ]

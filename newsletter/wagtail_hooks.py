@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
-from newsletter import admin_views, sending, subscriber_admin
+from newsletter import admin_views, edition_state, subscriber_admin
 from newsletter.models import Edition, EditionItem, Subscriber
 
 EditionItem.panels = [
@@ -50,7 +50,7 @@ class EditionEditView(EditView):
     def save_instance(self):
         instance = super().save_instance()
         if instance.status in (Edition.Status.APPROVED, Edition.Status.SCHEDULED):
-            sending.back_to_draft(instance)
+            edition_state.back_to_draft(instance, self.request.user)
             messages.warning(self.request, _("L'edizione è stata modificata: torna in bozza e va approvata di nuovo."))
         return instance
 
@@ -92,6 +92,7 @@ class EditionViewSet(ModelViewSet):
             path("progress/<id:pk>/", admin_views.progress, name="progress"),
             path("test-send/<id:pk>/", admin_views.test_send, name="test_send"),
             path("action/<id:pk>/<str:name>/", admin_views.action, name="action"),
+            path("confirm-send/<id:pk>/", admin_views.confirm_send, name="confirm_send"),
         ]
 
 
@@ -144,3 +145,17 @@ class NewsletterGroup(ViewSetGroup):
 def register_newsletter_viewsets():
     return NewsletterGroup()
 
+
+
+@hooks.register("register_log_actions")
+def register_edition_log_actions(actions):
+    """Labels of the edition's audit log entries (written by newsletter.edition_state)."""
+    actions.register_action("newsletter.submit", _("Inviata in moderazione"), _("Edizione inviata in moderazione"))
+    actions.register_action("newsletter.approve", _("Approvata"), _("Edizione approvata"))
+    actions.register_action("newsletter.draft", _("Riportata in bozza"), _("Edizione riportata in bozza"))
+    actions.register_action("newsletter.schedule", _("Programmata"), _("Invio programmato"))
+    actions.register_action("newsletter.send", _("Invio avviato"), _("Invio dell'edizione avviato"))
+    actions.register_action("newsletter.pause", _("In pausa"), _("Invio messo in pausa"))
+    actions.register_action("newsletter.resume", _("Invio ripreso"), _("Invio ripreso"))
+    actions.register_action("newsletter.cancel", _("Annullata"), _("Edizione annullata"))
+    actions.register_action("newsletter.sent", _("Inviata"), _("Invio completato"))

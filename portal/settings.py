@@ -293,6 +293,8 @@ NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 6)  # per delivery,
 NEWSLETTER_RETRY_BASE_SECONDS = env_int("NEWSLETTER_RETRY_BASE_SECONDS", 60)  # doubles at each attempt
 NEWSLETTER_ERROR_THRESHOLD = env_int("NEWSLETTER_ERROR_THRESHOLD", 50)  # SMTP errors that pause a sending
 NEWSLETTER_BOUNCE_SECRET = env_str("NEWSLETTER_BOUNCE_SECRET")  # unset: the bounce endpoint is off
+# Count clicks on the links of editions, in aggregate, through a redirect that stores nobody's identity.
+NEWSLETTER_CLICK_COUNTING = env_bool("NEWSLETTER_CLICK_COUNTING", False)
 
 # --- security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

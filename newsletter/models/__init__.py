@@ -1,5 +1,5 @@
 """Models of the newsletter: subscribers and consent, editions and items, deliveries."""
-from newsletter.models.deliveries import Delivery, SegmentRender
+from newsletter.models.deliveries import Delivery, EditionLink, SegmentRender
 from newsletter.models.editions import (
     MONTHS_IT,
     SECTION_ORDER,
@@ -18,6 +18,6 @@ from newsletter.models.subscribers import (
 )
 
 __all__ = [
-    "BounceRecord", "ConsentRecord", "Delivery", "Edition", "EditionItem", "MONTHS_IT", "SECTION_ORDER",
+    "BounceRecord", "ConsentRecord", "Delivery", "Edition", "EditionItem", "EditionLink", "MONTHS_IT", "SECTION_ORDER",
     "Section", "SegmentRender", "Subscriber", "SuppressedAddress", "edition_title", "email_hash", "window_label",
 ]

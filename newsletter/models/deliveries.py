@@ -71,3 +71,24 @@ class SegmentRender(models.Model):
 
     def __str__(self):
         return f"{self.edition_id}/{self.key}"
+
+
+class EditionLink(models.Model):
+    """A link of an edition and how many times it was followed: an aggregate, nobody's identity.
+
+    The mails carry ``/newsletter/link/<id>/`` instead of the URL when the edition counts clicks;
+    the redirect adds one to ``clicks`` and sends the reader to ``url``. Only URLs stored here
+    (the edition's own items) can be reached that way: no open redirect.
+    """
+
+    edition = models.ForeignKey("newsletter.Edition", on_delete=models.CASCADE, related_name="links")
+    url = models.URLField(_("indirizzo"), max_length=2000)
+    clicks = models.PositiveIntegerField(_("clic"), default=0)
+
+    class Meta:
+        verbose_name = _("link dell'edizione")
+        verbose_name_plural = _("link dell'edizione")
+        constraints = [models.UniqueConstraint(fields=["edition", "url"], name="newsletter_link_once")]
+
+    def __str__(self):
+        return self.url

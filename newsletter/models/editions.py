@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalKey
 from modelcluster.models import ClusterableModel
 from wagtail.fields import RichTextField
-from wagtail.models import Orderable
+from wagtail.models import Orderable, RevisionMixin
 
 MONTHS_IT = (
     "gennaio", "febbraio", "marzo", "aprile", "maggio", "giugno",
@@ -42,11 +42,16 @@ def edition_title(number: int, start: datetime.date, end: datetime.date) -> str:
     return f"n. {number} - {window_label(start, end)}"
 
 
-class Edition(ClusterableModel):
-    """A two-month window of tagged content, arranged by editors and approved by a moderator."""
+class Edition(RevisionMixin, ClusterableModel):
+    """A two-month window of tagged content, arranged by editors and approved by a moderator.
+
+    Wagtail revisions keep every saved version (the admin's edit view saves one each time) and
+    Wagtail's log entries record each action (``edition_state`` logs the transitions).
+    """
 
     class Status(models.TextChoices):
         DRAFT = "draft", _("bozza")
+        SUBMITTED = "submitted", _("in moderazione")
         APPROVED = "approved", _("approvata")
         SCHEDULED = "scheduled", _("programmata")
         SENDING = "sending", _("in invio")
@@ -54,7 +59,7 @@ class Edition(ClusterableModel):
         SENT = "sent", _("inviata")
         CANCELLED = "cancelled", _("annullata")
 
-    EDITABLE = {Status.DRAFT, Status.APPROVED, Status.SCHEDULED}
+    EDITABLE = {Status.DRAFT, Status.SUBMITTED, Status.APPROVED, Status.SCHEDULED}
     SENDABLE = {Status.APPROVED, Status.SCHEDULED}
 
     number = models.PositiveIntegerField(_("numero"), unique=True)
@@ -67,6 +72,11 @@ class Edition(ClusterableModel):
     )
     status = models.CharField(_("stato"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     scheduled_at = models.DateTimeField(_("invio programmato per"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="+", verbose_name=_("inviata in moderazione da"),
+    )
+    submitted_at = models.DateTimeField(_("inviata in moderazione il"), null=True, blank=True)
     approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
         related_name="+", verbose_name=_("approvata da"),
@@ -82,6 +92,14 @@ class Edition(ClusterableModel):
     recipients_count = models.PositiveIntegerField(_("destinatari"), default=0)
     sent_count = models.PositiveIntegerField(_("inviati"), default=0)
     failed_count = models.PositiveIntegerField(_("falliti"), default=0)
+    unsubscribed_count = models.PositiveIntegerField(
+        _("disiscrizioni"), default=0, editable=False,
+        help_text=_("Disiscrizioni di chi l'aveva ricevuta come ultima edizione: un conteggio, nessun nome."),
+    )
+    counts_clicks = models.BooleanField(
+        _("conta i clic sui link"), default=False, editable=False,
+        help_text=_("Deciso all'avvio dell'invio (NEWSLETTER_CLICK_COUNTING): i link passano da un rinvio anonimo."),
+    )
     error_count = models.PositiveIntegerField(
         _("errori SMTP dall'ultima ripresa"), default=0, editable=False,
         help_text=_("Oltre la soglia l'invio si mette in pausa da solo."),

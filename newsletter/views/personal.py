@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods
 
 from newsletter import subscriptions
 from newsletter.forms import EraseForm, PreferencesForm
+from newsletter.messages import personal_links
 from newsletter.models import ConsentRecord
 from newsletter.views.common import LinkProblem, client_ip, link_error, subscriber_from_personal_token
 
@@ -39,7 +40,7 @@ def preferences(request, token):
         "subscriber": subscriber, "form": form, "saved": saved, "token": token,
         "export_url": reverse("newsletter:export", args=[token]),
         "erase_url": reverse("newsletter:erase", args=[token]),
-        "unsubscribe_url": reverse("newsletter:unsubscribe", args=[token]),
+        "unsubscribe_url": personal_links(subscriber).unsubscribe_path,
     }
     return render(request, "newsletter/preferences.html", context, status=400 if form.errors else 200)
 
@@ -93,5 +94,5 @@ def unsubscribe(request, token):
     subscriptions.unsubscribe(subscriber, source=source, ip=client_ip(request))
     return render(request, "newsletter/unsubscribed.html", {
         "subscriber": subscriber,
-        "preferences_url": reverse("newsletter:preferences", args=[token]),
+        "preferences_url": personal_links(subscriber).preferences_path,
     })

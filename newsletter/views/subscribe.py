@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from newsletter import subscriptions, tokens
 from newsletter.forms import SubscribeForm
+from newsletter.messages import personal_links
 from newsletter.models import Subscriber, email_hash
 from newsletter.views.common import LinkProblem, client_ip, invalid_link, link_error
 
@@ -27,7 +28,7 @@ def _member_context(request) -> dict:
     subscriber = subscriptions.find_by_email(email) if email else None
     context = {"member_email": email, "member_subscriber": subscriber}
     if subscriber and subscriber.is_active:
-        context["member_preferences_url"] = reverse("newsletter:preferences", args=[tokens.personal_token(subscriber)])
+        context["member_preferences_url"] = personal_links(subscriber).preferences_path
     return context
 
 
@@ -110,7 +111,7 @@ def confirm(request, token):
 def _confirmed_page(request, subscriber):
     return render(request, "newsletter/confirmed.html", {
         "subscriber": subscriber,
-        "preferences_url": reverse("newsletter:preferences", args=[tokens.personal_token(subscriber)]),
+        "preferences_url": personal_links(subscriber).preferences_path,
     })
 
 

@@ -118,7 +118,10 @@ def test_editor_builds_previews_and_tests_moderator_approves_and_sends(page, new
     moderation.goto(f"/admin/newsletter/edition/manage/{edition.pk}/")
     moderation.get_by_role("button", name="Approva").click()
     expect(moderation.locator(".messages")).to_contain_text("Edizione approvata.")
-    moderation.get_by_role("button", name="Invia ora").click()
+    moderation.get_by_role("link", name="Invia ora").click()
+    # before anything leaves: the recipients per segment, and a button that confirms
+    expect(moderation.locator("table tfoot")).to_contain_text(str(len(subscribers)))
+    moderation.get_by_role("button", name=re.compile(r"^Conferma: invia a")).click()
     expect(moderation.locator(".messages")).to_contain_text("Invio avviato.")
     # the worker sends; the page follows by itself (no reload by the moderator)
     expect(moderation.locator('[data-progress-field="status_label"]')).to_have_text("inviata", timeout=60_000)

@@ -149,7 +149,7 @@ def test_moderator_approves_schedules_and_sends_with_live_progress(moderator_cli
 
     progress = moderator_client.get(f"/admin/newsletter/edition/progress/{edition.pk}/").json()
     assert progress["total"] == 0 and progress["status"] == "scheduled"
-    _action(moderator_client, edition, "send")  # send now instead of waiting
+    _action(moderator_client, edition, "send", confirm="1")  # send now (confirmed) instead of waiting
     smtp.wait_for(3)
     progress = moderator_client.get(f"/admin/newsletter/edition/progress/{edition.pk}/").json()
     assert {k: progress[k] for k in ("status", "total", "sent", "failed", "pending")} == {
@@ -160,16 +160,16 @@ def test_moderator_approves_schedules_and_sends_with_live_progress(moderator_cli
 
 
 def test_pause_resume_cancel_from_the_admin(moderator_client, edition, smtp):
-    from newsletter import sending
+    from newsletter import batches, delivery_rows
     from newsletter.models import Edition
 
     factories.subscriber("uno@example.it")
     Edition.objects.filter(pk=edition.pk).update(status="sending")
-    sending.fan_out(edition)
+    delivery_rows.fan_out(edition)
     _action(moderator_client, edition, "pause")
     edition.refresh_from_db()
     assert edition.status == "paused"
-    assert sending.run_batch(edition.pk).sent == 0
+    assert batches.run_batch(edition.pk).sent == 0
     _action(moderator_client, edition, "resume")  # eager in tests: resumes and finishes
     edition.refresh_from_db()
     assert edition.status == "sent" and len(smtp.wait_for(1)) == 1

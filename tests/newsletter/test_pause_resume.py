@@ -36,7 +36,7 @@ def _newsletter_tasks_running() -> bool:
 
 
 def test_pause_mid_send_stops_claiming_and_resume_sends_exactly_the_rest(celery_worker, smtp, postgres_required):
-    from newsletter import conf, sending
+    from newsletter import conf, dispatch
     from newsletter.models import Delivery, Edition, Subscriber
 
     emails = {f"pausa{n:02d}@example.it" for n in range(SUBSCRIBERS)}
@@ -44,9 +44,9 @@ def test_pause_mid_send_stops_claiming_and_resume_sends_exactly_the_rest(celery_
     edition = factories.sendable_edition([factories.norm("DGR 917/2021", aware(datetime.date(2027, 1, 20)))])
     smtp.slow_down(SLOW_RELAY_SECONDS)
 
-    sending.start_sending(edition)
+    dispatch.start_sending(edition)
     wait_for(lambda: len(smtp.received) >= PAUSE_AFTER, 60, f"{PAUSE_AFTER} messages at the sink")
-    sending.pause(Edition.objects.get(pk=edition.pk))
+    dispatch.pause(Edition.objects.get(pk=edition.pk))
     at_pause = len(smtp.received)
 
     # the worker's loop ends: no newsletter task left, and its counters are written
@@ -64,7 +64,7 @@ def test_pause_mid_send_stops_claiming_and_resume_sends_exactly_the_rest(celery_
     assert pending == SUBSCRIBERS - after_pause
 
     smtp.slow_down(0)
-    sending.resume(edition)
+    dispatch.resume(edition)
     wait_for(lambda: Edition.objects.get(pk=edition.pk).status == "sent", 60, "the edition to be marked sent")
     wait_for(lambda: not _newsletter_tasks_running(), 60, "the worker to be idle")
     recipients = Counter(rcpt for rcpt, _m in smtp.received)
@@ -80,17 +80,17 @@ def test_pause_mid_send_stops_claiming_and_resume_sends_exactly_the_rest(celery_
 
 def test_paused_edition_with_nothing_left_is_marked_sent(postgres_required):
     """Paused after the last claim: nothing is pending, so the edition is sent, not stuck "in pausa"."""
-    from newsletter import sending
+    from newsletter import delivery_rows, dispatch, edition_state
     from newsletter.models import Delivery, Edition
 
     factories.subscriber("ultima@example.it")
     edition = factories.sendable_edition([factories.norm("DGR 544/2023", aware(datetime.date(2027, 1, 9)))])
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENDING)
-    sending.fan_out(edition)
+    delivery_rows.fan_out(edition)
     Delivery.objects.filter(edition=edition).update(status=Delivery.Status.SENT)
-    sending.pause(edition)
+    dispatch.pause(edition)
 
-    sending.finish_if_done(edition)
+    edition_state.finish_if_done(edition)
 
     edition.refresh_from_db()
     assert edition.status == "sent" and edition.sent_count == 1

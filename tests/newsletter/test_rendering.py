@@ -100,7 +100,7 @@ def test_broken_template_fails_the_preview_loudly(zoned_edition, settings, tmp_p
 
 
 def test_one_render_per_segment(zoned_edition):
-    from newsletter import sending
+    from newsletter import delivery_rows
     from newsletter.models import Delivery, Edition, SegmentRender
 
     edition, zona_x, zona_y, _pages = zoned_edition
@@ -112,11 +112,11 @@ def test_one_render_per_segment(zoned_edition):
     factories.subscriber("tutto2@example.it")
     factories.subscriber("sospeso@example.it", status="unsubscribed")
     Edition.objects.filter(pk=edition.pk).update(status="sending")
-    assert sending.fan_out(edition) == 7
+    assert delivery_rows.fan_out(edition) == 7
     renders = {r.key: r for r in SegmentRender.objects.filter(edition=edition)}
     assert set(renders) == {"all", f"z{zona_x.pk}-t", f"z{zona_y.pk}-t"}
     assert renders["all"].items_count == 4 and renders[f"z{zona_x.pk}-t"].items_count == 3
-    assert sending.fan_out(edition) == 7, "fan-out again: no duplicate rows"
+    assert delivery_rows.fan_out(edition) == 7, "fan-out again: no duplicate rows"
     assert Delivery.objects.filter(edition=edition).count() == 7 and SegmentRender.objects.count() == 3
 
 

@@ -24,23 +24,23 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def rows():
     """Four pending rows of an edition being sent, and their candidates as the sending loop reads them."""
-    from newsletter import sending
+    from newsletter import delivery_rows
     from newsletter.models import Delivery, Edition
 
     edition = factories.sendable_edition()
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENDING)  # as the send sets it
     subscribers = [factories.subscriber(f"claim{n}@example.it") for n in range(4)]
     Delivery.objects.bulk_create([Delivery(edition=edition, subscriber=s, segment_key="k") for s in subscribers])
-    candidates = sending._candidates(edition, timezone.now(), 0, 10)
+    candidates = delivery_rows.recipients(edition, timezone.now(), 0, 10)
     assert len(candidates) == 4
     return edition, candidates
 
 
 def _claims():
-    from newsletter import sending
+    from newsletter import delivery_rows
 
-    claims = sending._RowClaims()
-    assert claims.raw == (connection.vendor == "postgresql"), "the branch of this database"
+    claims = delivery_rows.RowClaims()
+    assert claims.claims_in_one_statement == (connection.vendor == "postgresql"), "the branch of this database"
     return claims
 
 

@@ -67,7 +67,7 @@ def test_topic_with_nothing_of_its_own_gets_the_general_edition_not_an_empty_one
 
 
 def test_every_segment_of_the_subscribers_gets_items_and_the_framework(topical_edition):
-    from newsletter import sending
+    from newsletter import delivery_rows
     from newsletter.models import Edition, SegmentRender
 
     edition, taxonomy, pages = topical_edition
@@ -78,7 +78,7 @@ def test_every_segment_of_the_subscribers_gets_items_and_the_framework(topical_e
     factories.subscriber("zona@example.it", zones=[taxonomy["zona"]], topics=[taxonomy["salute"]])
     Edition.objects.filter(pk=edition.pk).update(status=Edition.Status.SENDING)
 
-    sending.fan_out(edition)
+    delivery_rows.fan_out(edition)
 
     renders = list(SegmentRender.objects.filter(edition=edition))
     assert len(renders) == len(choices) + 1
@@ -89,7 +89,7 @@ def test_every_segment_of_the_subscribers_gets_items_and_the_framework(topical_e
 
 
 def test_edition_with_nothing_new_is_flagged_to_editors_and_not_sent(admin_client):
-    from newsletter import sending
+    from newsletter import dispatch
     from newsletter.models import Edition
 
     gone = factories.norm("Norma poi ritirata", IN_WINDOW)
@@ -97,14 +97,14 @@ def test_edition_with_nothing_new_is_flagged_to_editors_and_not_sent(admin_clien
     gone.unpublish()  # the edition's only item is no longer mailable: nothing new to send
     factories.subscriber("lettore@example.it")
 
-    with pytest.raises(sending.EmptyEdition):
-        sending.start_sending(edition)
+    with pytest.raises(dispatch.EmptyEdition):
+        dispatch.start_sending(edition)
     edition.refresh_from_db()
     assert edition.status == Edition.Status.APPROVED
 
     manage = admin_client.get(f"/admin/newsletter/edition/manage/{edition.pk}/")
     assert "Nessun contenuto nuovo" in manage.content.decode()
-    response = admin_client.post(f"/admin/newsletter/edition/action/{edition.pk}/send/", follow=True)
+    response = admin_client.post(f"/admin/newsletter/edition/action/{edition.pk}/send/", {"confirm": "1"}, follow=True)
     assert response.status_code == 200
     assert "Nessun contenuto nuovo" in response.content.decode()
     edition.refresh_from_db()

@@ -29,9 +29,9 @@ def edition():
 
 
 def _start(edition):
-    from newsletter import sending
+    from newsletter import dispatch
 
-    sending.start_sending(edition)
+    dispatch.start_sending(edition)
     edition.refresh_from_db()
     return edition
 
@@ -91,7 +91,7 @@ def test_every_newsletter_mail_is_correct(edition, smtp):
 
 
 def test_temporary_failures_are_retried_with_backoff_and_delivered_once(edition, smtp, settings):
-    from newsletter import sending
+    from newsletter import batches
     from newsletter.models import Delivery
 
     settings.NEWSLETTER_RETRY_BASE_SECONDS = 60
@@ -106,26 +106,26 @@ def test_temporary_failures_are_retried_with_backoff_and_delivered_once(edition,
     first_due = row.next_attempt_at
     assert 55 <= (first_due - timezone.now()).total_seconds() <= 61
 
-    assert sending.run_batch(edition.pk, now=timezone.now()).handled == 0, "not before its time"
-    result = sending.run_batch(edition.pk, now=first_due + datetime.timedelta(seconds=1))
+    assert batches.run_batch(edition.pk, now=timezone.now()).handled == 0, "not before its time"
+    result = batches.run_batch(edition.pk, now=first_due + datetime.timedelta(seconds=1))
     assert result.deferred == 1
     row.refresh_from_db()
     assert row.attempts == 2 and row.next_attempt_at - first_due >= datetime.timedelta(seconds=115), "backoff doubles"
 
     smtp.fail_with(None, address="piena@example.it")
-    result = sending.run_batch(edition.pk, now=row.next_attempt_at + datetime.timedelta(seconds=1))
+    result = batches.run_batch(edition.pk, now=row.next_attempt_at + datetime.timedelta(seconds=1))
     assert result.sent == 1
     row.refresh_from_db()
     assert (row.status, row.attempts, row.last_error) == ("sent", 3, "")
     edition.refresh_from_db()
     assert edition.status == "sent" and edition.sent_count == 2
     assert Counter(r for r, _m in smtp.received) == {"ok@example.it": 1, "piena@example.it": 1}
-    later = sending.run_batch(edition.pk, now=timezone.now() + datetime.timedelta(days=1))
+    later = batches.run_batch(edition.pk, now=timezone.now() + datetime.timedelta(days=1))
     assert later.handled == 0 and len(smtp.received) == 2
 
 
 def test_temporary_failures_give_up_after_the_maximum_attempts(edition, smtp, settings):
-    from newsletter import sending
+    from newsletter import batches
     from newsletter.models import Delivery
 
     settings.NEWSLETTER_MAX_ATTEMPTS = 3
@@ -135,7 +135,7 @@ def test_temporary_failures_give_up_after_the_maximum_attempts(edition, smtp, se
     far = timezone.now()
     for _ in range(5):
         far += datetime.timedelta(days=1)
-        sending.run_batch(edition.pk, now=far)
+        batches.run_batch(edition.pk, now=far)
     row = Delivery.objects.get()
     assert (row.status, row.attempts) == ("failed", 3)
     edition.refresh_from_db()
@@ -143,7 +143,7 @@ def test_temporary_failures_give_up_after_the_maximum_attempts(edition, smtp, se
 
 
 def test_permanent_failure_is_recorded_suppressed_and_not_retried(edition, smtp):
-    from newsletter import sending, subscriptions
+    from newsletter import batches, subscriptions
     from newsletter.models import BounceRecord, Delivery, Subscriber
 
     factories.subscriber("inesistente@example.it")
@@ -157,7 +157,7 @@ def test_permanent_failure_is_recorded_suppressed_and_not_retried(edition, smtp)
     assert subscriptions.is_suppressed("INESISTENTE@example.it")
     assert BounceRecord.objects.get().kind == "hard"
     for days in (1, 2, 30):
-        sending.run_batch(edition.pk, now=timezone.now() + datetime.timedelta(days=days))
+        batches.run_batch(edition.pk, now=timezone.now() + datetime.timedelta(days=days))
     row.refresh_from_db()
     assert row.attempts == 1, "never retried"
     edition.refresh_from_db()
@@ -166,7 +166,7 @@ def test_permanent_failure_is_recorded_suppressed_and_not_retried(edition, smtp)
 
 
 def test_errors_over_the_threshold_pause_the_edition_and_resume_continues(edition, smtp, settings):
-    from newsletter import sending
+    from newsletter import batches, dispatch
     from newsletter.models import Delivery
 
     settings.NEWSLETTER_ERROR_THRESHOLD = 3
@@ -176,53 +176,53 @@ def test_errors_over_the_threshold_pause_the_edition_and_resume_continues(editio
     edition = _start(edition)
     assert edition.status == "paused" and edition.error_count == 3
     assert Delivery.objects.filter(attempts=0, status="pending").count() == 3, "stopped at the threshold"
-    assert sending.run_batch(edition.pk).stopped == "paused"
+    assert batches.run_batch(edition.pk).stopped == "paused"
 
     smtp.fail_with(None)
-    sending.resume(edition)
+    dispatch.resume(edition)
     future = timezone.now() + datetime.timedelta(hours=1)
-    sending.run_batch(edition.pk, now=future)
+    batches.run_batch(edition.pk, now=future)
     edition.refresh_from_db()
     assert edition.status == "sent" and edition.sent_count == 6
     assert len(smtp.wait_for(6)) == 6
 
 
 def test_cancel_stops_pending_deliveries(edition, smtp):
-    from newsletter import sending
+    from newsletter import batches, delivery_rows, dispatch
     from newsletter.models import Delivery, Edition
 
     for n in range(3):
         factories.subscriber(f"c{n}@example.it")
     Edition.objects.filter(pk=edition.pk).update(status="sending")
-    sending.fan_out(edition)
-    sending.cancel(edition)
-    assert sending.run_batch(edition.pk).stopped == "cancelled"
+    delivery_rows.fan_out(edition)
+    dispatch.cancel(edition)
+    assert batches.run_batch(edition.pk).stopped == "cancelled"
     assert set(Delivery.objects.values_list("status", flat=True)) == {"skipped"}
     assert smtp.received == []
 
 
 def test_subscribers_leaving_during_the_send_are_skipped(edition, smtp):
-    from newsletter import sending, subscriptions
+    from newsletter import batches, delivery_rows, subscriptions
     from newsletter.models import Delivery, Edition
 
     stays = factories.subscriber("resta@example.it")
     leaves = factories.subscriber("esce@example.it")
     erased = factories.subscriber("cancellato@example.it")
     Edition.objects.filter(pk=edition.pk).update(status="sending")
-    sending.fan_out(edition)
+    delivery_rows.fan_out(edition)
     subscriptions.unsubscribe(leaves)
     subscriptions.erase(erased)
-    sending.run_batch(edition.pk)
+    batches.run_batch(edition.pk)
     assert [r for r, _m in smtp.wait_for(1)] == [stays.email]
     assert sorted(Delivery.objects.values_list("status", flat=True)) == ["sent", "skipped", "skipped"]
 
 
 def test_scheduled_edition_starts_from_the_tick(edition, smtp):
-    from newsletter import sending
+    from newsletter import dispatch
     from newsletter.tasks import tick
 
     factories.subscriber("programmato@example.it")
-    sending.schedule(edition, timezone.now() + datetime.timedelta(hours=2))
+    dispatch.schedule(edition, timezone.now() + datetime.timedelta(hours=2))
     assert tick.delay().get()["started"] == []
     edition.refresh_from_db()
     edition.scheduled_at = timezone.now() - datetime.timedelta(seconds=1)
@@ -309,37 +309,46 @@ def test_two_recipients_get_their_own_working_links(edition, smtp):
     assert Subscriber.objects.get(pk=first.pk).status == "active"
 
 
-def test_prepared_message_matches_the_django_message(edition):
-    """The fast wire form carries the same headers and bodies as ``mailing.newsletter_message``."""
+def test_one_message_builder_for_smtp_and_djangos_other_backends(edition, settings):
+    """The wire form is the only way a newsletter mail is built: Django's other backends get the same bytes."""
     from email import message_from_bytes, policy
 
-    from newsletter import sending
-    from newsletter.composing import PreparedSegment
-    from newsletter.editions import Preferences
-    from newsletter.mailing import newsletter_message
+    from django.core import mail
 
+    from newsletter import delivery_rows, transport
+    from newsletter.editions import Preferences
+    from newsletter.messages import PreparedSegment, personal_links
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
     subscriber = factories.subscriber("renee@example.it", name='Renée "la Rossa" Dupont, SdS')
-    render = sending.segment_render(edition, Preferences.of(subscriber).key, Preferences.of(subscriber))
-    django_message = message_from_bytes(
-        newsletter_message(edition, subscriber, render, 77).message().as_bytes(linesep="\r\n"), policy=policy.default
-    )
-    raw = PreparedSegment(edition, render).message(77, subscriber.email, subscriber.name, subscriber.key)
+    render = delivery_rows.segment_render(edition, Preferences.of(subscriber).key, Preferences.of(subscriber))
+    raw = PreparedSegment(edition, render).message(77, subscriber)
     assert b"\r\n" in raw and b"\n" not in raw.replace(b"\r\n", b"")
     head, _sep, body = raw.partition(b"\r\n\r\n")
     assert max(len(line) for line in head.split(b"\r\n")) <= 998
     assert max(len(line) for line in body.split(b"\r\n")) <= 76, "quoted-printable lines, links included"
     raw.decode("ascii")  # 7-bit clean
-    fast = message_from_bytes(raw, policy=policy.default)
-    assert not fast.defects
-    for name in ("Subject", "From", "To", "Reply-To", "Message-ID", "List-Id", "List-Unsubscribe",
-                 "List-Unsubscribe-Post", "List-Archive", "MIME-Version"):
-        assert str(fast[name]).strip() == str(django_message[name]).strip(), name
-    assert fast["To"].addresses[0].display_name == subscriber.name
-    assert fast["Date"].datetime is not None
-    assert fast.get_content_type() == "multipart/alternative"
-    assert [p.get_content_type() for p in fast.iter_parts()] == ["text/plain", "text/html"]
-    assert all(p.get_content_charset() == "utf-8" for p in fast.iter_parts())
-    crlf = lambda s: s.replace("\r\n", "\n")  # noqa: E731
-    assert crlf(text_of(fast)) == crlf(text_of(django_message))
-    assert crlf(html_of(fast)) == crlf(html_of(django_message))
-    assert "équipe" in text_of(fast)
+    message = message_from_bytes(raw, policy=policy.default)
+    assert not message.defects
+    links = personal_links(subscriber)
+    assert str(message["Subject"]).strip() == "Newsletter n. 1 - gennaio/febbraio 2027"
+    assert message["From"].addresses[0].addr_spec == "noreply@cdp.example.it"
+    assert message["To"].addresses[0].display_name == subscriber.name
+    assert message["To"].addresses[0].addr_spec == subscriber.email
+    assert message["Reply-To"].addresses[0].addr_spec == "redazione@cdp.example.it"
+    assert message["Message-ID"] == "<newsletter.1.77@cdp.example.it>"
+    assert message["List-Id"] == "Newsletter CdP Inclusione Toscana <newsletter.cdp.example.it>"
+    assert str(message["List-Unsubscribe"]) == f"<{links.unsubscribe_url}>, <{links.unsubscribe_mailto}>"
+    assert message["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    assert message["List-Archive"] == "<https://cdp.example.it/newsletter/archivio/>"
+    assert message["Date"].datetime is not None
+    assert [p.get_content_type() for p in message.iter_parts()] == ["text/plain", "text/html"]
+    assert all(p.get_content_charset() == "utf-8" for p in message.iter_parts())
+    assert "équipe" in text_of(message) and links.preferences_url in text_of(message)
+    assert links.unsubscribe_url in html_of(message)
+
+    backend = transport.open_connection()
+    transport.send_wire(backend, "noreply@cdp.example.it", subscriber.email, raw)
+    [kept] = mail.outbox
+    assert kept.message().as_bytes(linesep="\r\n") == raw
+    assert kept.to == [subscriber.email] and kept.subject.startswith("Newsletter n. 1")

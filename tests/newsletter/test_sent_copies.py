@@ -16,7 +16,7 @@ pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
 @pytest.fixture
 def sent_edition(smtp):
     """An edition of a norm and a zona's practice, sent to one general and one zona subscriber."""
-    from newsletter import sending
+    from newsletter import dispatch
 
     zona = factories.zona("Zona Pisana Test")
     norm = factories.norm("DGR 1627/2024 équipe", aware(datetime.date(2027, 1, 9)))
@@ -24,7 +24,7 @@ def sent_edition(smtp):
     edition = factories.sendable_edition([norm, practice])
     factories.subscriber("tutti@example.it")
     factories.subscriber("pisa@example.it", zones=[zona])
-    sending.start_sending(edition)
+    dispatch.start_sending(edition)
     received = dict(smtp.wait_for(2))
     edition.refresh_from_db()
     assert edition.status == "sent"
@@ -51,19 +51,17 @@ def test_unpublishing_a_page_keeps_it_in_a_sent_edition(sent_edition, client):
 
 
 def test_stored_copy_is_what_subscribers_received(sent_edition):
-    from newsletter import tokens
-    from newsletter.composing import PersonalLinks
+    from newsletter.messages import personal_links
     from newsletter.models import Delivery, SegmentRender, Subscriber
     from newsletter.rendering import personalise
 
     edition, _practice, received = sent_edition
-    links = PersonalLinks()
     for address, message in received.items():
         subscriber = Subscriber.objects.get(email=address)
         delivery = Delivery.objects.get(edition=edition, subscriber=subscriber)
         copy = SegmentRender.objects.get(edition=edition, key=delivery.segment_key)
-        preferences_url, unsubscribe_url = links.urls(tokens.personal_token(subscriber))
-        html, text = personalise(copy.html, copy.text, preferences_url, unsubscribe_url)
+        links = personal_links(subscriber)
+        html, text = personalise(copy.html, copy.text, links.preferences_url, links.unsubscribe_url)
         assert html_of(message).replace("\r\n", "\n") == html.replace("\r\n", "\n")
         assert text_of(message).replace("\r\n", "\n") == text.replace("\r\n", "\n")
         titles = [item["title"] for item in copy.items]
@@ -77,7 +75,7 @@ def test_stored_copy_is_what_subscribers_received(sent_edition):
 
 def test_general_copy_is_stored_when_every_subscriber_chose_a_zona(smtp, client):
     """The public archive shows the general edition: it is kept even if no subscriber received it as such."""
-    from newsletter import sending
+    from newsletter import dispatch
     from newsletter.models import SegmentRender
 
     zona = factories.zona("Zona Lunigiana Test")
@@ -85,7 +83,7 @@ def test_general_copy_is_stored_when_every_subscriber_chose_a_zona(smtp, client)
     practice = factories.practice("Pratica lunigianese", aware(datetime.date(2027, 1, 9)), zona)
     edition = factories.sendable_edition([norm, practice])
     factories.subscriber("lunigiana@example.it", zones=[zona])
-    sending.start_sending(edition)
+    dispatch.start_sending(edition)
     smtp.wait_for(1)
     general = SegmentRender.objects.get(edition=edition, key="all")
     assert {item["title"] for item in general.items} == {"DGR per tutti", "Pratica lunigianese"}

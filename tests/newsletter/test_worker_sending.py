@@ -22,7 +22,7 @@ SUBSCRIBERS = 2000
 
 
 def test_worker_killed_mid_send_every_subscriber_gets_exactly_one_message(postgres_required, celery_worker, smtp):
-    from newsletter import sending
+    from newsletter import dispatch
     from newsletter.models import Delivery, Edition, Subscriber
 
     Subscriber.objects.bulk_create(
@@ -31,7 +31,7 @@ def test_worker_killed_mid_send_every_subscriber_gets_exactly_one_message(postgr
     edition = factories.sendable_edition([factories.norm("DGR 544/2023", aware(datetime.date(2027, 1, 9)))])
 
     started = time.monotonic()
-    sending.start_sending(edition)  # fan-out and batches run in the worker process
+    dispatch.start_sending(edition)  # fan-out and batches run in the worker process
     wait_for(lambda: len(smtp.received) >= 1, 120, "the first message", interval=0.02)
     first = time.monotonic()
     wait_for(lambda: len(smtp.received) >= 300, 120, "the first 300 messages", interval=0.02)

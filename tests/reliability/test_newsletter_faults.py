@@ -90,13 +90,13 @@ def _exactly_once(smtp, expected: set[str]) -> tuple[Counter, set[str], dict[str
 
 
 def test_slow_relay_and_worker_killed_mid_send_every_subscriber_exactly_once(newsletter_worker, smtp):
-    from newsletter import sending
+    from newsletter import dispatch
     from newsletter.models import Delivery
 
     expected = _subscribers("lenta", 400)
     edition = _edition()
     smtp.slow_down(0.02)
-    sending.start_sending(edition)
+    dispatch.start_sending(edition)
     wait_for(lambda: len(smtp.received) >= 100, 120, "the first 100 messages")
     at_kill, pending_at_kill = _kill_mid_send(newsletter_worker, smtp, edition, expected)
     faults = ["worker SIGKILLed mid-send"]
@@ -121,13 +121,13 @@ def test_slow_relay_and_worker_killed_mid_send_every_subscriber_exactly_once(new
 
 
 def test_relay_refusing_then_worker_killed_after_resume_every_subscriber_exactly_once(newsletter_worker, smtp):
-    from newsletter import conf, sending
+    from newsletter import conf, dispatch
     from newsletter.models import Delivery, Edition
 
     expected = _subscribers("rinvio", 300)
     edition = _edition()
     smtp.fail_with("451 4.3.0 Servizio temporaneamente non disponibile")
-    sending.start_sending(edition)
+    dispatch.start_sending(edition)
     wait_for(lambda: Edition.objects.get(pk=edition.pk).status == "paused", 120, "the edition to pause at the error threshold")
     deferred = Delivery.objects.filter(edition=edition, status="pending", attempts__gt=0).count()
     refused_before_pause = Edition.objects.get(pk=edition.pk).error_count
@@ -137,7 +137,7 @@ def test_relay_refusing_then_worker_killed_after_resume_every_subscriber_exactly
     faults = [f"relay answered 451 ({refused_before_pause} refusals until the pause)"]
 
     smtp.fail_with(None)  # the relay is back
-    sending.resume(Edition.objects.get(pk=edition.pk))  # what the editor's "Riprendi" does
+    dispatch.resume(Edition.objects.get(pk=edition.pk))  # what the editor's "Riprendi" does
     wait_for(lambda: len(smtp.received) >= 80, 120, "the first messages after resuming")
     at_kill, pending_at_kill = _kill_mid_send(newsletter_worker, smtp, edition, expected)
     faults.append("worker SIGKILLed mid-send after the resume")

@@ -327,7 +327,7 @@ def _actions() -> Actions:
             )
             if name == "approve":
                 Edition.objects.filter(pk=edition.pk).update(status="draft")
-            client.post(f"/admin/newsletter/edition/action/{edition.pk}/{name}/", {})
+            client.post(f"/admin/newsletter/edition/action/{edition.pk}/{name}/", {"confirm": "1"})  # "send" asks it
             return Edition.objects.get(pk=edition.pk).status in done
         return run
 
