@@ -289,6 +289,8 @@ if _oidc_url:
 NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
 NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 0)  # 0: no limit
 NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 1000)
+# Sending loops per edition: raise it to the number of Celery workers so they all send (rate limit shared in Redis)
+NEWSLETTER_PARALLEL_SENDERS = env_int("NEWSLETTER_PARALLEL_SENDERS", 1)
 NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 6)  # per delivery, on 4xx answers
 NEWSLETTER_RETRY_BASE_SECONDS = env_int("NEWSLETTER_RETRY_BASE_SECONDS", 60)  # doubles at each attempt
 NEWSLETTER_ERROR_THRESHOLD = env_int("NEWSLETTER_ERROR_THRESHOLD", 50)  # SMTP errors that pause a sending

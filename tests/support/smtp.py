@@ -31,6 +31,7 @@ class _Handler:
         with self.sink.lock:
             for rcpt in envelope.rcpt_tos:
                 self.sink.received.append((rcpt, message))
+                self.sink.arrivals.append(time.time())
             self.sink.connections.add(id(session))
             delay = self.sink.data_reply_delay
         if delay:  # a slow relay: the message is taken, the "250" comes late
@@ -44,6 +45,7 @@ class SmtpSink:
     def __init__(self):
         self.port = free_port()
         self.received: list[tuple[str, EmailMessage]] = []
+        self.arrivals: list[float] = []  # time.time() of each entry of received: rates per wall-clock second
         self.refused: list[tuple[str, str]] = []  # (recipient, reply) of every RCPT answered with fail_with's reply
         self.connections: set[int] = set()
         self.lock = threading.Lock()
@@ -61,6 +63,7 @@ class SmtpSink:
     def reset(self) -> None:
         with self.lock:
             self.received.clear()
+            self.arrivals.clear()
             self.refused.clear()
             self.connections.clear()
             self._replies.clear()

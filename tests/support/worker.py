@@ -86,9 +86,11 @@ class CeleryWorker(CeleryProcess):
     name = "celery worker"
     ready_marker = " ready."
 
-    def __init__(self, root: Path, db_settings: dict, broker_url: str, smtp_port: int | None = None):
+    def __init__(self, root: Path, db_settings: dict, broker_url: str, smtp_port: int | None = None,
+                 node: str | None = None):
         super().__init__(root, db_settings, broker_url, {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"} if smtp_port else None)
+        self.node = node or f"test-{os.getpid()}"  # two workers of one test need two names
 
     def arguments(self) -> list[str]:
         return ["worker", "--loglevel=INFO", "--concurrency=2", "--pool=threads", "--without-gossip", "--without-mingle",
-                "-n", f"test-{os.getpid()}@%h"]
+                "-n", f"{self.node}@%h"]
