@@ -83,3 +83,11 @@ def lines(text):
 def page_window(page_obj):
     """The page numbers to show around the current one, with ellipses (never a loop over 8,000 pages)."""
     return page_obj.paginator.get_elided_page_range(page_obj.number, on_each_side=2, on_ends=1)
+
+
+@register.simple_tag
+def event_date(page):
+    """The date an event card shows (its next occurrence, cms.events); None for other pages."""
+    from cms.events import display_date
+
+    return display_date(page)
