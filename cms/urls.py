@@ -15,6 +15,7 @@ urlpatterns = [
     path("calendario/<int:year>/<int:month>/", agenda.month, name="event_calendar_month"),
     path("seminari.ics", calendar.upcoming_ics, name="calendar_ics"),
     path("sitemap.xml", sitemaps.sitemap, name="sitemap"),
+    path("mappa-del-sito/", sitemaps.site_map, name="site_map"),
     path("dati/<int:pk>/serie.csv", views.data_series_csv, name="data_series_csv"),
     path("export/buone-pratiche.<str:fmt>", views.practices_export, name="practices_export"),
 ]
