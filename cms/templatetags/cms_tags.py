@@ -145,3 +145,11 @@ class PageIndexNode(template.Node):
         if len(entries) < PAGE_INDEX_MIN:
             return mark_safe(content)
         return mark_safe(render_to_string("cms/includes/page_index.html", {"entries": entries}) + content)
+
+
+@register.simple_tag
+def public_page_url(page) -> str:
+    """The page's address on the public origin (portal.public_urls): what share links carry."""
+    from portal import public_urls
+
+    return public_urls.page_url(page)
