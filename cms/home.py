@@ -2,6 +2,7 @@
 from django.db.models import Min, Prefetch, Q
 from django.utils import timezone
 
+from cms.events import soonest_first
 from cms.listing import public_pages
 from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, WorkshopPage, WorkshopSession
 
@@ -14,8 +15,8 @@ def upcoming_events(limit=3):
         public_pages(WorkshopPage).filter(pk__in=coming.values("page_id"))
         .annotate(next_start=Min("sessions__start", filter=Q(sessions__start__gte=now))).order_by("next_start", "pk")
         .prefetch_related("zones", "topics", Prefetch("sessions", WorkshopSession.objects.order_by("start")))[:limit]
-    )  # the soonest first
-    return seminars, workshops
+    )
+    return seminars, soonest_first(workshops)  # the soonest first, by the same answer the cards show
 
 
 def home_blocks() -> dict:

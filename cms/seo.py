@@ -75,13 +75,15 @@ def jsonld_for(page, request=None) -> dict | None:
             data["performer"] = performers
         return data
     if kind == "workshop":
-        first = page.first_session
+        from cms.events import display_date
+
+        when = display_date(page)
         data = {
             "@context": "https://schema.org", "@type": "Event", "name": page.title, "description": page.summary,
             "url": absolute(page, request), "organizer": _publisher(), "inLanguage": "it",
         }
-        if first:
-            data["startDate"] = timezone.localtime(first.start).isoformat()
+        if when:
+            data["startDate"] = when.isoformat()
         return data
     if kind == "norm":
         data = {

@@ -50,8 +50,11 @@ PRIVACY_BODY = [
     ("heading", "I tuoi diritti"),
     ("paragraph",
      "<p>Puoi chiedere accesso, rettifica, cancellazione, limitazione e portabilità dei dati, e opporti al "
-     "trattamento, scrivendo al titolare; dal tuo account puoi scaricare e cancellare i tuoi dati da solo. Hai "
-     "diritto di proporre reclamo al Garante per la protezione dei dati personali (www.garanteprivacy.it).</p>"),
+     "trattamento, scrivendo al titolare; dal tuo account puoi scaricare e cancellare i tuoi dati da solo.</p>"),
+    ("heading", "Reclamo al Garante"),
+    ("paragraph",
+     "<p>Hai diritto di proporre reclamo al Garante per la protezione dei dati personali (art. 77 GDPR): "
+     "<a href=\"https://www.garanteprivacy.it/\">www.garanteprivacy.it</a>.</p>"),
     ("paragraph", f"<p>Ultimo aggiornamento: {_todo('data')}</p>"),
 ]
 
@@ -73,7 +76,7 @@ ACCESSIBILITY_BODY = [
     ("heading", "Procedura di attuazione"),
     ("paragraph",
      "<p>Se la risposta non arriva entro 30 giorni o non è soddisfacente, puoi rivolgerti al Difensore civico per "
-     "il digitale presso AgID (form.agid.gov.it).</p>"),
+     "il digitale presso AgID: <a href=\"https://form.agid.gov.it/\">form.agid.gov.it</a>.</p>"),
 ]
 
 LEGAL_PAGES = [

@@ -32,3 +32,28 @@ class ZonaSitemap(DjangoSitemap):
 
 def sitemap(request):
     return wagtail_sitemap_view(request, sitemaps={"pagine": PageSitemap, "zone": ZonaSitemap})
+
+
+# The HTML site map ("Mappa del sito", linked from the footer) lists each section with its latest
+# pages up to this many, then links the section's own listing: a portal of 100k practices stays one page.
+SITE_MAP_PER_SECTION = 50
+
+
+def site_map(request):
+    """The HTML site map for people: the public sections under the site root, their pages, the Zone."""
+    from django.shortcuts import render
+    from django.utils.translation import gettext as _
+    from wagtail.models import Site
+
+    site = Site.find_for_request(request)
+    sections = []
+    if site is not None:
+        for section in visible(site.root_page.get_children().live()).order_by("path"):
+            pages = list(visible(section.get_children().live()).only("title", "url_path", "path", "depth")
+                         .order_by("-first_published_at", "path")[:SITE_MAP_PER_SECTION + 1])
+            sections.append({"page": section, "children": pages[:SITE_MAP_PER_SECTION],
+                             "more": len(pages) > SITE_MAP_PER_SECTION})
+    return render(request, "cms/site_map.html", {
+        "sections": sections, "zones": Zona.objects.order_by("name").only("name", "slug"),
+        "crumbs": [(_("Home"), "/"), (_("Mappa del sito"), None)],
+    })

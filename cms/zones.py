@@ -13,6 +13,7 @@ from datetime import datetime
 from django.db.models import Count, Min, Prefetch, Q
 from django.utils import timezone
 
+from cms.events import next_occurrence
 from cms.models import (
     AziendaUSL,
     DataPage,
@@ -89,7 +90,7 @@ def upcoming_events(zona: Zona | None, limit: int = UPCOMING_SIZE) -> list[Event
     events = [Event(s.start, s, "seminar") for s in seminars.order_by("start", "pk").distinct()[:limit]]
     workshops = (workshops.annotate(next_start=Min("sessions__start", filter=Q(sessions__start__gte=now)))
                  .order_by("next_start", "pk").prefetch_related(Prefetch("sessions", WorkshopSession.objects.order_by("start"))))
-    events += [Event(w.next_start, w, "workshop") for w in workshops.distinct()[:limit]]
+    events += [Event(next_occurrence(w, now) or w.next_start, w, "workshop") for w in workshops.distinct()[:limit]]
     return sorted(events, key=lambda e: (e.when, e.page.pk))[:limit]
 
 

@@ -41,5 +41,6 @@ def portal(request):
     return {
         "SITE_NAME": settings.WAGTAIL_SITE_NAME,
         "PUBLIC_BASE_URL": public_urls.base_url(),
+        "CONTACT_EMAIL": getattr(settings, "CONTACT_EMAIL", ""),
         "main_menu_items": SimpleLazyObject(lambda: _main_menu(request)),
     }

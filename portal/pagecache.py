@@ -25,7 +25,7 @@ from django.urls import Resolver404, resolve
 
 from portal import content_version
 
-CACHED_VIEWS = {"wagtail_serve", "cms:zona_list", "cms:zona_detail"}
+CACHED_VIEWS = {"wagtail_serve", "cms:zona_list", "cms:zona_detail", "cms:site_map"}
 MESSAGES_COOKIE = "messages"  # django.contrib.messages' cookie storage
 STORED_HEADERS = ("Content-Type", "Content-Language", "Link", "X-Robots-Tag")
 CSRF_FIELD = re.compile(r'(name="csrfmiddlewaretoken" value=")[^"]*(")')

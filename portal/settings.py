@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     # the portal's own concerns
     "portal",
     "portal.accounts",
+    "portal.feedback",
     "cms",
     "search",
     "newsletter",
@@ -185,6 +186,8 @@ DEFAULT_FROM_EMAIL = env_str(
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 NEWSLETTER_REPLY_TO = env_str("NEWSLETTER_REPLY_TO", "redazione@cdp-inclusione.toscana.example")
+# The editors' address in the footer, the accessibility feedback and the legal pages.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", NEWSLETTER_REPLY_TO)
 
 # --- language and time ----------------------------------------------------------
 LANGUAGE_CODE = "it"

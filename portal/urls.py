@@ -32,6 +32,7 @@ urlpatterns = [
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
     path("cerca/", include("search.urls")),
     path("newsletter/", include("newsletter.urls")),
+    path("valutazione/", include("portal.feedback.urls")),
     path("api/v2/", cms_api_router.urls),
     path("", include("cms.urls")),
 ]

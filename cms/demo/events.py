@@ -217,7 +217,7 @@ def _upcoming_day(days: int) -> date:
 def load_seminars(parent, norms, progress=None):
     items = list(SEMINARS) + [dict(
         slug="incontro-annuale-della-comunita", title="Incontro annuale della Comunità di Pratica",
-        start=(_upcoming_day(40), 9, 30), hours=5, format="misto", place="Firenze",
+        start=(_upcoming_day(40), 9, 30), hours=5, format="misto", place="Firenze", capacity=150,
         online_link="https://www.regione.toscana.it/",
         summary="L'appuntamento in cui la Comunità fa il punto sull'anno: pratiche delle zone, novità normative, "
                 "programma dei prossimi seminari.",
@@ -233,7 +233,7 @@ def load_seminars(parent, norms, progress=None):
         ensure_page(
             parent, SeminarPage, item["slug"], title=item["title"], summary=item["summary"], start=start,
             end=start + timedelta(hours=item["hours"]), format=item["format"], place=item.get("place", ""),
-            online_link=item.get("online_link", ""), body=item["body"], programme=item["programme"],
+            online_link=item.get("online_link", ""), capacity=item.get("capacity"), body=item["body"], programme=item["programme"],
             m2m={"zones": zones(*item["zones"]), "topics": topics(*item["topics"]),
                  "related_norms": [norms[k] for k in item.get("norms", []) if k in norms]},
             children={"speakers": item["speakers"]}, tags=item["tags"],

@@ -95,10 +95,12 @@ class WorkshopPage(ContentPage):
         return any((s.end or s.start) >= now for s in self.sessions.all())
 
     def listing_meta(self) -> list[str]:
+        from cms.events import display_date
+
         meta = []
-        first = self.first_session
-        if first:
-            meta.append(formats.date_format(timezone.localtime(first.start), "DATE_FORMAT"))
+        when = display_date(self)  # the next session, not the first (issue #17)
+        if when:
+            meta.append(formats.date_format(when, "DATE_FORMAT"))
         meta += [z.name for z in self.zones.all()]
         return meta
 

@@ -185,6 +185,7 @@ def _forms() -> dict[str, tuple[str, str | None]]:
         "registrazione": ("/account/signup/", None),
         "accesso": ("/account/login/", None),
         "password-dimenticata": ("/account/password/reset/", None),
+        "valutazione-pagina": (cms.NewsPage.objects.live().public().first().url + "#valutazione", None),
     }
 
 

@@ -18,6 +18,7 @@ import datetime
 import json
 
 import pytest
+from django.utils import timezone
 from django.test import Client
 
 from tests.accounts.conftest import make_document, make_member, make_seminar
@@ -222,6 +223,13 @@ def _visit_every_channel(client: Client, who: str, world, channels: Channels, ba
     channels.check(who, "calendar", get("/seminari.ics").content.decode())
     channels.expect(who, "calendar of the group seminar", get(f"/seminari/{world['group_seminar'].pk}.ics"), (404,))
     channels.check(who, "sitemap", get("/sitemap.xml").content.decode())
+    channels.check(who, "HTML site map", get("/mappa-del-sito/").content.decode())
+    for page in world["reserved"]:  # the month calendar of each reserved event's month
+        start = getattr(page.specific, "start", None)
+        if start is not None:
+            month = timezone.localtime(start)
+            channels.check(who, f"month calendar {month:%Y-%m}",
+                           get(f"/calendario/{month.year}/{month.month}/").content.decode())
     api = get("/api/v2/pages/", fields="*", limit=100)
     channels.check(who, "API pages", api.content.decode())
     for page in world["reserved"]:

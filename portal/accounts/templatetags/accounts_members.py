@@ -48,3 +48,9 @@ def seminar_registration(context, seminar):
         "registration": registrations.registration_of(seminar, user) if user is not None else None,
         "verified": _is_verified_member(user),
     }
+
+
+@register.simple_tag
+def registration_is_open(seminar) -> bool:
+    """Whether the page may offer "Iscriviti" (the same answer the registration box and view use)."""
+    return registrations.registration_open(seminar)

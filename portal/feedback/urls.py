@@ -1,0 +1,7 @@
+from django.urls import path
+
+from portal.feedback import views
+
+app_name = "feedback"
+
+urlpatterns = [path("<int:page_id>/", views.rate, name="rate")]
