@@ -25,7 +25,19 @@ from search.engine.mapping import ContentDocument
 _VERSION = re.compile(r"^\d{8}t\d{12}$")
 
 
-REPLICAS = "0-1"  # one copy more wherever a second node can hold it
+def replica_settings() -> dict:
+    """``ELASTICSEARCH_REPLICAS`` as index settings.
+
+    Unset: one copy more wherever a second node can hold it (``auto_expand_replicas: 0-1``:
+    0 on a single node, whose index stays green, 1 on a cluster). A number: exactly that many
+    copies of each shard (on a three-node cluster 1 survives the loss of any one node).
+    """
+    replicas = settings.ELASTICSEARCH_REPLICAS
+    if replicas is None:
+        return {"auto_expand_replicas": "0-1"}
+    return {"auto_expand_replicas": "false", "number_of_replicas": replicas}
+
+
 # While bulk loading a new version: no refreshes and no replicas to copy every document to.
 LOADING_SETTINGS = {"refresh_interval": "-1", "auto_expand_replicas": "false", "number_of_replicas": 0}
 
@@ -103,8 +115,8 @@ class VersionedIndex:
                    "_meta": {"kind": self.kind, "schema": self.schema(), **(meta or {})}}
         return {
             "settings": {
-                "number_of_shards": 1,
-                "auto_expand_replicas": REPLICAS,
+                "number_of_shards": settings.ELASTICSEARCH_SHARDS,
+                **replica_settings(),
                 "analysis": analysis,
             },
             "mappings": mapping,
@@ -128,7 +140,7 @@ class VersionedIndex:
     def loaded(self, name: str) -> None:
         """Restore the settings :meth:`create` (``loading=True``) changed for the load."""
         self.client.indices.put_settings(index=name, settings={"index": {
-            "refresh_interval": None, "auto_expand_replicas": REPLICAS}})
+            "refresh_interval": None, **replica_settings()}})
 
     def meta(self, name: str) -> dict:
         mapping = self.client.indices.get_mapping(index=name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from search.corpus import indexable_pages, indexed_models
-from search.engine.client import get_client, is_configured
+from search.engine.client import get_client, is_configured, probe, problem
 from search.engine.versions import VersionedIndex
 from search.indexing.outbox import backlog
 
@@ -22,6 +22,11 @@ def collect() -> dict:
         "index": None,
     }
     if not is_configured():
+        return status
+    status["elasticsearch"] = probe()  # asked now, not the few seconds' memory of the probes
+    status["problem"] = problem(status["elasticsearch"])
+    if status["elasticsearch"] != "ok":
+        status["index"] = {"error": status["problem"]}
         return status
     index = VersionedIndex(get_client())
     try:

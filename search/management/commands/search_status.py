@@ -35,7 +35,9 @@ class Command(BaseCommand):
         if backlog["last_error"]:
             out(f"Ultimo errore: {backlog['last_error'][:300]}")
         if status["configured"]:
-            if "error" in index:
+            if status.get("problem"):
+                out(self.style.ERROR(status["problem"]))
+            elif "error" in index:
                 out(self.style.ERROR(f"Elasticsearch non raggiungibile: {index['error'][:300]}"))
             elif not index.get("read"):
                 out(self.style.WARNING("Nessun indice: eseguire manage.py search_reindex."))
