@@ -284,10 +284,13 @@ class ElasticsearchCluster:
                 last = exc
         raise RuntimeError(f"no node answers: {last}")
 
-    def wait_for_status(self, status: str, *, nodes: int | None = None, timeout: float = 120) -> dict:
-        """Wait until the cluster is ``status`` (with ``nodes`` nodes); returns the health."""
+    def wait_for_status(self, status: str, *, nodes: int | None = None, timeout: float = 120,
+                        no_relocating: bool = False) -> dict:
+        """Wait until the cluster is ``status`` (with ``nodes`` nodes, no shard moving); returns the health."""
         deadline = time.monotonic() + timeout
         params = {"wait_for_status": status, "timeout": "2s"}
+        if no_relocating:
+            params["wait_for_no_relocating_shards"] = "true"
         if nodes is not None:
             params["wait_for_nodes"] = str(nodes)
         health: dict = {}
