@@ -41,6 +41,11 @@ def collect() -> dict:
             response = index.client.search(index=index.read_alias, size=0, aggs={"types": {"terms": {"field": "content_type", "size": 50}}})
             info["documents"] = {b["key"]: b["doc_count"] for b in response["aggregations"]["types"]["buckets"]}
             info["documents_total"] = response["hits"]["total"]["value"]
+            shape = index.client.indices.get_settings(index=name)[name]["settings"]["index"]
+            info["shards"] = int(shape["number_of_shards"])
+            info["replicas"] = int(shape.get("number_of_replicas", 0))
+            health = index.client.cluster.health(index=name)
+            info["health"] = {"status": health["status"], "nodes": health["number_of_nodes"]}
         status["index"] = info
     except Exception as exc:
         status["index"] = {"error": str(exc)}

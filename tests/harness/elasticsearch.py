@@ -30,7 +30,7 @@ How it starts
        kept alive, and the process group we kill is exactly the launcher plus the
        server JVM it forks) with its own config dir, data, logs and tmp under a fresh
        directory in ``workdir``; HTTP on 127.0.0.1:<free port>, single-node discovery,
-       security off, 1 GiB heap (``ES_HARNESS_HEAP`` overrides), ES_JAVA_HOME from
+       security off unless asked (below), 1 GiB heap (``ES_HARNESS_HEAP`` overrides), ES_JAVA_HOME from
        ``ES_JAVA_HOME``/``JAVA_HOME``/the ``java`` on PATH (17+).
     3. Polls ``/_cluster/health?wait_for_status=yellow``, then reads the version from
        ``GET /``. Console output (Maven and Elasticsearch) goes to
@@ -47,6 +47,15 @@ Running as root
     like pytest's /tmp/pytest-of-root), the distribution is hard-linked (or
     copied) and/or the node directory is created under the system temp dir
     instead, and removed again by ``stop()``.
+
+Security and clusters
+    ``start_elasticsearch(..., security=True)`` turns on the x-pack security module the
+    distribution ships: a CA and a node certificate made with openssl (TLS on HTTP and
+    transport), a superuser of the file realm (``bin/elasticsearch-users``), API keys through
+    ``POST /_security/api_key`` (the shim provides the analysis the ``.security`` index needs).
+    ``start_elasticsearch_cluster(workdir, nodes=3)`` starts that many nodes on loopback
+    forming one cluster (384 MiB heap each by default); each node can be killed and started
+    again like a single node.
 
 ``stop()`` sends SIGTERM to the process group (launcher + server JVM), waits,
 SIGKILLs what is left, and waits until no process of the group remains (~3-4 s).

@@ -45,6 +45,9 @@ class Command(BaseCommand):
                 meta = index.get("meta", {})
                 out(f"Indice: {', '.join(index['read'])} (versione {index.get('version')}), "
                     f"scritture su: {', '.join(index['write'])}; sinonimi: {meta.get('synonyms_mode', '?')}")
+                if "health" in index:
+                    out(f"Shard: {index['shards']}, repliche: {index['replicas']}; cluster {index['health']['status']} "
+                        f"con {index['health']['nodes']} nodi")
                 if index.get("reindex_needed"):
                     schema = index["schema"]
                     out(self.style.WARNING(
