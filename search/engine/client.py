@@ -22,6 +22,15 @@ from django.core.signals import setting_changed
 from django.dispatch import receiver
 
 _AVAILABILITY_TTL = 5.0
+# Changes of the cluster's state (create or delete an index, switch aliases, replace a synonyms
+# set and reload it on every node) wait for every node's acknowledgement: on a cluster, and
+# a loaded one, that takes longer than a visitor's ELASTICSEARCH_TIMEOUT.
+CLUSTER_CHANGE_TIMEOUT = 60
+
+
+def for_cluster_changes(client):
+    """``client`` with the timeout of a cluster-state change (see CLUSTER_CHANGE_TIMEOUT)."""
+    return client.options(request_timeout=max(CLUSTER_CHANGE_TIMEOUT, settings.ELASTICSEARCH_TIMEOUT))
 _lock = threading.Lock()
 _clients: dict = {}
 _last_check: dict = {}  # config key -> (monotonic time, state of elasticsearch_state())

@@ -19,7 +19,7 @@ from datetime import datetime, timezone
 from django.conf import settings
 
 from search.engine.analysis import analysis_settings
-from search.engine.client import get_client
+from search.engine.client import for_cluster_changes, get_client
 from search.engine.mapping import ContentDocument
 
 _VERSION = re.compile(r"^\d{8}t\d{12}$")
@@ -134,12 +134,12 @@ class VersionedIndex:
         body = self.body(analysis_settings(**(synonyms or {})), meta)
         if loading:
             body["settings"].update(LOADING_SETTINGS)
-        self.client.indices.create(index=name, body=body)
+        for_cluster_changes(self.client).indices.create(index=name, body=body)
         return name
 
     def loaded(self, name: str) -> None:
         """Restore the settings :meth:`create` (``loading=True``) changed for the load."""
-        self.client.indices.put_settings(index=name, settings={"index": {
+        for_cluster_changes(self.client).indices.put_settings(index=name, settings={"index": {
             "refresh_interval": None, **replica_settings()}})
 
     def meta(self, name: str) -> dict:
@@ -149,7 +149,8 @@ class VersionedIndex:
     # --- alias switching ----------------------------------------------------------------------
     def add_writes(self, name: str) -> None:
         """Send writes to ``name`` too (during a rebuild writes go to old and new)."""
-        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.write_alias}}])
+        for_cluster_changes(self.client).indices.update_aliases(
+            actions=[{"add": {"index": name, "alias": self.write_alias}}])
 
     def switch_to(self, name: str) -> None:
         """Atomically point both aliases at ``name`` only."""
@@ -162,13 +163,13 @@ class VersionedIndex:
                 actions.append({"remove": {"index": old, "alias": self.write_alias}})
         actions.append({"add": {"index": name, "alias": self.read_alias}})
         actions.append({"add": {"index": name, "alias": self.write_alias}})
-        self.client.indices.update_aliases(actions=actions)
+        for_cluster_changes(self.client).indices.update_aliases(actions=actions)
 
     def delete(self, name: str) -> None:
         from elasticsearch import NotFoundError
 
         try:
-            self.client.indices.delete(index=name)
+            for_cluster_changes(self.client).indices.delete(index=name)
         except NotFoundError:
             pass
 
