@@ -31,6 +31,8 @@ CLUSTER_CHANGE_TIMEOUT = 60
 def for_cluster_changes(client):
     """``client`` with the timeout of a cluster-state change (see CLUSTER_CHANGE_TIMEOUT)."""
     return client.options(request_timeout=max(CLUSTER_CHANGE_TIMEOUT, settings.ELASTICSEARCH_TIMEOUT))
+
+
 _lock = threading.Lock()
 _clients: dict = {}
 _last_check: dict = {}  # config key -> (monotonic time, state of elasticsearch_state())
