@@ -88,7 +88,7 @@ def read_config() -> BenchConfig:
         database_url=_with_database(server, name),
         server_url=_with_database(server, "postgres"),
         database_name=name,
-        elasticsearch_url=_required("ELASTICSEARCH_URL").split(",")[0],
+        elasticsearch_url=_required("ELASTICSEARCH_URL"),  # every node: the client retries the others
         index_prefix=os.environ.get("ELASTICSEARCH_INDEX_PREFIX", "").strip() or "bench",
         broker_url=_required("CELERY_BROKER_URL"),
         cache_url=os.environ.get("CACHE_URL") or None,
@@ -118,6 +118,10 @@ def prepare_database(config: BenchConfig) -> bool:
     return True
 
 
+ELASTICSEARCH_SECURITY = ("ELASTICSEARCH_API_KEY", "ELASTICSEARCH_USERNAME", "ELASTICSEARCH_PASSWORD",
+                          "ELASTICSEARCH_CA_CERTS", "ELASTICSEARCH_SSL_FINGERPRINT")
+
+
 def production_environment(config: BenchConfig) -> dict[str, str]:
     """Variables shared by this process, the Celery worker and gunicorn."""
     env = {
@@ -138,6 +142,10 @@ def production_environment(config: BenchConfig) -> dict[str, str]:
     }
     if config.cache_url:
         env["CACHE_URL"] = config.cache_url
+    # A secured cluster: the same credentials and CA for gunicorn and the worker (portal/config.py).
+    for name in ELASTICSEARCH_SECURITY:
+        if os.environ.get(name):
+            env[name] = os.environ[name]
     return env
 
 

@@ -4,7 +4,9 @@ It never updates itself (AUTO_UPDATE off): the benchmark builds it with
 ``update_index --backend bench_wagtail`` into its own index prefix.
 """
 from portal.settings import *  # noqa: F401,F403
+import portal.settings as _portal
 from portal.settings import ELASTICSEARCH_INDEX_PREFIX, ELASTICSEARCH_URLS, WAGTAILSEARCH_BACKENDS
+from search.engine.client import security_options
 
 PEER_BACKEND = "bench_wagtail"
 
@@ -16,5 +18,6 @@ WAGTAILSEARCH_BACKENDS = {
         "INDEX_PREFIX": f"{ELASTICSEARCH_INDEX_PREFIX}-wagtail-",
         "AUTO_UPDATE": False,
         "TIMEOUT": 60,
+        "OPTIONS": security_options(_portal),  # the same API key / CA as the portal's client
     },
 }

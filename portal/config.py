@@ -147,3 +147,58 @@ def origin_from_env(name: str, value: str) -> str:
     if parts.scheme == "http" and port == 443:
         raise ConfigError(f"{name}: {value!r}: port 443 is https")
     return value
+
+
+def elasticsearch_credentials_from_env() -> dict:
+    """How the portal proves itself to a secured Elasticsearch, and how it trusts its certificate.
+
+    ``ELASTICSEARCH_API_KEY`` (the ``encoded`` value the create-API-key call returns) or
+    ``ELASTICSEARCH_USERNAME`` + ``ELASTICSEARCH_PASSWORD``, never both; for https nodes
+    whose certificate is not signed by a public CA, ``ELASTICSEARCH_CA_CERTS`` (a PEM file)
+    or ``ELASTICSEARCH_SSL_FINGERPRINT`` (SHA-256 of the node's certificate). Returned as
+    settings values; ``search.engine.client.client_options`` turns them into client options.
+    """
+    import re
+
+    api_key = env_str("ELASTICSEARCH_API_KEY")
+    username = env_str("ELASTICSEARCH_USERNAME")
+    password = os.environ.get("ELASTICSEARCH_PASSWORD") or None  # a password may begin or end with spaces
+    ca_certs = env_str("ELASTICSEARCH_CA_CERTS")
+    fingerprint = env_str("ELASTICSEARCH_SSL_FINGERPRINT")
+    if api_key and (username or password):
+        raise ConfigError("ELASTICSEARCH_API_KEY: set either it or ELASTICSEARCH_USERNAME/ELASTICSEARCH_PASSWORD, not both")
+    if bool(username) != bool(password):
+        missing = "ELASTICSEARCH_PASSWORD" if username else "ELASTICSEARCH_USERNAME"
+        raise ConfigError(f"{missing}: ELASTICSEARCH_USERNAME and ELASTICSEARCH_PASSWORD go together")
+    if ca_certs is not None:
+        if not os.path.isfile(ca_certs) or not os.access(ca_certs, os.R_OK):
+            raise ConfigError(f"ELASTICSEARCH_CA_CERTS: {ca_certs!r} is not a readable file (PEM of the CA)")
+        if fingerprint:
+            raise ConfigError("ELASTICSEARCH_SSL_FINGERPRINT: set either it or ELASTICSEARCH_CA_CERTS, not both")
+    if fingerprint is not None:
+        digits = fingerprint.replace(":", "").lower()
+        if not re.fullmatch(r"[0-9a-f]{64}", digits):
+            raise ConfigError("ELASTICSEARCH_SSL_FINGERPRINT: expected the SHA-256 of the node's certificate "
+                              "(64 hex digits, colons allowed)")
+        fingerprint = digits
+    return {
+        "ELASTICSEARCH_API_KEY": api_key,
+        "ELASTICSEARCH_USERNAME": username,
+        "ELASTICSEARCH_PASSWORD": password,
+        "ELASTICSEARCH_CA_CERTS": ca_certs,
+        "ELASTICSEARCH_SSL_FINGERPRINT": fingerprint,
+    }
+
+
+def replicas_from_env(name: str) -> int | None:
+    """Copies of each shard beyond the primary; unset: None (one copy more as soon as a second node exists)."""
+    value = env_str(name)
+    if value is None:
+        return None
+    try:
+        replicas = int(value)
+    except ValueError:
+        raise ConfigError(f"{name}: expected a whole number of replicas (0, 1, 2), got {value!r}") from None
+    if replicas < 0:
+        raise ConfigError(f"{name}: expected 0 or more, got {replicas}")
+    return replicas

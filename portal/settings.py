@@ -11,12 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from portal.config import (
     ConfigError,
     database_from_env,
+    elasticsearch_credentials_from_env,
     email_from_env,
     env_bool,
     env_int,
     env_list,
     env_str,
     origin_from_env,
+    replicas_from_env,
     urls_from_env,
 )
 from portal.logs import build_logging, init_error_reporting
@@ -158,6 +160,15 @@ PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 300 if _cache_url else 0)
 ELASTICSEARCH_URLS = urls_from_env("ELASTICSEARCH_URL", {"http", "https"})
 ELASTICSEARCH_INDEX_PREFIX = env_str("ELASTICSEARCH_INDEX_PREFIX", "cdp")
 ELASTICSEARCH_TIMEOUT = env_int("ELASTICSEARCH_TIMEOUT", 5)
+# A secured cluster: ELASTICSEARCH_API_KEY or ELASTICSEARCH_USERNAME/_PASSWORD, and for a
+# private CA ELASTICSEARCH_CA_CERTS or ELASTICSEARCH_SSL_FINGERPRINT (search/engine/client.py).
+globals().update(elasticsearch_credentials_from_env())
+# Shards and replicas of the content index (README, "Elasticsearch: shards and replicas");
+# replicas unset: 0 on one node, 1 as soon as a second node can hold it.
+ELASTICSEARCH_SHARDS = env_int("ELASTICSEARCH_SHARDS", 1)
+if ELASTICSEARCH_SHARDS < 1:
+    raise ConfigError(f"ELASTICSEARCH_SHARDS: expected 1 or more, got {ELASTICSEARCH_SHARDS}")
+ELASTICSEARCH_REPLICAS = replicas_from_env("ELASTICSEARCH_REPLICAS")
 WAGTAILSEARCH_BACKENDS = {"default": {"BACKEND": "wagtail.search.backends.database"}}
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # Italian stems with accents folded (created by search/migrations/0003).

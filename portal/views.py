@@ -26,11 +26,12 @@ def _check_database() -> str:
 
 
 def _check_elasticsearch() -> str:
+    """ok, disabled, down, or unauthorized / forbidden / tls_error: a wrong key or CA says so here."""
     if not settings.ELASTICSEARCH_URLS:
         return "disabled"
-    from search.engine.client import elasticsearch_available
+    from search.engine.client import elasticsearch_state
 
-    return "ok" if elasticsearch_available() else "down"
+    return elasticsearch_state()
 
 
 def _check_cache() -> str:

@@ -22,6 +22,7 @@ from django.core.management import call_command
 from django.test.utils import override_settings
 
 from search.evaluation import K, Judgment, RelatedJudgment, Summary, evaluate
+from search.engine.client import security_options
 
 BACKENDS = ("es", "database", "wagtail")
 LABELS = {"es": "elasticsearch", "database": "database", "wagtail": "wagtail-es8"}
@@ -88,6 +89,7 @@ def wagtail_peer():
         "INDEX": prefix,
         "TIMEOUT": 30,
         "AUTO_UPDATE": False,  # only this run writes to it; not a ranking setting
+        "OPTIONS": security_options(settings),  # the portal's API key / CA (search/engine/client.py)
     }
     with override_settings(WAGTAILSEARCH_BACKENDS={**settings.WAGTAILSEARCH_BACKENDS, PEER: config}):
         from wagtail.search.backends import get_search_backend

@@ -37,7 +37,7 @@ def search(request: SearchRequest) -> SearchResult:
         try:
             return ElasticsearchBackend().search(request)
         except BackendUnavailable as exc:
-            mark_unavailable()
+            mark_unavailable(exc)
             logger.warning("search: Elasticsearch unavailable, answering from the database: %s", exc,
                            extra={"outage": "elasticsearch"})  # one line a minute (portal/logs.py)
         result = DatabaseBackend().search(request)
@@ -53,8 +53,8 @@ def autocomplete(q: str, user_is_member: bool = False) -> list[dict]:
     if _elasticsearch_usable():
         try:
             return ElasticsearchBackend().autocomplete(q, user_is_member)
-        except BackendUnavailable:
-            mark_unavailable()
+        except BackendUnavailable as exc:
+            mark_unavailable(exc)
     return DatabaseBackend().autocomplete(q, user_is_member)
 
 
@@ -76,7 +76,7 @@ def related_pages(page, user) -> list:
         try:
             ids = elasticsearch_related(page, members=members)
         except BackendUnavailable as exc:
-            mark_unavailable()
+            mark_unavailable(exc)
             logger.warning("related: Elasticsearch unavailable, answering from the database: %s", exc)
     if not ids:
         ids = content_version.memo(

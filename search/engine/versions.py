@@ -19,13 +19,25 @@ from datetime import datetime, timezone
 from django.conf import settings
 
 from search.engine.analysis import analysis_settings
-from search.engine.client import get_client
+from search.engine.client import for_cluster_changes, get_client
 from search.engine.mapping import ContentDocument
 
 _VERSION = re.compile(r"^\d{8}t\d{12}$")
 
 
-REPLICAS = "0-1"  # one copy more wherever a second node can hold it
+def replica_settings() -> dict:
+    """``ELASTICSEARCH_REPLICAS`` as index settings.
+
+    Unset: one copy more wherever a second node can hold it (``auto_expand_replicas: 0-1``:
+    0 on a single node, whose index stays green, 1 on a cluster). A number: exactly that many
+    copies of each shard (on a three-node cluster 1 survives the loss of any one node).
+    """
+    replicas = settings.ELASTICSEARCH_REPLICAS
+    if replicas is None:
+        return {"auto_expand_replicas": "0-1"}
+    return {"auto_expand_replicas": "false", "number_of_replicas": replicas}
+
+
 # While bulk loading a new version: no refreshes and no replicas to copy every document to.
 LOADING_SETTINGS = {"refresh_interval": "-1", "auto_expand_replicas": "false", "number_of_replicas": 0}
 
@@ -103,8 +115,8 @@ class VersionedIndex:
                    "_meta": {"kind": self.kind, "schema": self.schema(), **(meta or {})}}
         return {
             "settings": {
-                "number_of_shards": 1,
-                "auto_expand_replicas": REPLICAS,
+                "number_of_shards": settings.ELASTICSEARCH_SHARDS,
+                **replica_settings(),
                 "analysis": analysis,
             },
             "mappings": mapping,
@@ -122,13 +134,13 @@ class VersionedIndex:
         body = self.body(analysis_settings(**(synonyms or {})), meta)
         if loading:
             body["settings"].update(LOADING_SETTINGS)
-        self.client.indices.create(index=name, body=body)
+        for_cluster_changes(self.client).indices.create(index=name, body=body)
         return name
 
     def loaded(self, name: str) -> None:
         """Restore the settings :meth:`create` (``loading=True``) changed for the load."""
-        self.client.indices.put_settings(index=name, settings={"index": {
-            "refresh_interval": None, "auto_expand_replicas": REPLICAS}})
+        for_cluster_changes(self.client).indices.put_settings(index=name, settings={"index": {
+            "refresh_interval": None, **replica_settings()}})
 
     def meta(self, name: str) -> dict:
         mapping = self.client.indices.get_mapping(index=name)
@@ -137,7 +149,8 @@ class VersionedIndex:
     # --- alias switching ----------------------------------------------------------------------
     def add_writes(self, name: str) -> None:
         """Send writes to ``name`` too (during a rebuild writes go to old and new)."""
-        self.client.indices.update_aliases(actions=[{"add": {"index": name, "alias": self.write_alias}}])
+        for_cluster_changes(self.client).indices.update_aliases(
+            actions=[{"add": {"index": name, "alias": self.write_alias}}])
 
     def switch_to(self, name: str) -> None:
         """Atomically point both aliases at ``name`` only."""
@@ -150,13 +163,13 @@ class VersionedIndex:
                 actions.append({"remove": {"index": old, "alias": self.write_alias}})
         actions.append({"add": {"index": name, "alias": self.read_alias}})
         actions.append({"add": {"index": name, "alias": self.write_alias}})
-        self.client.indices.update_aliases(actions=actions)
+        for_cluster_changes(self.client).indices.update_aliases(actions=actions)
 
     def delete(self, name: str) -> None:
         from elasticsearch import NotFoundError
 
         try:
-            self.client.indices.delete(index=name)
+            for_cluster_changes(self.client).indices.delete(index=name)
         except NotFoundError:
             pass
 

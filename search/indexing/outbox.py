@@ -173,7 +173,9 @@ def sync_pages(page_ids, *, indices: list[str] | None = None, index=None) -> dic
     except (TransportError, ConnectionError) as exc:
         raise IndexUnavailable(str(exc)) from exc
     except ApiError as exc:
-        if exc.status_code >= 500 or exc.status_code == 429:
+        # 401/403: the credentials are refused (ELASTICSEARCH_API_KEY): the cluster is unusable
+        # for now, like an outage; the rows wait in the outbox until the key is fixed.
+        if exc.status_code >= 500 or exc.status_code in (401, 403, 429):
             raise IndexUnavailable(str(exc)) from exc
         raise
     return outcome
@@ -214,7 +216,7 @@ def apply_pending(batch_size: int = BATCH_SIZE, max_batches: int | None = None) 
     batches = 0
     while max_batches is None or batches < max_batches:
         batches += 1
-        unavailable = None
+        unavailable = cause = None
         with applier_lock():
             rows = list(
                 OutboxEntry.objects.filter(processed_at__isnull=True, id__gt=last_id).order_by("id")[:batch_size]
@@ -226,10 +228,11 @@ def apply_pending(batch_size: int = BATCH_SIZE, max_batches: int | None = None) 
                 outcome = sync_pages([r.page_id for r in rows])
             except IndexUnavailable as exc:
                 unavailable = str(exc)[:2000]
+                cause = exc
                 outcome = {r.page_id: f"unavailable: {unavailable}" for r in rows}
             _mark(rows, outcome, report)
         if unavailable:
-            mark_unavailable()
+            mark_unavailable(cause)
             report.unavailable = True
             logger.warning("search outbox: Elasticsearch unavailable, %d rows stay pending: %s", len(rows), unavailable,
                            extra={"outage": "elasticsearch"})  # one line a minute (portal/logs.py)

@@ -25,7 +25,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from search.corpus import indexable_pages
-from search.engine.client import get_client
+from search.engine.client import for_cluster_changes, get_client
 from search.engine.versions import VersionedIndex
 from search.indexing.documents import BuildContext, build_documents
 from search.indexing.outbox import applier_lock, apply_pending, sync_pages
@@ -269,7 +269,7 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
     except (Exception, KeyboardInterrupt):
         # The old index keeps serving; the half-built one goes away.
         try:
-            index.client.indices.update_aliases(actions=[{"remove": {"index": name, "alias": index.write_alias}}])
+            for_cluster_changes(index.client).indices.update_aliases(actions=[{"remove": {"index": name, "alias": index.write_alias}}])
         except Exception:
             pass
         index.delete(name)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from collections import Counter
 
 from search.corpus import indexable_pages, indexed_models
-from search.engine.client import get_client, is_configured
+from search.engine.client import get_client, is_configured, probe, problem
 from search.engine.versions import VersionedIndex
 from search.indexing.outbox import backlog
 
@@ -23,6 +23,11 @@ def collect() -> dict:
     }
     if not is_configured():
         return status
+    status["elasticsearch"] = probe()  # asked now, not the few seconds' memory of the probes
+    status["problem"] = problem(status["elasticsearch"])
+    if status["elasticsearch"] != "ok":
+        status["index"] = {"error": status["problem"]}
+        return status
     index = VersionedIndex(get_client())
     try:
         read = index.read_indices()
@@ -36,6 +41,11 @@ def collect() -> dict:
             response = index.client.search(index=index.read_alias, size=0, aggs={"types": {"terms": {"field": "content_type", "size": 50}}})
             info["documents"] = {b["key"]: b["doc_count"] for b in response["aggregations"]["types"]["buckets"]}
             info["documents_total"] = response["hits"]["total"]["value"]
+            shape = index.client.indices.get_settings(index=name)[name]["settings"]["index"]
+            info["shards"] = int(shape["number_of_shards"])
+            info["replicas"] = int(shape.get("number_of_replicas", 0))
+            health = index.client.cluster.health(index=name)
+            info["health"] = {"status": health["status"], "nodes": health["number_of_nodes"]}
         status["index"] = info
     except Exception as exc:
         status["index"] = {"error": str(exc)}

@@ -16,6 +16,7 @@ import logging
 
 from django.conf import settings
 
+from search.engine.client import for_cluster_changes
 from search.engine.synonym_rules import SynonymSyntaxError, normalise_rule
 from search.models import SynonymRule
 
@@ -54,7 +55,7 @@ def api_available(client) -> bool:
 def push_set(client, rules: list[tuple[str, str]] | None = None, prefix: str | None = None) -> dict:
     """Replace the synonyms set with the current rules; Elasticsearch reloads analyzers in place."""
     rules = all_rules() if rules is None else rules
-    response = client.synonyms.put_synonym(
+    response = for_cluster_changes(client).synonyms.put_synonym(
         id=set_name(prefix), synonyms_set=[{"id": rule_id, "synonyms": rule} for rule_id, rule in rules]
     )
     return dict(response)
@@ -79,7 +80,7 @@ def delete_set(client, prefix: str | None = None) -> None:
     from elasticsearch import NotFoundError
 
     try:
-        client.synonyms.delete_synonym(id=set_name(prefix))
+        for_cluster_changes(client).synonyms.delete_synonym(id=set_name(prefix))
     except NotFoundError:
         pass
 

@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
-READERS = re.compile(r"\b(?:env_str|env_bool|env_int|env_list|urls_from_env|database_from_env|email_from_env)\(\s*\"([A-Z][A-Z0-9_]*)\"")
+READERS = re.compile(r"\b(?:env_str|env_bool|env_int|env_list|urls_from_env|database_from_env|email_from_env|replicas_from_env)\(\s*\"([A-Z][A-Z0-9_]*)\"")
 ENVIRON = re.compile(r"os\.environ(?:\.get|\.setdefault)?[\(\[]\s*\"([A-Z][A-Z0-9_]*)\"")
 NOT_SETTINGS = {"DJANGO_SETTINGS_MODULE"}
 

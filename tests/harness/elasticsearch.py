@@ -30,7 +30,7 @@ How it starts
        kept alive, and the process group we kill is exactly the launcher plus the
        server JVM it forks) with its own config dir, data, logs and tmp under a fresh
        directory in ``workdir``; HTTP on 127.0.0.1:<free port>, single-node discovery,
-       security off, 1 GiB heap (``ES_HARNESS_HEAP`` overrides), ES_JAVA_HOME from
+       security off unless asked (below), 1 GiB heap (``ES_HARNESS_HEAP`` overrides), ES_JAVA_HOME from
        ``ES_JAVA_HOME``/``JAVA_HOME``/the ``java`` on PATH (17+).
     3. Polls ``/_cluster/health?wait_for_status=yellow``, then reads the version from
        ``GET /``. Console output (Maven and Elasticsearch) goes to
@@ -48,6 +48,15 @@ Running as root
     copied) and/or the node directory is created under the system temp dir
     instead, and removed again by ``stop()``.
 
+Security and clusters
+    ``start_elasticsearch(..., security=True)`` turns on the x-pack security module the
+    distribution ships: a CA and a node certificate made with openssl (TLS on HTTP and
+    transport), a superuser of the file realm (``bin/elasticsearch-users``), API keys through
+    ``POST /_security/api_key`` (the shim provides the analysis the ``.security`` index needs).
+    ``start_elasticsearch_cluster(workdir, nodes=3)`` starts that many nodes on loopback
+    forming one cluster (384 MiB heap each by default); each node can be killed and started
+    again like a single node.
+
 ``stop()`` sends SIGTERM to the process group (launcher + server JVM), waits,
 SIGKILLs what is left, and waits until no process of the group remains (~3-4 s).
 
@@ -57,16 +66,20 @@ of jars, the zip and Maven plugins); later starts 9-17 s (Maven ~2-4 s, node boo
 """
 from __future__ import annotations
 
+import base64
 import dataclasses
 import fcntl
 import json
 import os
 import re
+import secrets
 import shutil
 import signal
+import ssl
 import subprocess
 import tempfile
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -82,6 +95,62 @@ class ElasticsearchService(Service):
     """A Service whose stop() also waits for the whole process group and removes temp dirs."""
 
     cleanup: list[Path] = dataclasses.field(default_factory=list, repr=False)
+    node_name: str = "harness-node"
+    log_path: Path | None = None
+    command: list[str] = dataclasses.field(default_factory=list, repr=False)
+    cwd: Path | None = None
+    spawn_env: dict = dataclasses.field(default_factory=dict, repr=False)
+    # security=True: the CA's PEM and the file-realm superuser
+    ca_certs: str | None = None
+    username: str | None = None
+    password: str | None = dataclasses.field(default=None, repr=False)
+
+    def spawn(self) -> subprocess.Popen:
+        with open(self.log_path, "ab") as log:
+            return subprocess.Popen(
+                self.command,
+                cwd=self.cwd,
+                env=self.spawn_env,
+                stdin=subprocess.DEVNULL,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,  # own process group: stop() reaches the forked server JVM
+            )
+
+    def start_process(self) -> None:
+        self.process = self.spawn()
+
+    def request(self, method: str, path: str, body: dict | None = None, *, timeout: float = 10,
+                headers: dict | None = None) -> dict:
+        """A JSON request to this node (TLS and the superuser when security is on)."""
+        data = json.dumps(body).encode() if body is not None else None
+        request = urllib.request.Request(self.url + path, data=data, method=method)
+        if data is not None:
+            request.add_header("Content-Type", "application/json")
+        if self.username:
+            token = base64.b64encode(f"{self.username}:{self.password}".encode()).decode()
+            request.add_header("Authorization", f"Basic {token}")
+        for name, value in (headers or {}).items():
+            request.add_header(name, value)
+        context = ssl.create_default_context(cafile=self.ca_certs) if self.ca_certs else None
+        try:
+            with urllib.request.urlopen(request, timeout=timeout, context=context) as response:
+                return json.load(response)
+        except urllib.error.HTTPError as exc:
+            if exc.code >= 400 and exc.code != 408:  # say what Elasticsearch answered
+                detail = exc.read().decode(errors="replace")[:1000]
+                raise urllib.error.HTTPError(exc.url, exc.code, f"{exc.reason}: {detail}", exc.headers, None) from None
+            raise
+
+    def get_json(self, path: str) -> dict:
+        return self.request("GET", path)
+
+    def wait_ready(self, deadline: float) -> None:
+        _wait_ready(self, self.process, deadline)
+
+    def create_api_key(self, name: str = "cdp-portal") -> str:
+        """An API key made through the security API (``POST /_security/api_key``): its ``encoded`` value."""
+        return self.request("POST", "/_security/api_key", {"name": name})["encoded"]
 
     def stop(self, timeout: float = 30) -> None:
         proc = self.process
@@ -113,27 +182,164 @@ class ElasticsearchService(Service):
             _kill_group_and_wait(proc.pid, grace=0, first=signal.SIGKILL)
 
 
-def start_elasticsearch(workdir: Path, *, timeout: float = 300, heap: str | None = None) -> Service:
+def start_elasticsearch(workdir: Path, *, timeout: float = 300, heap: str | None = None,
+                        security: bool = False) -> Service:
     """Start a single-node Elasticsearch in ``workdir`` and return it once the cluster is yellow.
 
     ``timeout`` covers everything, including the first Maven download. On failure the
     node is stopped and RuntimeError carries the last 40 lines of the log. ``heap``
     (e.g. "512m") overrides ``ES_HARNESS_HEAP``. The returned service can be halted or
     killed and started again on the same port and data path (fault tests).
+
+    ``security=True``: the x-pack security module on, as in production: TLS on HTTP (and
+    transport) with certificates signed by a CA made here with openssl, and a superuser
+    of the file realm. The service's ``url`` is then https, ``ca_certs`` the CA's PEM,
+    ``username``/``password`` the superuser (who can create API keys).
+    """
+    deadline = time.monotonic() + timeout
+    Path(workdir).mkdir(parents=True, exist_ok=True)
+    es_home = _provision(Path(workdir).resolve() / "elasticsearch.log", deadline)
+    node = _prepare_node(Path(workdir), es_home, {"discovery.type": "single-node"}, security=security)
+    node.start_process()
+    try:
+        node.wait_ready(deadline)
+        node.version = node.get_json("/")["version"]["number"]
+    except BaseException as exc:
+        node.stop()
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        raise RuntimeError(f"Elasticsearch did not start: {exc}\n{tail(node.log_path, 40)}") from None
+    return node
+
+
+def start_elasticsearch_cluster(workdir: Path, *, nodes: int = 3, timeout: float = 300,
+                                heap: str | None = None) -> ElasticsearchCluster:
+    """Start ``nodes`` Elasticsearch nodes on loopback forming one cluster; return once it is green.
+
+    Every node is master-eligible and holds data (``cluster.initial_master_nodes`` names
+    them all, ``discovery.seed_hosts`` lists their transport ports), each with its own
+    port, data and log. ``heap`` defaults to 384m per node (``ES_HARNESS_HEAP`` overrides).
+    Each node can be killed and started again like a single node; ``env`` gives
+    ``ELASTICSEARCH_URL`` with all the nodes' URLs, comma-separated.
     """
     deadline = time.monotonic() + timeout
     workdir = Path(workdir).resolve()
     workdir.mkdir(parents=True, exist_ok=True)
-    log_path = workdir / "elasticsearch.log"
+    es_home = _provision(workdir / "elasticsearch.log", deadline)
+    heap = heap or os.environ.get("ES_HARNESS_HEAP", "384m")
+    names = [f"harness-node-{n}" for n in range(1, nodes + 1)]
+    transport_ports = [free_port() for _ in names]
+    shared = {
+        "discovery.seed_hosts": [f"127.0.0.1:{port}" for port in transport_ports],
+        "cluster.initial_master_nodes": names,
+    }
+    members: list[ElasticsearchService] = []
+    try:
+        for name, port in zip(names, transport_ports):
+            members.append(_prepare_node(workdir / name, es_home, {**shared, "node.name": name},
+                                         heap=heap, transport_port=port))
+        for member in members:
+            member.start_process()
+        for member in members:
+            member.wait_ready(deadline)
+        cluster = ElasticsearchCluster(members)
+        cluster.wait_for_status("green", nodes=nodes, timeout=max(1.0, deadline - time.monotonic()))
+        for member in members:
+            member.version = member.get_json("/")["version"]["number"]
+    except BaseException as exc:
+        for member in members:
+            member.stop()
+        if isinstance(exc, KeyboardInterrupt):
+            raise
+        logs = "\n".join(f"--- {m.node_name}\n{tail(m.log_path, 25)}" for m in members)
+        raise RuntimeError(f"Elasticsearch cluster did not start: {exc}\n{logs}") from None
+    return cluster
 
-    es_home = _provision(log_path, deadline)
+
+@dataclasses.dataclass
+class ElasticsearchCluster:
+    """Several nodes of one cluster: ``urls`` of all, ``env`` for the portal, ``stop()`` stops all."""
+
+    nodes: list[ElasticsearchService]
+
+    @property
+    def urls(self) -> list[str]:
+        return [node.url for node in self.nodes]
+
+    @property
+    def url(self) -> str:
+        return ",".join(self.urls)
+
+    @property
+    def version(self) -> str:
+        return self.nodes[0].version
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {"ELASTICSEARCH_URL": self.url}
+
+    def health(self, **params) -> dict:
+        """``_cluster/health`` from the first node that answers."""
+        query = "&".join(f"{k}={v}" for k, v in params.items())
+        last: Exception | None = None
+        for node in self.nodes:
+            try:
+                return node.get_json(f"/_cluster/health?{query}")
+            except urllib.error.HTTPError as exc:
+                if exc.code == 408:  # wait_for_* timed out: the answer still says how it is
+                    return json.load(exc)
+                last = exc
+            except OSError as exc:
+                last = exc
+        raise RuntimeError(f"no node answers: {last}")
+
+    def wait_for_status(self, status: str, *, nodes: int | None = None, timeout: float = 120,
+                        no_relocating: bool = False) -> dict:
+        """Wait until the cluster is ``status`` (with ``nodes`` nodes, no shard moving); returns the health."""
+        deadline = time.monotonic() + timeout
+        params = {"wait_for_status": status, "timeout": "2s"}
+        if no_relocating:
+            params["wait_for_no_relocating_shards"] = "true"
+        if nodes is not None:
+            params["wait_for_nodes"] = str(nodes)
+        health: dict = {}
+        while time.monotonic() < deadline:
+            try:
+                health = self.health(**params)
+                if not health.get("timed_out") and health.get("status") in _AT_LEAST[status]:
+                    return health
+            except RuntimeError:
+                pass
+            time.sleep(0.2)
+        raise RuntimeError(f"cluster not {status} in {timeout:.0f}s: {health}")
+
+    def stop(self, timeout: float = 30) -> None:
+        for node in self.nodes:
+            node.stop(timeout=timeout)
+
+
+_AT_LEAST = {"green": ("green",), "yellow": ("yellow", "green"), "red": ("red", "yellow", "green")}
+
+
+def _prepare_node(workdir: Path, es_home: Path, cluster_settings: dict, *, heap: str | None = None,
+                  security: bool = False, transport_port: int | None = None) -> ElasticsearchService:
+    """Config, data and log dirs of one node (not started yet): the service that starts it."""
+    workdir = workdir.resolve()
+    workdir.mkdir(parents=True, exist_ok=True)
+    log_path = workdir / "elasticsearch.log"
     run_as = os.environ.get("ES_HARNESS_USER", DEFAULT_USER) if os.geteuid() == 0 else None
     cleanup: list[Path] = []
     port = free_port()
+    extra = dict(cluster_settings)
+    credentials: dict = {}
     try:
         node_dir = _node_dir(workdir, run_as, cleanup)
         es_home = _reachable_home(es_home, node_dir, run_as)
-        _write_config(es_home, node_dir, http_port=port, transport_port=free_port())
+        if security:
+            extra.update(_security_settings(node_dir / "config", es_home))
+        _write_config(es_home, node_dir, http_port=port, transport_port=transport_port or free_port(), extra=extra)
+        if security:
+            credentials = _add_superuser(es_home, node_dir / "config", log_path)
         if run_as:
             _chown_tree(node_dir, run_as)
     except BaseException:
@@ -154,49 +360,87 @@ def start_elasticsearch(workdir: Path, *, timeout: float = 300, heap: str | None
     command = [str(es_home / "bin" / "elasticsearch")]
     if run_as:
         command = as_user_command(command, run_as)
-    url = f"http://127.0.0.1:{port}"
-
-    def spawn() -> subprocess.Popen:
-        with open(log_path, "ab") as log:
-            return subprocess.Popen(
-                command,
-                cwd=node_dir,
-                env=env,
-                stdin=subprocess.DEVNULL,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # own process group: stop() reaches the forked server JVM
-            )
+    scheme = "https" if security else "http"
+    url = f"{scheme}://127.0.0.1:{port}"
+    node = ElasticsearchService(
+        name="elasticsearch",
+        url=url,
+        version="",
+        process=None,
+        env={"ELASTICSEARCH_URL": url},
+        cleanup=cleanup,
+        node_name=str(cluster_settings.get("node.name", "harness-node")),
+        log_path=log_path,
+        command=command,
+        cwd=node_dir,
+        spawn_env=env,
+        **credentials,
+    )
+    if security:
+        node.env.update({"ELASTICSEARCH_CA_CERTS": node.ca_certs, "ELASTICSEARCH_USERNAME": node.username,
+                         "ELASTICSEARCH_PASSWORD": node.password})
 
     def launch() -> subprocess.Popen:
         """The same node again (same config dir, data path and port), ready: restart() in fault tests."""
-        again = spawn()
+        again = node.spawn()
+        node.process = again
         try:
-            _wait_ready(url, again, time.monotonic() + timeout)
+            node.wait_ready(time.monotonic() + 300)
         except BaseException as exc:
             _kill_group_and_wait(again.pid, grace=10)
             raise RuntimeError(f"Elasticsearch did not start again: {exc}\n{tail(log_path, 40)}") from None
         return again
 
-    proc = spawn()
-    service = ElasticsearchService(
-        name="elasticsearch",
-        url=url,
-        version="",
-        process=proc,
-        env={"ELASTICSEARCH_URL": url},
-        cleanup=cleanup,
-        launch=launch,
-    )
-    try:
-        _wait_ready(url, proc, deadline)
-        service.version = _get_json(url + "/")["version"]["number"]
-    except BaseException as exc:
-        service.stop()
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        raise RuntimeError(f"Elasticsearch did not start: {exc}\n{tail(log_path, 40)}") from None
-    return service
+    node.launch = launch
+    return node
+
+
+def _security_settings(config: Path, es_home: Path) -> dict:
+    """A CA and a node certificate (IP 127.0.0.1, localhost) made with openssl, and the settings using them."""
+    certs = config / "certs"
+    certs.mkdir(parents=True)
+
+    def openssl(*args: str) -> None:
+        result = subprocess.run(["openssl", *args], cwd=certs, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"openssl {args[0]} failed: {result.stderr.strip()}")
+
+    if shutil.which("openssl") is None:
+        raise RuntimeError("openssl not installed: apt-get install openssl")
+    openssl("req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2", "-subj", "/CN=cdp harness CA",
+            "-addext", "basicConstraints=critical,CA:TRUE", "-addext", "keyUsage=critical,keyCertSign,cRLSign",
+            "-keyout", "ca.key", "-out", "ca.crt")
+    openssl("req", "-newkey", "rsa:2048", "-nodes", "-subj", "/CN=127.0.0.1", "-keyout", "node.key", "-out", "node.csr")
+    (certs / "node.ext").write_text("subjectAltName=IP:127.0.0.1,DNS:localhost\n"
+                                    "extendedKeyUsage=serverAuth,clientAuth\n")
+    openssl("x509", "-req", "-in", "node.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial", "-days", "2",
+            "-extfile", "node.ext", "-out", "node.crt")
+    (certs / "ca.key").unlink()  # nothing else is ever signed by this CA
+    tls = {"certificate": "certs/node.crt", "key": "certs/node.key", "certificate_authorities": ["certs/ca.crt"]}
+    settings = {"xpack.security.enabled": True, "xpack.security.http.ssl.enabled": True,
+                "xpack.security.transport.ssl.enabled": True,
+                "xpack.security.transport.ssl.verification_mode": "certificate",
+                "xpack.security.authc.api_key.enabled": True}
+    for key, value in tls.items():
+        settings[f"xpack.security.http.ssl.{key}"] = value
+        settings[f"xpack.security.transport.ssl.{key}"] = value
+    return settings
+
+
+HARNESS_SUPERUSER = "cdp-harness"
+
+
+def _add_superuser(es_home: Path, config: Path, log_path: Path) -> dict:
+    """A superuser of the file realm (``bin/elasticsearch-users``): no password bootstrap needed."""
+    password = secrets.token_urlsafe(18)
+    env = {**os.environ, "ES_JAVA_HOME": str(_java_home()), "ES_PATH_CONF": str(config)}
+    with open(log_path, "ab") as log:
+        result = subprocess.run(
+            [str(es_home / "bin" / "elasticsearch-users"), "useradd", HARNESS_SUPERUSER, "-p", password,
+             "-r", "superuser"], env=env, stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, timeout=120)
+    if result.returncode != 0:
+        raise RuntimeError(f"elasticsearch-users useradd failed ({result.returncode})\n{tail(log_path, 20)}")
+    return {"ca_certs": str(config / "certs" / "ca.crt"), "username": HARNESS_SUPERUSER, "password": password}
 
 
 def _provision(log_path: Path, deadline: float) -> Path:
@@ -260,15 +504,17 @@ def _reachable_home(es_home: Path, node_dir: Path, run_as: str | None) -> Path:
     return copy
 
 
-def _write_config(es_home: Path, node_dir: Path, *, http_port: int, transport_port: int) -> None:
+def _write_config(es_home: Path, node_dir: Path, *, http_port: int, transport_port: int, extra: dict) -> None:
     """Per-node config dir: ES writes its keystore there, so it cannot be the shared one."""
     config = node_dir / "config"
     # A keystore left by a manual `exec:exec@run` would belong to another user: let ES make its own.
-    shutil.copytree(es_home / "config", config, ignore=shutil.ignore_patterns("elasticsearch.keystore"))
+    shutil.copytree(es_home / "config", config, ignore=shutil.ignore_patterns("elasticsearch.keystore"),
+                    dirs_exist_ok=True)  # certs/ may be there already (security)
     settings = {
         "cluster.name": "harness",
         "node.name": "harness-node",
-        "discovery.type": "single-node",  # also keeps bootstrap checks in dev mode
+        # discovery.type single-node, or seed hosts and initial masters (extra): loopback only keeps
+        # the bootstrap checks in dev mode either way
         "network.host": "127.0.0.1",
         "http.port": http_port,
         "transport.port": transport_port,
@@ -277,6 +523,7 @@ def _write_config(es_home: Path, node_dir: Path, *, http_port: int, transport_po
         "xpack.security.enabled": False,
         # A nearly full disk must not turn test indices read-only.
         "cluster.routing.allocation.disk.threshold_enabled": False,
+        **extra,
     }
     with open(config / "elasticsearch.yml", "a") as f:
         f.write("\n# --- tests/harness/elasticsearch.py ---\n")
@@ -310,26 +557,21 @@ def _chown_tree(root: Path, user: str) -> None:
             shutil.chown(os.path.join(dirpath, name), user=user)
 
 
-def _wait_ready(url: str, proc: subprocess.Popen, deadline: float) -> None:
-    health = url + "/_cluster/health?wait_for_status=yellow&timeout=1s"
+def _wait_ready(node: ElasticsearchService, proc: subprocess.Popen, deadline: float) -> None:
+    health = "/_cluster/health?wait_for_status=yellow&timeout=1s"
     last_error = "no answer yet"
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             raise RuntimeError(f"process exited with code {proc.returncode}")
         try:
-            status = _get_json(health).get("status")
+            status = node.get_json(health).get("status")
             if status in ("yellow", "green"):
                 return
             last_error = f"cluster status {status}"
-        except (OSError, ValueError) as exc:  # refused, 408 while waiting for yellow, ...
+        except (OSError, ValueError) as exc:  # refused, 408 while waiting for yellow, 503 no master yet ...
             last_error = str(exc)
         time.sleep(0.5)
     raise RuntimeError(f"not ready in time ({last_error})")
-
-
-def _get_json(url: str) -> dict:
-    with urllib.request.urlopen(url, timeout=10) as response:
-        return json.load(response)
 
 
 def _kill_group_and_wait(pgid: int, grace: float, first: int = signal.SIGTERM) -> None:

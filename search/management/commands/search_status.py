@@ -35,7 +35,9 @@ class Command(BaseCommand):
         if backlog["last_error"]:
             out(f"Ultimo errore: {backlog['last_error'][:300]}")
         if status["configured"]:
-            if "error" in index:
+            if status.get("problem"):
+                out(self.style.ERROR(status["problem"]))
+            elif "error" in index:
                 out(self.style.ERROR(f"Elasticsearch non raggiungibile: {index['error'][:300]}"))
             elif not index.get("read"):
                 out(self.style.WARNING("Nessun indice: eseguire manage.py search_reindex."))
@@ -43,6 +45,9 @@ class Command(BaseCommand):
                 meta = index.get("meta", {})
                 out(f"Indice: {', '.join(index['read'])} (versione {index.get('version')}), "
                     f"scritture su: {', '.join(index['write'])}; sinonimi: {meta.get('synonyms_mode', '?')}")
+                if "health" in index:
+                    out(f"Shard: {index['shards']}, repliche: {index['replicas']}; cluster {index['health']['status']} "
+                        f"con {index['health']['nodes']} nodi")
                 if index.get("reindex_needed"):
                     schema = index["schema"]
                     out(self.style.WARNING(

@@ -1,6 +1,7 @@
 package harness.esshim;
 
 import org.apache.lucene.analysis.CharArraySet;
+import org.apache.lucene.analysis.TokenFilter;
 import org.apache.lucene.analysis.TokenStream;
 import org.apache.lucene.analysis.Tokenizer;
 import org.apache.lucene.analysis.core.FlattenGraphFilter;
@@ -8,6 +9,7 @@ import org.apache.lucene.analysis.core.KeywordTokenizer;
 import org.apache.lucene.analysis.core.LetterTokenizer;
 import org.apache.lucene.analysis.core.WhitespaceTokenizer;
 import org.apache.lucene.analysis.de.GermanLightStemFilter;
+import org.apache.lucene.analysis.email.UAX29URLEmailTokenizer;
 import org.apache.lucene.analysis.de.GermanMinimalStemFilter;
 import org.apache.lucene.analysis.en.EnglishMinimalStemFilter;
 import org.apache.lucene.analysis.en.EnglishPossessiveFilter;
@@ -23,8 +25,11 @@ import org.apache.lucene.analysis.ngram.EdgeNGramTokenFilter;
 import org.apache.lucene.analysis.ngram.EdgeNGramTokenizer;
 import org.apache.lucene.analysis.ngram.NGramTokenFilter;
 import org.apache.lucene.analysis.ngram.NGramTokenizer;
+import org.apache.lucene.analysis.pattern.PatternCaptureGroupTokenFilter;
 import org.apache.lucene.analysis.pt.PortugueseLightStemFilter;
 import org.apache.lucene.analysis.snowball.SnowballFilter;
+import org.apache.lucene.analysis.tokenattributes.CharTermAttribute;
+import org.apache.lucene.analysis.tokenattributes.PositionIncrementAttribute;
 import org.apache.lucene.analysis.util.ElisionFilter;
 import org.elasticsearch.common.settings.Settings;
 import org.elasticsearch.index.IndexSettings;
@@ -34,7 +39,9 @@ import org.elasticsearch.index.analysis.Analysis;
 import org.elasticsearch.index.analysis.TokenFilterFactory;
 import org.elasticsearch.index.analysis.TokenizerFactory;
 import org.elasticsearch.indices.analysis.AnalysisModule.AnalysisProvider;
+import org.elasticsearch.plugins.AnalysisPlugin;
 
+import java.io.IOException;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -42,6 +49,7 @@ import java.util.TreeMap;
 import java.util.function.Function;
 import java.util.function.IntPredicate;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Tokenizers and (non-synonym) token filters normally provided by the analysis-common module,
@@ -106,6 +114,21 @@ final class AnalysisComponents {
             };
         });
         filters.put("flatten_graph", (is, env, name, s) -> new Filter(name, s, FlattenGraphFilter::new, false));
+        // The two below and the uax_url_email tokenizer: the "email" analyzer of the .security
+        // system index, which the security module creates for API keys and native users.
+        filters.put("pattern_capture", AnalysisPlugin.requiresAnalysisSettings((is, env, name, s) -> {
+            List<String> regexes = s.getAsList("patterns");
+            if (regexes.isEmpty()) {
+                throw new IllegalArgumentException("required setting 'patterns' is missing for token filter [" + name + "]");
+            }
+            Pattern[] patterns = regexes.stream().map(Pattern::compile).toArray(Pattern[]::new);
+            boolean preserveOriginal = s.getAsBoolean("preserve_original", true);
+            return new Filter(name, s, in -> new PatternCaptureGroupTokenFilter(in, preserveOriginal, patterns), false);
+        }));
+        filters.put("unique", (is, env, name, s) -> {
+            boolean onlyOnSamePosition = s.getAsBoolean("only_on_same_position", false);
+            return new Filter(name, s, in -> new UniqueTokenFilter(in, onlyOnSamePosition), false);
+        });
         return filters;
     }
 
@@ -120,6 +143,14 @@ final class AnalysisComponents {
             return new SimpleTokenizer(is, s, name, () -> new KeywordTokenizer(bufferSize));
         });
         tokenizers.put("letter", (is, env, name, s) -> new SimpleTokenizer(is, s, name, LetterTokenizer::new));
+        tokenizers.put("uax_url_email", (is, env, name, s) -> {
+            int maxLen = s.getAsInt("max_token_length", 255);
+            return new SimpleTokenizer(is, s, name, () -> {
+                UAX29URLEmailTokenizer tokenizer = new UAX29URLEmailTokenizer();
+                tokenizer.setMaxTokenLength(maxLen);
+                return tokenizer;
+            });
+        });
         tokenizers.put("ngram", (is, env, name, s) -> {
             int min = s.getAsInt("min_gram", 1);
             int max = s.getAsInt("max_gram", 2);
@@ -241,6 +272,50 @@ final class AnalysisComponents {
         @Override
         public TokenStream normalize(TokenStream tokenStream) {
             return normalizing ? wrap.apply(tokenStream) : tokenStream;
+        }
+    }
+
+    /** The "unique" filter of analysis-common: drops a term already seen (in the stream, or at the same position). */
+    static final class UniqueTokenFilter extends TokenFilter {
+        private final CharTermAttribute termAttribute = addAttribute(CharTermAttribute.class);
+        private final PositionIncrementAttribute posIncAttribute = addAttribute(PositionIncrementAttribute.class);
+        private final CharArraySet previous = new CharArraySet(8, false);
+        private final boolean onlyOnSamePosition;
+
+        UniqueTokenFilter(TokenStream in, boolean onlyOnSamePosition) {
+            super(in);
+            this.onlyOnSamePosition = onlyOnSamePosition;
+        }
+
+        @Override
+        public boolean incrementToken() throws IOException {
+            while (input.incrementToken()) {
+                char[] term = termAttribute.buffer();
+                int length = termAttribute.length();
+                boolean duplicate;
+                if (onlyOnSamePosition) {
+                    int increment = posIncAttribute.getPositionIncrement();
+                    if (increment > 0) {
+                        previous.clear();
+                    }
+                    duplicate = increment == 0 && previous.contains(term, 0, length);
+                } else {
+                    duplicate = previous.contains(term, 0, length);
+                }
+                char[] saved = new char[length];
+                System.arraycopy(term, 0, saved, 0, length);
+                previous.add(saved);
+                if (duplicate == false) {
+                    return true;
+                }
+            }
+            return false;
+        }
+
+        @Override
+        public void reset() throws IOException {
+            super.reset();
+            previous.clear();
         }
     }
 
