@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "cms",
     "search",
     "newsletter",
+    "alerts",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
