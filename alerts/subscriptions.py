@@ -96,3 +96,11 @@ def export_data(user) -> list[dict]:
     return [{"ricerca": a.query, "frequenza": a.frequency, "email": a.email,
              "creato": a.created.isoformat(), "ultimo_invio": a.last_sent_at.isoformat() if a.last_sent_at else None}
             for a in Alert.objects.filter(user=user)]
+
+
+def member_alerts(user) -> list[dict]:
+    """A member's alerts for "La mia area": what each follows and where it leads."""
+    from alerts.describing import describe, search_path
+
+    return [{"alert": a, "description": describe(a.query), "search_url": search_path(a.query)}
+            for a in Alert.objects.filter(user=user)]
