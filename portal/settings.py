@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "search",
     "newsletter",
     "alerts",
+    "relay",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

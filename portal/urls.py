@@ -34,6 +34,7 @@ urlpatterns = [
     path("cerca/atom/", SearchFeed(), name="search_feed"),  # the Atom feed of any search (alerts/)
     path("cerca/", include("search.urls")),
     path("avvisi/", include("alerts.urls")),
+    path("contatta/", include("relay.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("api/v2/", cms_api_router.urls),
     path("", include("cms.urls")),
