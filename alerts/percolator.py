@@ -183,7 +183,7 @@ def _search_batch(documents: list[dict], client) -> dict[int, set[int]]:
                 "query": {"bool": {"filter": [matching_query(request), {"ids": {"values": [str(i) for i in slots]}}]}},
                 "size": len(slots), "_source": False, "track_total_hits": False,
             }]
-        answers = client.msearch(searches=searches)["responses"]
+        answers = client.options(request_timeout=120).msearch(searches=searches)["responses"]
         for key, answer in zip(chunk, answers):
             if "error" in answer:
                 logger.error("alerts: a saved search was refused: %s", answer["error"])
