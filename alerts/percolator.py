@@ -25,7 +25,9 @@ from search.engine.versions import VersionedIndex
 logger = logging.getLogger(__name__)
 
 PAGE_SIZE = 5000
-MSEARCH_CHUNK = 200
+MSEARCH_CHUNK = 20  # searches per msearch request (fallback)
+GROUP_SIZE = 100  # saved searches per search (fallback), each a named clause
+GROUP_PREFIX = "saved-search:"
 _module_cache: dict[tuple, tuple[float, bool]] = {}
 MODULE_CHECK_SECONDS = 300
 
@@ -159,7 +161,9 @@ def percolate(documents: list[dict], client=None) -> dict[int, set[int]]:
 
 
 def _search_batch(documents: list[dict], client) -> dict[int, set[int]]:
-    """``percolate`` without the module: each distinct saved search among the documents just written."""
+    """``percolate`` without the module: the distinct saved searches, built by the same function,
+    run among the documents just written to the content index. Each search carries
+    ``GROUP_SIZE`` of them as named clauses; a hit's ``matched_queries`` says which matched it."""
     from alerts.models import Alert
     from search.service import matching_query, request_from_query_string
 
@@ -172,24 +176,31 @@ def _search_batch(documents: list[dict], client) -> dict[int, set[int]]:
         return {}
     content = VersionedIndex(client)
     client.indices.refresh(index=content.read_alias)  # the batch was just written
-    found: dict[int, set[int]] = {}
+    ids = {"ids": {"values": [str(i) for i in slots]}}
     keys = list(groups)
-    for start in range(0, len(keys), MSEARCH_CHUNK):
-        chunk = keys[start:start + MSEARCH_CHUNK]
-        searches: list[dict] = []
-        for query, member in chunk:
-            request = request_from_query_string(query, member=member)
-            searches += [{"index": content.read_alias}, {
-                "query": {"bool": {"filter": [matching_query(request), {"ids": {"values": [str(i) for i in slots]}}]}},
-                "size": len(slots), "_source": False, "track_total_hits": False,
-            }]
-        answers = client.options(request_timeout=120).msearch(searches=searches)["responses"]
-        for key, answer in zip(chunk, answers):
+    searches: list[dict] = []
+    for start in range(0, len(keys), GROUP_SIZE):
+        should = []
+        for n in range(start, min(start + GROUP_SIZE, len(keys))):
+            query, member = keys[n]
+            should.append({"bool": {"filter": [matching_query(request_from_query_string(query, member=member))],
+                                    "_name": f"{GROUP_PREFIX}{n}"}})
+        searches += [{"index": content.read_alias}, {
+            "query": {"bool": {"filter": [ids], "should": should, "minimum_should_match": 1}},
+            "size": len(slots), "_source": False, "track_total_hits": False,
+        }]
+    found: dict[int, set[int]] = {}
+    for start in range(0, len(searches), 2 * MSEARCH_CHUNK):
+        answers = client.options(request_timeout=120).msearch(searches=searches[start:start + 2 * MSEARCH_CHUNK])
+        for answer in answers["responses"]:
             if "error" in answer:
-                logger.error("alerts: a saved search was refused: %s", answer["error"])
+                logger.error("alerts: saved searches were refused: %s", answer["error"])
                 continue
-            matched = {slots[int(hit["_id"])] for hit in answer["hits"]["hits"] if int(hit["_id"]) in slots}
-            if matched:
-                for alert_id in groups[key]:
-                    found.setdefault(alert_id, set()).update(matched)
+            for hit in answer["hits"]["hits"]:
+                slot = slots.get(int(hit["_id"]))
+                names = hit.get("matched_queries") or []
+                for name in names if isinstance(names, list) else list(names):
+                    if slot is not None and name.startswith(GROUP_PREFIX):
+                        for alert_id in groups[keys[int(name[len(GROUP_PREFIX):])]]:
+                            found.setdefault(alert_id, set()).add(slot)
     return found
