@@ -75,7 +75,7 @@ def run_figure(report, size: int, figure: str, measure, judge=None, profilers: d
 
 
 def run_size(report, config, size: int, sink) -> None:
-    from bench import data, load, newsletter, pages, publish, reindex, search
+    from bench import alerts, data, load, newsletter, pages, publish, reindex, search
     from bench.env import purge_broker
     from bench.stats import log
 
@@ -104,6 +104,8 @@ def run_size(report, config, size: int, sink) -> None:
                {"pages": lambda: pages.profile_work(report.size(size)["pages"])})
     run_figure(report, size, "newsletter", lambda: newsletter.run(size, sink), newsletter.targets,
                {"newsletter": lambda: newsletter.profile_work(sink)})
+    if size == largest:  # the alerts' figures do not depend on the corpus size: once
+        run_figure(report, size, "alerts", lambda: alerts.run(size), alerts.targets)
     report.finish_size(size)
     by_size = {s: report.size(s)["newsletter"] for s in report.data["sizes_done"] if "newsletter" in report.size(s)}
     flat = newsletter.rss_target(by_size)

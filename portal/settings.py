@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "cms",
     "search",
     "newsletter",
+    "alerts",
+    "relay",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

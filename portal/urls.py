@@ -10,6 +10,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from alerts.feeds import SearchFeed
 from cms.api import api_router as cms_api_router
 from portal import views
 from portal.accounts import documents
@@ -30,7 +31,10 @@ urlpatterns = [
     path("account/", include("portal.accounts.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("jsi18n/", JavaScriptCatalog.as_view(), name="javascript-catalog"),
+    path("cerca/atom/", SearchFeed(), name="search_feed"),  # the Atom feed of any search (alerts/)
     path("cerca/", include("search.urls")),
+    path("avvisi/", include("alerts.urls")),
+    path("contatta/", include("relay.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("valutazione/", include("portal.feedback.urls")),
     path("api/v2/", cms_api_router.urls),

@@ -2,7 +2,10 @@
 
 The public face of ``search/`` for views, other apps and tools: ``search``, ``autocomplete``,
 ``related_pages`` and the contract they speak (``SearchRequest``, ``SearchResult``), whichever
-backend answers.
+backend answers. Saved searches (``alerts/``) use ``request_from_query_string`` / ``query_string``
+(a search as its page's URL parameters), ``matching_query`` (the percolator's query),
+``matching_ids`` (the same question on the database) and ``documents_applied`` (what the
+outbox just wrote).
 """
 from __future__ import annotations
 
@@ -10,14 +13,20 @@ import logging
 
 from django.utils.translation import gettext as _
 
+from django.http import QueryDict
+
 from search.engine.client import elasticsearch_available, is_configured, mark_unavailable
+from search.indexing.outbox import documents_applied
 from search.querying.contract import BackendUnavailable, SearchRequest, SearchResult
 from search.querying.database import DatabaseBackend
-from search.querying.elasticsearch import ElasticsearchBackend
-from search.querying.params import is_member
+from search.querying.elasticsearch import ElasticsearchBackend, matching_query
+from search.querying.params import is_member, request_from_get, to_params
 from search.querying.related import MAX_RELATED, database_related, elasticsearch_related, live_pages
 
-__all__ = ["SearchRequest", "SearchResult", "autocomplete", "notice_for_fallback", "related_pages", "search"]
+__all__ = [
+    "SearchRequest", "SearchResult", "autocomplete", "documents_applied", "is_member", "matching_ids",
+    "matching_query", "notice_for_fallback", "query_string", "related_pages", "request_from_query_string", "search",
+]
 
 logger = logging.getLogger(__name__)
 
@@ -82,3 +91,23 @@ def related_pages(page, user) -> list:
         ids = content_version.memo(
             f"search:related:{page.pk}:{int(members)}", lambda: database_related(page, members=members))
     return live_pages(ids[:MAX_RELATED])
+
+
+# --- saved searches ------------------------------------------------------------------------
+def request_from_query_string(query: str, *, member: bool, **changes) -> SearchRequest:
+    """The search of a page's URL parameters (``q=...&zona=...``), for a member or a visitor."""
+    request, _notices = request_from_get(QueryDict(query or ""))
+    return SearchRequest(q=request.q, filters=request.filters, user_is_member=member,
+                         **{"sort": request.sort, **changes})
+
+
+def query_string(request: SearchRequest) -> str:
+    """The words and facets of a search as URL parameters (no page, no sort): what an alert keeps."""
+    from urllib.parse import urlencode
+
+    return urlencode(to_params(request, sort="relevance", page=1, literal=False))
+
+
+def matching_ids(request: SearchRequest, among) -> list[int]:
+    """The pages of ``among`` the request finds, asked of the database (``DatabaseBackend.matching_ids``)."""
+    return DatabaseBackend().matching_ids(request, among)

@@ -53,6 +53,8 @@ def search(request):
             params.url_for(search_request, q=result.corrected_from, literal=True) if result.corrected_from else None
         ),
         "searched": bool(search_request.q or search_request.filters),
+        # the words and facets, for the alert and Atom feed links (alerts/)
+        "saved_search_params": "?" + service.query_string(search_request) if search_request.q or search_request.filters else "",
     }
     response = render(request, "search/search.html", context)
     response["Cache-Control"] = "private, max-age=0"

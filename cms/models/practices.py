@@ -236,8 +236,13 @@ class PracticeContact(Orderable):
     email = models.EmailField(_("email"), blank=True)
     phone = models.CharField(_("telefono"), max_length=40, blank=True)
     url = models.URLField(_("sito"), blank=True)
+    private = models.BooleanField(
+        _("indirizzo di una persona"), default=False,
+        help_text=_("Una persona che ha acconsentito a essere contattata: l'indirizzo non viene mai mostrato, "
+                    "gli operatori le scrivono dal modulo del portale."))
 
-    panels = [FieldPanel("service"), FieldPanel("address"), FieldPanel("email"), FieldPanel("phone"), FieldPanel("url")]
+    panels = [FieldPanel("service"), FieldPanel("address"), FieldPanel("email"), FieldPanel("private"),
+              FieldPanel("phone"), FieldPanel("url")]
 
     class Meta(Orderable.Meta):
         verbose_name = _("contatto")

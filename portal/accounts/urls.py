@@ -5,6 +5,7 @@ from portal.accounts.practices import views as practice_views
 
 urlpatterns = [
     path("profilo/", views.profile, name="account_profile"),
+    path("profilo/dati/", views.data_download, name="account_data_download"),
     path("profilo/modifica/", views.profile_edit, name="account_profile_edit"),
     path("elimina/", views.delete_account, name="account_delete"),
     path("seminari/<id:page_id>/iscrizione/", registration_views.register, name="account_seminar_register"),

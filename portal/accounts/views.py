@@ -1,12 +1,21 @@
-"""The member area: profile, profile editing, account deletion."""
+"""The member area ("La mia area"): profile, registrations, submissions, alerts, newsletter,
+data download, profile editing, account deletion."""
+import json
+
 from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from alerts.subscriptions import export_data as alerts_export
+from alerts.subscriptions import member_alerts
+from newsletter.mailing import personal_urls
+from newsletter.subscriptions import export_data as newsletter_export
+from newsletter.subscriptions import member_subscription
 from portal.accounts.erasure import erase_account
 from portal.accounts.forms import DeleteAccountForm, ProfileForm
 from portal.accounts.mail import queue_mail
@@ -16,6 +25,7 @@ from portal.accounts.models import PracticeSubmission, Profile, Registration, Re
 @login_required
 def profile(request):
     """The member's page: who they are, their submissions and seminar registrations."""
+    subscription = member_subscription(request.user)
     registrations = (
         Registration.objects.filter(user=request.user)
         .exclude(status=RegistrationStatus.CANCELLED)
@@ -27,9 +37,51 @@ def profile(request):
         "newsletter_url": newsletter_url(request.user),
         "registrations": registrations,
         "submissions": PracticeSubmission.objects.filter(user=request.user).select_related("page"),
+        "alerts": member_alerts(request.user),
+        "newsletter_subscription": subscription,
+        "newsletter_preferences_url": personal_urls(subscription)["preferences_url"] if subscription else None,
         "now": timezone.now(),
     }
-    return render(request, "accounts/profile.html", context)
+    response = render(request, "accounts/profile.html", context)
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _when(moment):
+    return moment.isoformat() if moment else None
+
+
+@login_required
+@require_http_methods(["GET"])
+def data_download(request):
+    """GDPR: what the portal holds about the member, as one JSON file (the newsletter's part
+    and the alerts' part come from their apps' own export functions)."""
+    user = request.user
+    profile = Profile.for_user(user)
+    subscription = member_subscription(user)
+    data = {
+        "account": {"username": user.get_username(), "email": user.email, "nome": user.get_full_name(),
+                    "iscritto_il": _when(user.date_joined), "ultimo_accesso": _when(user.last_login)},
+        "profilo": {"ente": profile.organisation, "ruolo_professionale": profile.get_professional_role_display(),
+                    "zona": str(profile.zona) if profile.zona_id else None,
+                    "aree_tematiche": [t.name for t in profile.topics.all()],
+                    "informativa_accettata_il": _when(profile.privacy_accepted_at)},
+        "iscrizioni_seminari": [
+            {"seminario": r.seminar.title, "inizio": _when(r.seminar.start), "stato": r.get_status_display(),
+             "iscritto_il": _when(r.created_at)}
+            for r in Registration.objects.filter(user=user).select_related("seminar")],
+        "buone_pratiche_proposte": [
+            {"titolo": str(s), "stato": s.get_status_display(), "creata_il": _when(s.created_at),
+             "inviata_il": _when(s.submitted_at), "dati": s.data}
+            for s in PracticeSubmission.objects.filter(user=user)],
+        "avvisi": alerts_export(user),
+        "newsletter": newsletter_export(subscription) if subscription else None,
+    }
+    body = json.dumps(data, ensure_ascii=False, indent=2, default=str)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="la-mia-area-dati-personali.json"'
+    response["Cache-Control"] = "no-store"
+    return response
 
 
 def newsletter_url(user) -> str:

@@ -16,6 +16,11 @@ incremented and the error kept; nothing is ever dropped.
 Without Elasticsearch configured no rows are written at all: there is nothing to
 keep in step, and ``manage.py search_reindex`` builds the index from the database
 when Elasticsearch is added later.
+
+After each batch, ``documents_applied`` is sent with the documents just written (upserts
+only, outside the lock): other apps (the saved searches of ``alerts/``) read what changed
+from there instead of reaching into the outbox. Receivers' errors are logged, never raised:
+a failing listener must not leave rows pending.
 """
 from __future__ import annotations
 
@@ -27,6 +32,7 @@ from datetime import timedelta
 
 from celery import current_app
 from django.db import connection, transaction
+from django.dispatch import Signal
 from django.db.models import F
 from django.utils import timezone
 
@@ -44,6 +50,9 @@ BULK_CHUNK = 500
 KEEP_PROCESSED = timedelta(days=7)
 APPLY_TASK = "search.apply_outbox"
 _local_lock = threading.RLock()
+
+# sent with documents=[(page_id, document), ...] after each applied batch (module docstring)
+documents_applied = Signal()
 
 
 # --- writing ------------------------------------------------------------------------------
@@ -123,8 +132,11 @@ def _documents(page_ids, pages, context) -> dict:
     return out
 
 
-def sync_pages(page_ids, *, indices: list[str] | None = None, index=None) -> dict[int, str | None]:
+def sync_pages(page_ids, *, indices: list[str] | None = None, index=None,
+               written: list | None = None) -> dict[int, str | None]:
     """Make the index match the database for these pages: {page_id: None if done, else error}.
+
+    ``written`` (a list) receives (page_id, document) for each document upserted.
 
     Raises IndexUnavailable when Elasticsearch cannot be reached at all.
     """
@@ -160,10 +172,12 @@ def sync_pages(page_ids, *, indices: list[str] | None = None, index=None) -> dic
                 if source is not None:
                     operations.append(source)
             response = index.client.bulk(operations=operations)
-            for (page_id, header, _source), item in zip(chunk, response["items"]):
+            for (page_id, header, source), item in zip(chunk, response["items"]):
                 op, result = next(iter(item.items()))
                 status = result.get("status", 500)
                 if 200 <= status < 300 or (op == "delete" and status == 404):
+                    if written is not None and source is not None and header["index"]["_index"] == targets[0]:
+                        written.append((page_id, source))
                     continue
                 if status >= 500 or status == 429:
                     raise IndexUnavailable(f"{op} {page_id}: {status} {result.get('error')}")
@@ -217,6 +231,7 @@ def apply_pending(batch_size: int = BATCH_SIZE, max_batches: int | None = None) 
     while max_batches is None or batches < max_batches:
         batches += 1
         unavailable = cause = None
+        written: list[tuple[int, dict]] = []
         with applier_lock():
             rows = list(
                 OutboxEntry.objects.filter(processed_at__isnull=True, id__gt=last_id).order_by("id")[:batch_size]
@@ -225,12 +240,13 @@ def apply_pending(batch_size: int = BATCH_SIZE, max_batches: int | None = None) 
                 break
             last_id = rows[-1].id
             try:
-                outcome = sync_pages([r.page_id for r in rows])
+                outcome = sync_pages([r.page_id for r in rows], written=written)
             except IndexUnavailable as exc:
                 unavailable = str(exc)[:2000]
                 cause = exc
                 outcome = {r.page_id: f"unavailable: {unavailable}" for r in rows}
             _mark(rows, outcome, report)
+        _announce(written, outcome)
         if unavailable:
             mark_unavailable(cause)
             report.unavailable = True
@@ -238,6 +254,16 @@ def apply_pending(batch_size: int = BATCH_SIZE, max_batches: int | None = None) 
                            extra={"outage": "elasticsearch"})  # one line a minute (portal/logs.py)
             break
     return report
+
+
+def _announce(written: list[tuple[int, dict]], outcome: dict[int, str | None]) -> None:
+    documents = [(page_id, document) for page_id, document in written if outcome.get(page_id) is None]
+    if not documents:
+        return
+    for receiver, result in documents_applied.send_robust(sender=apply_pending, documents=documents):
+        if isinstance(result, Exception):
+            logger.error("search outbox: a listener of documents_applied failed (%s)", receiver,
+                         exc_info=(type(result), result, result.__traceback__))
 
 
 def purge_processed(older_than: timedelta = KEEP_PROCESSED) -> int:

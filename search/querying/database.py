@@ -276,6 +276,21 @@ class DatabaseBackend:
                 found[page_id] = max(found.get(page_id, 0.0), weight + (1.0 if page_id in found else 0.0))
         return found
 
+    def matching_ids(self, request: SearchRequest, among) -> list[int]:
+        """The pages of ``among`` (ids) the request finds, strictly: every word as typed (no
+        correction, no page missing a word), every selected facet, visible to the request's visitor.
+
+        What a saved search (``alerts/``) asks of the pages published since its last run when
+        search runs on the database, as the percolator does on Elasticsearch."""
+        base_ids = set(indexable_pages(members=request.user_is_member)
+                       .filter(pk__in=list(among)).values_list("pk", flat=True))
+        if not base_ids:
+            return []
+        matched = self.match(dataclasses.replace(request, literal_only=True), base_ids)
+        ids = sorted(base_ids) if matched.ids is None else [i for i in matched.ids if i not in matched.missing]
+        rows = facet_rows(ids)
+        return [i for i in ids if i in rows and all(rows[i].matches(n, v) for n, v in request.filters.items())]
+
     # --- the search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         base_ids = set(indexable_pages(members=request.user_is_member).values_list("pk", flat=True))

@@ -140,6 +140,21 @@ def visibility_filter(request: SearchRequest) -> list[dict]:
     return [] if request.user_is_member else [{"term": {"restricted": False}}]
 
 
+def matching_query(request: SearchRequest) -> dict:
+    """Which documents a request finds, as one unscored query: its words as the strict tier
+    matches them (``text_query``), its selected facets and its visitor's visibility.
+
+    What a saved search (``alerts/``) stores in the percolator, so an alert matches the pages
+    its search page finds. The relaxed tier is left out on purpose: it answers "nothing found,
+    here is something close", which is no reason to write to anyone."""
+    words = text_query(request.parsed)["bool"]
+    return {"bool": {"filter": [
+        {"bool": {"must": words["must"], "must_not": words["must_not"]}},
+        *_selected_filters(request).values(),
+        *visibility_filter(request),
+    ]}}
+
+
 class ElasticsearchBackend:
     name = "elasticsearch"
 

@@ -1,0 +1,6 @@
+from django.urls import path
+
+from relay import views
+
+app_name = "relay"
+urlpatterns = [path("<int:contact_id>/", views.write, name="write")]
