@@ -19,7 +19,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Count, F, Min, Q
 from django.utils import timezone
 
-from newsletter import conf, sent_copies, subscriptions
+from newsletter import bounces, conf, sent_copies, subscriptions
 from newsletter.editions import Preferences, edition_items
 from newsletter.mailing import newsletter_message
 from newsletter.composing import PersonalLinks, PreparedSegment
@@ -607,7 +607,8 @@ class _Sender:
                                              self.claims.commit_and_claim_sql(following, self.now))
                 else:
                     on_transmitted = self.claims.commit
-                self._send_raw(prepared, candidate.email, message, on_transmitted)
+                self._send_raw(prepared, candidate.email, message, on_transmitted,
+                               bounces.return_path(candidate.pk, prepared.envelope_from))  # VERP
             else:
                 send_one(self.backend, message, on_transmitted=self.claims.commit)
             self.result.sent += 1
@@ -646,13 +647,13 @@ class _Sender:
                 log.debug("closing SMTP connection failed", exc_info=True)
             self.backend.open()
 
-    def _send_raw(self, prepared: PreparedSegment, email: str, message: bytes, on_transmitted) -> None:
+    def _send_raw(self, prepared: PreparedSegment, email: str, message: bytes, on_transmitted, envelope_from: str) -> None:
         if self.backend.connection is None:
             self.backend.open()
         smtp = self.backend.connection
         smtp.on_transmitted = on_transmitted
         try:
-            smtp.sendmail(prepared.envelope_from, [prepared.envelope_to(email)], message)
+            smtp.sendmail(envelope_from, [prepared.envelope_to(email)], message)
         finally:
             smtp.on_transmitted = None
 

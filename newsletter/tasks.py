@@ -171,3 +171,44 @@ def resume_interrupted() -> list[int]:
         fan_out.delay(edition.pk)
         numbers.append(edition.number)
     return numbers
+
+
+# --- bounces ---------------------------------------------------------------------------------
+
+
+@shared_task(name="newsletter.read_bounce_mailbox")
+def read_bounce_mailbox() -> dict:
+    """Beat, every 5 minutes: bounce reports and mailto unsubscribes from the IMAP mailbox(es)."""
+    from newsletter.bounces import read_mailboxes
+
+    outcomes = read_mailboxes()
+    if outcomes:
+        log.info("newsletter: bounce mailbox read: %s", dict(outcomes))
+    return dict(outcomes)
+
+
+@shared_task(name="newsletter.send_welcome_mail", autoretry_for=MAIL_ERRORS, retry_backoff=30,
+             retry_backoff_max=3600, max_retries=10)
+def send_welcome_mail(subscriber_id: int) -> bool:
+    from newsletter.models import Subscriber
+    from newsletter.notices import send_welcome
+
+    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.ACTIVE).first()
+    if subscriber is None:
+        return False
+    send_welcome(subscriber)
+    return True
+
+
+@shared_task(name="newsletter.send_data_request_mail", autoretry_for=MAIL_ERRORS, retry_backoff=30,
+             retry_backoff_max=3600, max_retries=10)
+def send_data_request_mail(subscriber_id: int, purpose: str) -> bool:
+    """The signed, expiring link that downloads (``purpose="export"``) or erases (``"erase"``) the data."""
+    from newsletter.models import Subscriber
+    from newsletter.notices import send_data_request
+
+    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
+    if subscriber is None:
+        return False
+    send_data_request(subscriber, purpose)
+    return True

@@ -86,8 +86,10 @@ class CeleryWorker(CeleryProcess):
     name = "celery worker"
     ready_marker = " ready."
 
-    def __init__(self, root: Path, db_settings: dict, broker_url: str, smtp_port: int | None = None):
-        super().__init__(root, db_settings, broker_url, {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"} if smtp_port else None)
+    def __init__(self, root: Path, db_settings: dict, broker_url: str, smtp_port: int | None = None,
+                 extra_env: dict | None = None):
+        env = {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"} if smtp_port else {}
+        super().__init__(root, db_settings, broker_url, {**env, **(extra_env or {})})
 
     def arguments(self) -> list[str]:
         return ["worker", "--loglevel=INFO", "--concurrency=2", "--pool=threads", "--without-gossip", "--without-mingle",
