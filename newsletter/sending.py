@@ -647,7 +647,8 @@ class _Sender:
                 log.debug("closing SMTP connection failed", exc_info=True)
             self.backend.open()
 
-    def _send_raw(self, prepared: PreparedSegment, email: str, message: bytes, on_transmitted, envelope_from: str) -> None:
+    def _send_raw(self, prepared: PreparedSegment, email: str, message: bytes, on_transmitted,
+                  envelope_from: str) -> None:
         if self.backend.connection is None:
             self.backend.open()
         smtp = self.backend.connection

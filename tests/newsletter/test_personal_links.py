@@ -77,7 +77,7 @@ def test_forged_tokens_get_400_and_change_nothing():
         for url in (f"/newsletter/preferenze/{forged}/", f"/newsletter/preferenze/{forged}/cancellazione/"):
             assert browser.post(url, {"confirm": "on", "name": "X"}).status_code == 400, url
             assert browser.get(url).status_code == 400, url
-        assert browser.get(f"/newsletter/preferenze/{forged}/dati.json").status_code == 400
+        assert browser.get(f"/newsletter/preferenze/{forged}/dati/").status_code == 400
     victim.refresh_from_db()
     attacker.refresh_from_db()
     assert (victim.status, victim.name, attacker.status) == ("active", "", "active")
