@@ -1,7 +1,7 @@
 """The two mails of an alert: the confirmation (visitors' double opt-in) and the digest.
 
 The digest carries the RFC 2369 / RFC 8058 list headers built by the newsletter
-(``newsletter.mailing.list_headers``: one-click https URL plus mailto), with the alert's own
+(``newsletter.messages.list_headers``: one-click https URL plus mailto), with the alert's own
 unsubscribe link and its own List-Id and List-Archive (the search it follows).
 """
 from __future__ import annotations
@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 
 from alerts import tokens
 from alerts.describing import describe, feed_path, search_path
-from newsletter.mailing import list_headers, sender_domain
+from newsletter.messages import list_headers, sender_domain
 from portal.public_urls import absolute_url
 
 

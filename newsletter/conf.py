@@ -80,3 +80,42 @@ def absolute_url(path: str) -> str:
 def click_counting() -> bool:
     """Whether the links of editions sent from now on count clicks (an anonymous redirect). Off by default."""
     return bool(getattr(settings, "NEWSLETTER_CLICK_COUNTING", False))
+
+
+def bounce_address() -> str:
+    """The mailbox bounces go to (``bounces@domain``); empty: no VERP, the From address is the envelope sender."""
+    return (getattr(settings, "NEWSLETTER_BOUNCE_ADDRESS", "") or "").strip()
+
+
+def soft_bounce_threshold() -> int:
+    """Soft bounces of one address after which it is suppressed like a hard bounce."""
+    return max(1, int(getattr(settings, "NEWSLETTER_SOFT_BOUNCE_THRESHOLD", 3)))
+
+
+def imap_account(prefix: str) -> dict | None:
+    """IMAP settings ``NEWSLETTER_<prefix>_IMAP_*`` (prefix BOUNCE or UNSUBSCRIBE); None when no host is set."""
+    host = getattr(settings, f"NEWSLETTER_{prefix}_IMAP_HOST", "") or ""
+    if not host:
+        return None
+    return {
+        "host": host,
+        "port": int(getattr(settings, f"NEWSLETTER_{prefix}_IMAP_PORT", 993)),
+        "ssl": bool(getattr(settings, f"NEWSLETTER_{prefix}_IMAP_SSL", True)),
+        "user": getattr(settings, f"NEWSLETTER_{prefix}_IMAP_USER", "") or "",
+        "password": getattr(settings, f"NEWSLETTER_{prefix}_IMAP_PASSWORD", "") or "",
+        "folder": getattr(settings, f"NEWSLETTER_{prefix}_IMAP_FOLDER", "INBOX") or "INBOX",
+    }
+
+
+def sender_identity() -> str:
+    """Who sends the newsletter: the bodies that run the community (newsletter footer)."""
+    return getattr(settings, "NEWSLETTER_SENDER_IDENTITY", "") or ""
+
+
+def privacy_url() -> str:
+    return absolute_url(getattr(settings, "NEWSLETTER_PRIVACY_PATH", "/privacy/") or "/privacy/")
+
+
+def data_link_hours() -> int:
+    """How long a mailed link to download or erase one's data is valid."""
+    return max(1, int(getattr(settings, "NEWSLETTER_DATA_LINK_HOURS", 24)))

@@ -32,7 +32,7 @@ from django.conf import settings
 from django.core.mail.message import sanitize_address
 from django.urls import reverse
 
-from newsletter import conf, tokens
+from newsletter import conf, tokens, verp
 from newsletter.rendering import PREFERENCES_PLACEHOLDER, UNSUBSCRIBE_PLACEHOLDER, generic_links
 
 _CRLF = b"\r\n"
@@ -59,13 +59,17 @@ def message_id(edition, delivery_id) -> str:
 def envelope_sender(subscriber, edition) -> str:
     """The envelope sender (SMTP MAIL FROM, the Return-Path bounces go to) of one message.
 
-    The one place it is chosen: for now the address of DEFAULT_FROM_EMAIL for every message.
-    A VERP scheme (bounces+<token>@...) replaces the body of this function. ``subscriber`` has
+    The one place it is chosen: a VERP address naming the delivery (``newsletter.verp``) when
+    NEWSLETTER_BOUNCE_ADDRESS is set and the message is a delivery of the sending loop, else the
+    address of DEFAULT_FROM_EMAIL (proofs, or no bounce mailbox). ``subscriber`` has
     ``email`` and ``key``: a Subscriber, or the sending loop's ``delivery_rows.Recipient`` (whose
     ``subscriber_id`` is the subscriber's id and ``pk`` the delivery row's); None for editors'
     proof copies. ``edition`` is the Edition being sent.
     """
-    return _default_envelope_sender(settings.DEFAULT_FROM_EMAIL)
+    default = _default_envelope_sender(settings.DEFAULT_FROM_EMAIL)
+    if not hasattr(subscriber, "subscriber_id"):  # a Subscriber or None, not a delivery row: no delivery to name
+        return default
+    return verp.return_path(subscriber.pk, default)
 
 
 @lru_cache(maxsize=8)
@@ -114,6 +118,18 @@ def personal_links(subscriber) -> PersonalLinks:
         unsubscribe_url=base + unsubscribe_path,
         unsubscribe_mailto=f"mailto:{mailto}?subject={quote('disiscrizione ' + token)}",
     )
+
+
+def list_headers(unsubscribe_url: str, token: str) -> dict:
+    """RFC 2369 / RFC 8058 headers for mails built with Django's EmailMessage (the alerts' digests):
+    the same one-click URL plus ``mailto:`` form as the newsletter's own wire headers."""
+    mailto = f"mailto:{conf.unsubscribe_mailto()}?subject={quote('disiscrizione ' + token)}"
+    return {
+        "List-Id": list_id(),
+        "List-Unsubscribe": f"<{unsubscribe_url}>, <{mailto}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Archive": f"<{conf.absolute_url(reverse('newsletter:archive'))}>",
+    }
 
 
 # --- the wire form --------------------------------------------------------------------------

@@ -35,6 +35,33 @@ def send_confirmation(subscriber) -> None:
     })
 
 
+def manage_links(subscriber) -> dict:
+    """Every link a subscriber manages the subscription with (welcome mail, reminders)."""
+    token = tokens.personal_token(subscriber)
+    return {
+        **personal_links(subscriber),
+        "export_request_url": conf.absolute_url(reverse("newsletter:export", args=[token])),
+        "erase_request_url": conf.absolute_url(reverse("newsletter:erase", args=[token])),
+        "archive_url": conf.absolute_url(reverse("newsletter:archive")),
+        "privacy_url": conf.privacy_url(),
+        "sender_identity": conf.sender_identity(),
+    }
+
+
+def send_welcome(subscriber) -> None:
+    """After the confirmation: what the subscriber will get and how to manage it."""
+    _send([subscriber.email], "newsletter/email/welcome", {"subscriber": subscriber, **manage_links(subscriber)})
+
+
+def send_data_request(subscriber, purpose: str) -> None:
+    """The link that, within NEWSLETTER_DATA_LINK_HOURS, downloads or erases the subscriber's data."""
+    name = "newsletter:export_confirmed" if purpose == "export" else "newsletter:erase_confirmed"
+    url = conf.absolute_url(reverse(name, args=[tokens.data_token(subscriber, purpose)]))
+    _send([subscriber.email], f"newsletter/email/data_{purpose}", {
+        "subscriber": subscriber, "url": url, "hours": conf.data_link_hours(),
+    })
+
+
 def send_already_subscribed(subscriber) -> None:
     _send([subscriber.email], "newsletter/email/already_subscribed", {
         "subscriber": subscriber, **personal_links(subscriber),

@@ -13,8 +13,12 @@ from dataclasses import dataclass
 import mrml
 from django.conf import settings
 from django.template.loader import render_to_string
+from django.templatetags.static import static
+from django.utils.html import strip_tags
+from django.utils.text import Truncator
 from django.urls import reverse
 from django.utils import translation
+from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
 
 from newsletter import conf
@@ -64,6 +68,24 @@ def editorial_html(edition) -> str:
     return _absolute_links(expand_db_html(edition.editorial)) if edition.editorial else ""
 
 
+PREHEADER_CHARS = 140
+
+
+def preheader(edition) -> str:
+    """The line inboxes show after the subject: the edition's own, else the start of its editorial."""
+    if edition.preheader.strip():
+        return " ".join(edition.preheader.split())
+    intro = " ".join(html.unescape(strip_tags(edition.editorial or "")).split())
+    if intro:
+        return Truncator(intro).chars(PREHEADER_CHARS)
+    return str(_("Il quadro normativo, le buone pratiche delle Zone, seminari, laboratori e dati del bimestre."))
+
+
+def logo_url() -> str:
+    """The portal's mark as a PNG (mail clients do not show SVG), at an absolute URL."""
+    return conf.absolute_url(static("newsletter/mail-logo.png"))
+
+
 def web_version_url(edition) -> str:
     return conf.absolute_url(reverse("newsletter:archive_detail", kwargs={"number": edition.number}))
 
@@ -94,6 +116,10 @@ def render_edition(edition, preferences: Preferences | None = None, items: list[
             "archive_url": conf.absolute_url(reverse("newsletter:archive")),
             "preferences_url": PREFERENCES_PLACEHOLDER,
             "unsubscribe_url": UNSUBSCRIBE_PLACEHOLDER,
+            "preheader": preheader(edition),
+            "logo_url": logo_url(),
+            "sender_identity": conf.sender_identity(),
+            "privacy_url": conf.privacy_url(),
         }
         source = render_to_string("newsletter/mail/edition.mjml", context)
         text = render_to_string("newsletter/mail/edition.txt", context)

@@ -23,6 +23,7 @@ from newsletter.models import (
 )
 
 Source = ConsentRecord.Source
+DATA_LINK_QUIET_SECONDS = 300
 log = logging.getLogger(__name__)
 
 
@@ -64,13 +65,13 @@ def _locked_subscriber_for(email: str) -> tuple[Subscriber, bool]:
         return Subscriber.objects.select_for_update().get(email__iexact=email), False
 
 
-def _queue_mail(task, subscriber_id: int) -> None:
+def _queue_mail(task, subscriber_id: int, *args) -> None:
     """Queue a transactional mail; with the broker away, send it now rather than lose it."""
     try:
-        task.delay(subscriber_id)
+        task.delay(subscriber_id, *args)
     except Exception:  # kombu raises several kinds when the broker is unreachable
         log.warning("newsletter: broker unavailable, sending %s in-process", task.name, exc_info=True)
-        task.apply(args=(subscriber_id,))
+        task.apply(args=(subscriber_id, *args))
 
 
 def request_subscription(email, name="", *, topics=None, zones=None, ip=None) -> Subscriber:
@@ -118,7 +119,15 @@ def confirm_subscription(key, ip=None) -> Subscriber:
             subscriber, ConsentRecord.Action.CONFIRMED, Source.CONFIRM_LINK, ip,
             privacy_version=given.privacy_version if given else conf.PRIVACY_VERSION,
         )
+        _welcome(subscriber)
     return subscriber
+
+
+def _welcome(subscriber) -> None:
+    """The welcome mail with the manage links, once the subscription is confirmed."""
+    from newsletter import notice_tasks as tasks
+
+    transaction.on_commit(lambda: _queue_mail(tasks.send_welcome_mail, subscriber.pk))
 
 
 def verified_member_email(user) -> str | None:
@@ -156,6 +165,7 @@ def subscribe_member(user, ip=None) -> Subscriber:
         if not was_active:
             SuppressedAddress.objects.filter(email_hash=email_hash(email)).delete()
             _record(subscriber, ConsentRecord.Action.GIVEN, Source.MEMBER, ip)
+            _welcome(subscriber)
     return subscriber
 
 
@@ -208,6 +218,18 @@ def export_data(subscriber) -> dict:
     }
 
 
+def request_data_link(subscriber, purpose: str) -> None:
+    """Mail the subscriber the link that downloads (``export``) or erases (``erase``) their data."""
+    from django.core.cache import cache
+
+    from newsletter import notice_tasks as tasks
+
+    # One mail per purpose every few minutes: a forwarded link must not become a way to flood the inbox.
+    if not cache.add(f"newsletter:data-link:{subscriber.pk}:{purpose}", 1, DATA_LINK_QUIET_SECONDS):
+        return
+    transaction.on_commit(lambda: _queue_mail(tasks.send_data_request_mail, subscriber.pk, purpose))
+
+
 def erase(subscriber) -> None:
     """Delete the subscriber and their consent records; deliveries stay as anonymous counts."""
     with transaction.atomic():
@@ -230,8 +252,10 @@ def purge_unconfirmed(now: datetime.datetime | None = None) -> int:
 def suppress(email: str, reason) -> None:
     """Never mail this address again (until its owner confirms a new subscription)."""
     with transaction.atomic():
-        SuppressedAddress.objects.get_or_create(email_hash=email_hash(email), defaults={"reason": reason})
         subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email.strip()).first()
+        SuppressedAddress.objects.get_or_create(
+            email_hash=email_hash(email), defaults={"reason": reason, "subscriber": subscriber}
+        )
         if subscriber and subscriber.status != Subscriber.Status.SUPPRESSED:
             subscriber.status = Subscriber.Status.SUPPRESSED
             subscriber.save()
@@ -243,16 +267,28 @@ def is_suppressed(email: str) -> bool:
 
 
 def record_bounce(email: str, kind: str, detail: str = "", edition=None) -> BounceRecord:
-    """A bounce or complaint: hard bounces and complaints suppress the address."""
+    """A bounce or complaint: hard bounces and complaints suppress the address, soft ones past the threshold."""
     kind = BounceRecord.Kind(kind)
     record = BounceRecord.objects.create(
-        email_hash=email_hash(email), kind=kind, detail=(detail or "")[:300], edition=edition
+        email_hash=email_hash(email), kind=kind, detail=(detail or "")[:300], edition=edition,
+        subscriber=find_by_email(email),
     )
     if kind == BounceRecord.Kind.HARD:
         suppress(email, SuppressedAddress.Reason.HARD_BOUNCE)
     elif kind == BounceRecord.Kind.COMPLAINT:
         suppress(email, SuppressedAddress.Reason.COMPLAINT)
+    elif soft_bounces(email) >= conf.soft_bounce_threshold():
+        suppress(email, SuppressedAddress.Reason.SOFT_BOUNCES)
     return record
+
+
+def soft_bounces(email: str) -> int:
+    """Soft bounces of the address since its owner last confirmed it (a new confirmation starts over)."""
+    records = BounceRecord.objects.filter(email_hash=email_hash(email), kind=BounceRecord.Kind.SOFT)
+    subscriber = find_by_email(email)
+    if subscriber is not None and subscriber.confirmed_at:
+        records = records.filter(created_at__gte=subscriber.confirmed_at)
+    return records.count()
 
 
 def add_by_staff(email, name="", *, topics=None, zones=None, source=Source.ADMIN, detail="",

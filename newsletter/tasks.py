@@ -177,3 +177,17 @@ def resume_interrupted() -> list[int]:
         fan_out.delay(edition.pk)
         numbers.append(edition.number)
     return numbers
+
+
+# --- bounces ---------------------------------------------------------------------------------
+
+
+@shared_task(name="newsletter.read_bounce_mailbox")
+def read_bounce_mailbox() -> dict:
+    """Beat, every 5 minutes: bounce reports and mailto unsubscribes from the IMAP mailbox(es)."""
+    from newsletter.bounces import read_mailboxes
+
+    outcomes = read_mailboxes()
+    if outcomes:
+        log.info("newsletter: bounce mailbox read: %s", dict(outcomes))
+    return dict(outcomes)

@@ -64,3 +64,24 @@ def read_personal_token(token: str) -> str:
         return signing.Signer(salt=PERSONAL_SALT).unsign(token)
     except signing.BadSignature as exc:
         raise InvalidToken(str(exc)) from None
+
+
+# Downloading or erasing one's data needs more than the personal link, which travels with every
+# forwarded newsletter: the request mails a link of its own, signed for that purpose and expiring.
+DATA_SALTS = {"export": "newsletter.data.export", "erase": "newsletter.data.erase"}
+
+
+def data_token(subscriber, purpose: str) -> str:
+    """Token of the mailed link that downloads (``export``) or erases (``erase``) the subscriber's data."""
+    return signing.TimestampSigner(salt=DATA_SALTS[purpose]).sign(str(subscriber.key))
+
+
+def read_data_token(token: str, purpose: str) -> str:
+    """The subscriber key in a data link; raises ExpiredToken after NEWSLETTER_DATA_LINK_HOURS, else InvalidToken."""
+    signer = signing.TimestampSigner(salt=DATA_SALTS[purpose])
+    try:
+        return signer.unsign(token, max_age=conf.data_link_hours() * 3600)
+    except signing.SignatureExpired as exc:
+        raise ExpiredToken(str(exc)) from None
+    except signing.BadSignature as exc:
+        raise InvalidToken(str(exc)) from None

@@ -11,7 +11,7 @@ from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views.generic import EditView, IndexView
 from wagtail.admin.widgets.button import HeaderButton, ListingButton
 
-from newsletter import admin_views, edition_state, subscriber_admin
+from newsletter import admin_views, edition_state, records_admin, subscriber_admin
 from newsletter.models import Edition, EditionItem, Subscriber
 
 EditionItem.panels = [
@@ -73,7 +73,7 @@ class EditionViewSet(ModelViewSet):
     # Number and period come from newsletter.editions.create_next_edition (continuous numbers,
     # periods that never overlap): editors set the title, the editorial and the items.
     panels = [
-        MultiFieldPanel([FieldPanel("title")], heading=_("Edizione")),
+        MultiFieldPanel([FieldPanel("title"), FieldPanel("preheader")], heading=_("Edizione")),
         FieldPanel("editorial"),
         InlinePanel("items", heading=_("Contenuti"), label=_("contenuto"),
                     help_text=_("Trascina per riordinare; la sezione decide dove compare il contenuto.")),
@@ -138,7 +138,8 @@ class NewsletterGroup(ViewSetGroup):
     menu_label = _("Newsletter")
     menu_icon = "mail"
     menu_order = 250
-    items = (EditionViewSet, SubscriberViewSet)
+    items = (EditionViewSet, SubscriberViewSet, records_admin.BounceRecordViewSet,
+             records_admin.SuppressedAddressViewSet, records_admin.ConsentRecordViewSet)
 
 
 @hooks.register("register_admin_viewset")

@@ -313,6 +313,30 @@ NEWSLETTER_ERROR_THRESHOLD = env_int("NEWSLETTER_ERROR_THRESHOLD", 50)  # SMTP e
 NEWSLETTER_BOUNCE_SECRET = env_str("NEWSLETTER_BOUNCE_SECRET")  # unset: the bounce endpoint is off
 # Count clicks on the links of editions, in aggregate, through a redirect that stores nobody's identity.
 NEWSLETTER_CLICK_COUNTING = env_bool("NEWSLETTER_CLICK_COUNTING", False)
+# Bounces (README, "Rimbalzi"): the VERP Return-Path and the mailbox read over IMAP.
+NEWSLETTER_BOUNCE_ADDRESS = env_str("NEWSLETTER_BOUNCE_ADDRESS", "")  # e.g. bounces@domain; unset: no VERP
+NEWSLETTER_BOUNCE_IMAP_HOST = env_str("NEWSLETTER_BOUNCE_IMAP_HOST", "")  # unset: the mailbox is not read
+NEWSLETTER_BOUNCE_IMAP_PORT = env_int("NEWSLETTER_BOUNCE_IMAP_PORT", 993)
+NEWSLETTER_BOUNCE_IMAP_SSL = env_bool("NEWSLETTER_BOUNCE_IMAP_SSL", True)
+NEWSLETTER_BOUNCE_IMAP_USER = env_str("NEWSLETTER_BOUNCE_IMAP_USER", "")
+NEWSLETTER_BOUNCE_IMAP_PASSWORD = env_str("NEWSLETTER_BOUNCE_IMAP_PASSWORD", "")
+NEWSLETTER_BOUNCE_IMAP_FOLDER = env_str("NEWSLETTER_BOUNCE_IMAP_FOLDER", "INBOX")
+# The mailbox of the mailto: unsubscribe address, when it is not the bounce mailbox.
+NEWSLETTER_UNSUBSCRIBE_IMAP_HOST = env_str("NEWSLETTER_UNSUBSCRIBE_IMAP_HOST", "")
+NEWSLETTER_UNSUBSCRIBE_IMAP_PORT = env_int("NEWSLETTER_UNSUBSCRIBE_IMAP_PORT", 993)
+NEWSLETTER_UNSUBSCRIBE_IMAP_SSL = env_bool("NEWSLETTER_UNSUBSCRIBE_IMAP_SSL", True)
+NEWSLETTER_UNSUBSCRIBE_IMAP_USER = env_str("NEWSLETTER_UNSUBSCRIBE_IMAP_USER", "")
+NEWSLETTER_UNSUBSCRIBE_IMAP_PASSWORD = env_str("NEWSLETTER_UNSUBSCRIBE_IMAP_PASSWORD", "")
+NEWSLETTER_UNSUBSCRIBE_IMAP_FOLDER = env_str("NEWSLETTER_UNSUBSCRIBE_IMAP_FOLDER", "INBOX")
+NEWSLETTER_SOFT_BOUNCE_THRESHOLD = env_int("NEWSLETTER_SOFT_BOUNCE_THRESHOLD", 3)  # soft bounces that suppress
+NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")  # default: NEWSLETTER_REPLY_TO
+# Who sends the newsletter, in its footer (the bodies that run the community) and the privacy notice.
+NEWSLETTER_SENDER_IDENTITY = env_str(
+    "NEWSLETTER_SENDER_IDENTITY",
+    "Comunità di pratica promossa da Regione Toscana, ANCI Toscana e Istituto per la Ricerca Sociale (IRS)",
+)
+NEWSLETTER_PRIVACY_PATH = env_str("NEWSLETTER_PRIVACY_PATH", "/privacy/")
+NEWSLETTER_DATA_LINK_HOURS = env_int("NEWSLETTER_DATA_LINK_HOURS", 24)  # validity of mailed download/erase links
 
 # --- security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -18,6 +18,7 @@ from tests.support.worker import CeleryWorker
 
 IN_CI = os.environ.get("CI", "").lower() == "true"
 ROOT = Path(__file__).resolve().parent.parent
+WORKER_BOUNCE_ADDRESS = "bounces@cdp.example.it"
 
 
 def require(variable: str, what: str) -> str:
@@ -122,7 +123,9 @@ def celery_worker_process(django_db_setup, django_db_blocker, broker_url, smtp_s
 
     with django_db_blocker.unblock():
         db_settings = connection.settings_dict
-    worker = CeleryWorker(ROOT, db_settings, broker_url, smtp_port=smtp_sink.port)
+    # Newsletter messages leave with a VERP Return-Path, as in production (newsletter.bounces).
+    worker = CeleryWorker(ROOT, db_settings, broker_url, smtp_port=smtp_sink.port,
+                          extra_env={"NEWSLETTER_BOUNCE_ADDRESS": WORKER_BOUNCE_ADDRESS})
     worker.start()
     yield worker
     worker.stop()

@@ -70,6 +70,10 @@ class Edition(RevisionMixin, ClusterableModel):
         _("editoriale"), blank=True, features=["bold", "italic", "link", "ul", "ol"],
         help_text=_("Il testo di apertura scritto dalla redazione."),
     )
+    preheader = models.CharField(
+        _("anteprima nella casella di posta"), max_length=150, blank=True,
+        help_text=_("La riga che i programmi di posta mostrano dopo l'oggetto. Vuota: l'inizio dell'editoriale."),
+    )
     status = models.CharField(_("stato"), max_length=20, choices=Status.choices, default=Status.DRAFT)
     scheduled_at = models.DateTimeField(_("invio programmato per"), null=True, blank=True)
     submitted_by = models.ForeignKey(

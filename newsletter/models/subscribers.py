@@ -84,6 +84,7 @@ class ConsentRecord(models.Model):
         PREFERENCES = "preferences", _("pagina preferenze")
         UNSUBSCRIBE = "unsubscribe", _("disiscrizione")
         ONE_CLICK = "list_unsubscribe", _("disiscrizione con un clic (client di posta)")
+        MAILTO = "list_unsubscribe_mailto", _("disiscrizione via email (mailto)")
         BOUNCE = "bounce", _("rimbalzo o segnalazione")
         ADMIN = "admin", _("inserito dalla redazione")
         IMPORT = "csv_import", _("importazione CSV")
@@ -114,10 +115,15 @@ class SuppressedAddress(models.Model):
     class Reason(models.TextChoices):
         HARD_BOUNCE = "hard_bounce", _("rimbalzo permanente")
         COMPLAINT = "complaint", _("segnalazione di spam")
+        SOFT_BOUNCES = "soft_bounces", _("rimbalzi temporanei ripetuti")
         MANUAL = "manual", _("inserito dalla redazione")
 
     email_hash = models.CharField(_("hash indirizzo"), max_length=64, unique=True)
     reason = models.CharField(_("motivo"), max_length=20, choices=Reason.choices)
+    # While the subscriber exists the office sees whose address it is; erasure leaves the hash only.
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name=_("iscritto"),
+    )
     created_at = models.DateTimeField(_("data"), auto_now_add=True)
 
     class Meta:
@@ -138,10 +144,15 @@ class BounceRecord(models.Model):
 
     email_hash = models.CharField(_("hash indirizzo"), max_length=64, db_index=True)
     kind = models.CharField(_("tipo"), max_length=20, choices=Kind.choices)
+    subscriber = models.ForeignKey(
+        Subscriber, null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces", verbose_name=_("iscritto"),
+    )
     detail = models.CharField(_("dettaglio"), max_length=300, blank=True)
     edition = models.ForeignKey(
         "newsletter.Edition", null=True, blank=True, on_delete=models.SET_NULL, related_name="bounces"
     )
+    # sha256 of the report's Message-ID: a report read twice is counted once.
+    report_fingerprint = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     created_at = models.DateTimeField(_("data"), auto_now_add=True)
 
     class Meta:

@@ -42,4 +42,4 @@ def bounce_endpoint(request):
             {"error": "servono email e kind (uno tra: " + ", ".join(BounceRecord.Kind.values) + ")"}, status=400
         )
     record = subscriptions.record_bounce(email, kind, str(data.get("detail") or ""))
-    return JsonResponse({"recorded": record.kind, "suppressed": kind != BounceRecord.Kind.SOFT})
+    return JsonResponse({"recorded": record.kind, "suppressed": subscriptions.is_suppressed(email)})

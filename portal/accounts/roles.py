@@ -47,6 +47,13 @@ _EDITORIAL = [
     ("accounts", "registration", "export_registration"),
 ]
 
+# What the newsletter's mail told us and what subscribers agreed to: read only, for whoever runs it.
+_NEWSLETTER_RECORDS = [
+    ("newsletter", "bouncerecord", "view_bouncerecord"),
+    ("newsletter", "suppressedaddress", "view_suppressedaddress"),
+    ("newsletter", "consentrecord", "view_consentrecord"),
+]
+
 ROLES: dict[str, Role] = {
     # A member with a verified e-mail: front-end only (reserved content, submissions, registrations).
     OPERATORE: Role(),
@@ -82,6 +89,7 @@ ROLES: dict[str, Role] = {
             *_ADMIN,
             *_crud("newsletter", "subscriber", ("add", "change", "view")),
             *_crud("newsletter", "edition", ("add", "change", "view")),
+            *_NEWSLETTER_RECORDS,
         ],
     ),
     # Everything above plus people: users and groups (roles are assigned in the Wagtail admin).
@@ -92,6 +100,7 @@ ROLES: dict[str, Role] = {
             *_crud("cms", "topic"),
             *_crud("newsletter", "edition"),
             ("newsletter", "edition", "approve_edition"),
+            *_NEWSLETTER_RECORDS,
             *_crud("accounts", "registration"),
             *_crud("auth", "user"),
             *_crud("auth", "group"),

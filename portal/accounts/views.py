@@ -13,7 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from alerts.subscriptions import export_data as alerts_export
 from alerts.subscriptions import member_alerts
-from newsletter.mailing import personal_urls
+from newsletter.messages import personal_links
 from newsletter.subscriptions import export_data as newsletter_export
 from newsletter.subscriptions import member_subscription
 from portal.accounts.erasure import erase_account
@@ -39,7 +39,7 @@ def profile(request):
         "submissions": PracticeSubmission.objects.filter(user=request.user).select_related("page"),
         "alerts": member_alerts(request.user),
         "newsletter_subscription": subscription,
-        "newsletter_preferences_url": personal_urls(subscription)["preferences_url"] if subscription else None,
+        "newsletter_preferences_url": personal_links(subscription).preferences_url if subscription else None,
         "now": timezone.now(),
     }
     response = render(request, "accounts/profile.html", context)

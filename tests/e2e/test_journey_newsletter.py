@@ -55,6 +55,9 @@ def test_subscribe_confirm_from_the_mail_change_preferences_and_unsubscribe(page
     subscriber = Subscriber.objects.get()
     assert subscriber.status == Subscriber.Status.ACTIVE
     assert subscriber.confirmed_at is not None
+    smtp.wait_for(2)
+    welcome = smtp.received[1][1]
+    assert "Benvenut" in str(welcome["Subject"]) and links_in(welcome, "/cancellazione/")
 
     page.get_by_role("link", name="Scegli temi e zone di interesse").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Preferenze della newsletter")
@@ -72,6 +75,17 @@ def test_subscribe_confirm_from_the_mail_change_preferences_and_unsubscribe(page
     # the form shows what was saved
     expect(page.get_by_role("group", name="Aree tematiche di interesse").get_by_label(topic.name)).to_be_checked()
 
+    # the data download asks for a link mailed to the address (a forwarded newsletter cannot download)
+    page.get_by_role("link", name="Scarica i tuoi dati").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Scarica i tuoi dati")
+    assert check_a11y(page, "newsletter/data_request.html") == []
+    page.get_by_role("button", name="Inviami il collegamento").click()
+    expect(page.get_by_role("status").filter(has_text="Ti abbiamo inviato un collegamento")).to_be_visible()
+    smtp.wait_for(3)
+    assert links_in(smtp.received[2][1], "/newsletter/dati/")
+    page.get_by_role("link", name="Torna alle preferenze").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Preferenze della newsletter")
+
     page.get_by_role("link", name="Disiscriviti dalla newsletter").click()
     expect(page.get_by_role("heading", level=1)).to_have_text("Disiscrizione dalla newsletter")
     assert check_a11y(page, "newsletter/unsubscribe.html") == []
@@ -81,4 +95,4 @@ def test_subscribe_confirm_from_the_mail_change_preferences_and_unsubscribe(page
     subscriber.refresh_from_db()
     assert subscriber.status == Subscriber.Status.UNSUBSCRIBED
     assert ConsentRecord.objects.filter(subscriber=subscriber).count() >= 2  # subscribed, unsubscribed
-    assert len(smtp.received) == 1, "no other mail after the confirmation"
+    assert len(smtp.received) == 3, "after the confirmation only the welcome mail and the requested data link"

@@ -17,6 +17,34 @@ def _fresh_cache():
     cache.clear()
 
 
+@pytest.fixture(scope="session")
+def dovecot():
+    """Debian's Dovecot on loopback: the bounce mailbox and a second one for mailto unsubscribes."""
+    from tests.support.imap import DovecotServer
+
+    server = DovecotServer({"bounces": "rimbalzi-prova", "redazione": "redazione-prova"})
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def bounce_mailbox(dovecot, settings):
+    """The app reads its bounce mailbox on this Dovecot (both mailboxes start empty)."""
+    for user in dovecot.users:
+        dovecot.clear(user)
+    account = dovecot.account("bounces")
+    settings.NEWSLETTER_BOUNCE_ADDRESS = "bounces@cdp.example.it"
+    settings.NEWSLETTER_BOUNCE_IMAP_HOST = account["host"]
+    settings.NEWSLETTER_BOUNCE_IMAP_PORT = account["port"]
+    settings.NEWSLETTER_BOUNCE_IMAP_SSL = False
+    settings.NEWSLETTER_BOUNCE_IMAP_USER = account["user"]
+    settings.NEWSLETTER_BOUNCE_IMAP_PASSWORD = account["password"]
+    settings.NEWSLETTER_BOUNCE_IMAP_FOLDER = "INBOX"
+    settings.NEWSLETTER_UNSUBSCRIBE_IMAP_HOST = ""
+    return dovecot
+
+
 @pytest.fixture(autouse=True)
 def _newsletter_settings(settings):
     settings.PUBLIC_BASE_URL = "https://cdp.example.it"

@@ -77,7 +77,7 @@ def test_forged_tokens_get_400_and_change_nothing():
         for url in (f"/newsletter/preferenze/{forged}/", f"/newsletter/preferenze/{forged}/cancellazione/"):
             assert browser.post(url, {"confirm": "on", "name": "X"}).status_code == 400, url
             assert browser.get(url).status_code == 400, url
-        assert browser.get(f"/newsletter/preferenze/{forged}/dati.json").status_code == 400
+        assert browser.get(f"/newsletter/preferenze/{forged}/dati/").status_code == 400
     victim.refresh_from_db()
     attacker.refresh_from_db()
     assert (victim.status, victim.name, attacker.status) == ("active", "", "active")
@@ -117,10 +117,12 @@ def test_gdpr_download_and_erasure_keeps_only_anonymous_counts():
         edition=factories.sendable_edition(window=(edition.window_start.replace(year=2028), edition.window_end.replace(year=2028))),
         subscriber=subscriber, segment_key="all", status="failed", last_error="550 franco@example.it unknown",
     )
+    from newsletter import tokens as signed
+
     client = Client()
     token = _token(subscriber)
-
-    export = client.get(f"/newsletter/preferenze/{token}/dati.json")
+    # Download and erasure act through the links mailed to the address (test_trust_privacy.py).
+    export = client.get(f"/newsletter/dati/{signed.data_token(subscriber, 'export')}/")
     assert export.status_code == 200
     assert export["Content-Disposition"].startswith("attachment;")
     data = json.loads(export.content)
@@ -128,11 +130,12 @@ def test_gdpr_download_and_erasure_keeps_only_anonymous_counts():
     assert data["consents"][0]["privacy_version"] == "2025-01"
     assert {d["status"] for d in data["deliveries"]} == {"sent", "failed"}
 
-    confirm_page = client.get(f"/newsletter/preferenze/{token}/cancellazione/")
+    erase_url = f"/newsletter/cancellazione/{signed.data_token(subscriber, 'erase')}/"
+    confirm_page = client.get(erase_url)
     assert confirm_page.status_code == 200
-    assert client.post(f"/newsletter/preferenze/{token}/cancellazione/", {}).status_code == 400
+    assert client.post(erase_url, {}).status_code == 400
     assert Subscriber.objects.filter(pk=subscriber.pk).exists()
-    done = client.post(f"/newsletter/preferenze/{token}/cancellazione/", {"confirm": "on"})
+    done = client.post(erase_url, {"confirm": "on"})
     assert done.status_code == 200 and "Dati cancellati" in done.content.decode()
 
     assert not Subscriber.objects.filter(email__iexact="franco@example.it").exists()

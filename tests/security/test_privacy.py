@@ -40,7 +40,8 @@ def subscribers(db, settings):
     return {
         "preferences": f"/newsletter/preferenze/{tokens.personal_token(active)}/",
         "unsubscribe": f"/newsletter/disiscrizione/{tokens.personal_token(active)}/",
-        "data": f"/newsletter/preferenze/{tokens.personal_token(active)}/dati.json",
+        "data request": f"/newsletter/preferenze/{tokens.personal_token(active)}/dati/",
+        "data": f"/newsletter/dati/{tokens.data_token(active, 'export')}/",
         "confirm": f"/newsletter/conferma/{tokens.confirm_token(pending)}/",
     }
 

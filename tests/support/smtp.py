@@ -28,6 +28,8 @@ class _Handler:
 
     async def handle_DATA(self, server, session, envelope):
         message = email.message_from_bytes(envelope.content, policy=email.policy.default)
+        if "Return-Path" not in message:  # as the final delivery records it: the envelope sender
+            message["Return-Path"] = f"<{envelope.mail_from}>"
         with self.sink.lock:
             for rcpt in envelope.rcpt_tos:
                 self.sink.received.append((rcpt, message))

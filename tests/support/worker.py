@@ -87,8 +87,9 @@ class CeleryWorker(CeleryProcess):
     ready_marker = " ready."
 
     def __init__(self, root: Path, db_settings: dict, broker_url: str, smtp_port: int | None = None,
-                 node: str | None = None):
-        super().__init__(root, db_settings, broker_url, {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"} if smtp_port else None)
+                 node: str | None = None, extra_env: dict | None = None):
+        env = {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"} if smtp_port else {}
+        super().__init__(root, db_settings, broker_url, {**env, **(extra_env or {})})
         self.node = node or f"test-{os.getpid()}"  # two workers of one test need two names
 
     def arguments(self) -> list[str]:

@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.core.validators import validate_email
 
 from newsletter.models import BounceRecord
-from newsletter.subscriptions import record_bounce
+from newsletter.subscriptions import is_suppressed, record_bounce
 
 
 class Command(BaseCommand):
@@ -22,5 +22,5 @@ class Command(BaseCommand):
         except ValidationError:
             raise CommandError(f"Indirizzo non valido: {email}") from None
         record = record_bounce(email, kind, detail)
-        suppressed = record.kind != BounceRecord.Kind.SOFT
+        suppressed = is_suppressed(email)  # soft bounces too, past NEWSLETTER_SOFT_BOUNCE_THRESHOLD
         self.stdout.write(f"Registrato: {record.get_kind_display()}" + (" · indirizzo bloccato" if suppressed else ""))
