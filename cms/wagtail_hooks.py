@@ -23,6 +23,15 @@ limit_people_filters()
 register_form_field_override(ParentalManyToManyField, override={"widget": SearchableCheckboxSelectMultiple}, exact_class=True)
 
 
+@hooks.register("insert_editor_js")
+def autosave_when_ready():
+    """Autosave waits for the fields a draft cannot be saved without (cms/admin_forms.py)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("cms/admin/autosave-when-ready.js"))
+
+
 @hooks.register("construct_document_chooser_queryset")
 def documents_of_own_zona(documents, request):
     return documents_for_user(documents, request.user)
