@@ -32,6 +32,14 @@ def autosave_when_ready():
     return format_html('<script src="{}" defer></script>', static("cms/admin/autosave-when-ready.js"))
 
 
+@hooks.register("construct_homepage_panels")
+def role_dashboards(request, panels):
+    """Each role's panel on the admin home (cms/admin_dashboard.py)."""
+    from cms.admin_dashboard import panels_for
+
+    panels.extend(panels_for(request.user))
+
+
 @hooks.register("construct_document_chooser_queryset")
 def documents_of_own_zona(documents, request):
     return documents_for_user(documents, request.user)
