@@ -1,6 +1,8 @@
 """Admin registration: taxonomies as snippets, flat filtered listings of each content type, hooks."""
 from django.utils.translation import gettext_lazy as _
+from django.urls import reverse_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from modelcluster.fields import ParentalManyToManyField
@@ -38,6 +40,28 @@ def role_dashboards(request, panels):
     from cms.admin_dashboard import panels_for
 
     panels.extend(panels_for(request.user))
+
+
+@hooks.register("register_admin_urls")
+def import_urls():
+    """The CSV import of norms and data series (cms/admin_import.py)."""
+    from django.urls import include, path
+
+    from cms import admin_import
+
+    return [path("importa/", include((admin_import.urlpatterns, "cms_import"), namespace="cms_import"))]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from cms.admin_import import can_import
+
+        return can_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def import_menu_item():
+    return ImportMenuItem(_("Importa da CSV"), reverse_lazy("cms_import:index"), icon_name="upload", order=160)
 
 
 @hooks.register("construct_document_chooser_queryset")
