@@ -1,10 +1,33 @@
 """Admin forms of page types that need checks across fields, inlines or users."""
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
-from wagtail.admin.forms import WagtailAdminPageForm
+from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 
 
 REQUIRED_ON_SAVE_ATTR = "data-cdp-required-on-save"
+
+
+def _apply_help_texts(form):
+    """The help of cms/help_texts.py under every field of the form and of its inline forms."""
+    from cms import help_texts
+
+    help_texts.apply(form, form._meta.model)
+    for formset in getattr(form, "formsets", {}).values():
+        # on the inline form class too: Wagtail builds a fresh empty form for each "add" button
+        for name, field in formset.form.base_fields.items():
+            text = help_texts.help_for(formset.model, name)
+            if text is not None:
+                field.help_text = text
+        for child in formset.forms:
+            help_texts.apply(child, formset.model)
+
+
+class CmsSnippetForm(WagtailAdminModelForm):
+    """The admin form of the taxonomies (zones, topics), with the help of cms/help_texts.py."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        _apply_help_texts(self)
 
 
 class CmsPageForm(WagtailAdminPageForm):
@@ -21,6 +44,7 @@ class CmsPageForm(WagtailAdminPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        _apply_help_texts(self)
         deferrable = set(self._meta.defer_required_on_fields or ())
         for name, field in self.fields.items():
             if field.required and name not in deferrable:

@@ -210,11 +210,10 @@ def _data(row: dict, problems: list[str]):
         if zona is None:
             problems.append(_("zona «%(value)s» sconosciuta (vuoto o «Toscana» per l'intera regione)") % {"value": territory})
     indicator, period = row.get("indicator", ""), row.get("period_label", "")
-    where = zona.name if zona else _("Toscana")
+    where = zona.name if zona else "Toscana"  # page content: in Italian whatever the admin's language
     title = row.get("title") or f"{indicator} – {where} – {period}"
     unit = row.get("unit", "")
-    summary = row.get("summary") or _("%(indicator)s in %(where)s, %(period)s: %(value)s %(unit)s.") % {
-        "indicator": indicator, "where": where, "period": period, "value": row.get("value", ""), "unit": unit}
+    summary = row.get("summary") or f"{indicator} in {where}, {period}: {row.get('value', '')} {unit}."
     page = DataPage(
         title=title[:255], summary=summary.replace(" .", "."), indicator=indicator, value=value, unit=unit,
         period_label=period, zona=zona, source=row.get("source", ""), source_url=row.get("source_url", ""),

@@ -7,18 +7,29 @@
   function setUp() {
     var form = document.querySelector("form[data-controller~='w-autosave']");
     if (!form) return;
-    var required = Array.prototype.slice.call(form.querySelectorAll("[data-cdp-required-on-save]"));
-    if (!required.length) return;
+    if (!form.querySelector("[data-cdp-required-on-save]")) return;
     function ready() {
+      // asked each time: Wagtail replaces some inputs after the page has loaded
+      var required = Array.prototype.slice.call(form.querySelectorAll("[data-cdp-required-on-save]"));
       return required.every(function (field) { return (field.value || "").trim() !== ""; });
     }
+    var wasReady = ready();
     function sync() {
-      form.setAttribute("data-w-autosave-active-value", ready() ? "true" : "false");
+      var now = ready();
+      form.setAttribute("data-w-autosave-active-value", now ? "true" : "false");
+      if (now && !wasReady) {
+        // what was typed while paused is saved as soon as the draft can be saved
+        form.dispatchEvent(new CustomEvent("w-unsaved:add", { bubbles: true, cancelable: true, detail: { type: "edits" } }));
+      }
+      wasReady = now;
     }
-    sync();
-    // capture: decided before Wagtail's own listeners ask autosave to save
-    form.addEventListener("input", sync, true);
-    form.addEventListener("change", sync, true);
+    form.setAttribute("data-w-autosave-active-value", wasReady ? "true" : "false");
+    // checked after Wagtail's own handlers of the same event: the slug is written from the title on
+    // keyup and change, after the input event
+    function later() { window.setTimeout(sync, 0); }
+    ["input", "keyup", "change", "focusout"].forEach(function (type) { form.addEventListener(type, later, true); });
+    // and now and then: the slug is written from the title a moment later, without an event
+    window.setInterval(sync, 400);
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setUp);
   else setUp();
