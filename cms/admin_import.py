@@ -16,7 +16,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
-from django.urls import path, reverse
+from django.urls import path
 from django.utils.translation import gettext as _, gettext_lazy
 
 from cms import bulk_import
@@ -146,7 +146,3 @@ urlpatterns = [
     path("<str:kind>/", import_view, name="import"),
     path("<str:kind>/modello.csv", example_csv, name="example"),
 ]
-
-
-def index_url():
-    return reverse("cms_import:index")

@@ -2,6 +2,8 @@
 in Italian, row by row, and then nothing is created; cells safe when exported again."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -58,7 +60,7 @@ def test_published_when_asked(editor):
 
 
 def test_errors_per_row_in_italian_and_nothing_created(editor, site_tree):
-    f.norm(site_tree["quadro-normativo"], number="77", date=__import__("datetime").date(2022, 1, 10))
+    f.norm(site_tree["quadro-normativo"], number="77", date=datetime.date(2022, 1, 10))
     text = NORMS + (
         "DGX;12;2024-01-01;;Giunta;Un tipo sbagliato;Sintesi.;;;\n"
         "DGR;77;2022-02-01;;Giunta regionale Toscana;Già presente;Sintesi.;;;\n"
@@ -123,8 +125,7 @@ def test_a_referente_cannot_import(site_tree, client):
     for url in (reverse("cms_import:import", args=["norme"]), reverse("cms_import:index")):
         response = client.get(url)  # Wagtail's answer to PermissionDenied in the admin: back home with a message
         assert response.status_code == 302 and response.url == "/admin/"
-    text = NORMS.encode()
-    client.post(reverse("cms_import:import", args=["norme"]), {"confirm": "1", "content": text.decode()})
+    client.post(reverse("cms_import:import", args=["norme"]), {"confirm": "1", "content": NORMS})
     assert not NormPage.objects.filter(number="1201").exists()
 
 
