@@ -28,6 +28,11 @@ def _group_names(user) -> set[str]:
     return cached
 
 
+def group_names(user) -> set[str]:
+    """The names of the user's groups (roles), read once per request's user."""
+    return set(_group_names(user))
+
+
 def user_zona(user):
     """The Zona of the user's profile (accounts.Profile.zona), or None."""
     if user is None or not getattr(user, "is_authenticated", False):

@@ -1,6 +1,8 @@
 """Admin registration: taxonomies as snippets, flat filtered listings of each content type, hooks."""
 from django.utils.translation import gettext_lazy as _
+from django.urls import reverse_lazy
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
 from modelcluster.fields import ParentalManyToManyField
@@ -21,6 +23,45 @@ register_permission_policy(Page, ZonaPagePermissionPolicy())
 limit_people_filters()
 # Topics, zones and related norms of every page form: a filterable list of ticks.
 register_form_field_override(ParentalManyToManyField, override={"widget": SearchableCheckboxSelectMultiple}, exact_class=True)
+
+
+@hooks.register("insert_editor_js")
+def autosave_when_ready():
+    """Autosave waits for the fields a draft cannot be saved without (cms/admin_forms.py)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+
+    return format_html('<script src="{}" defer></script>', static("cms/admin/autosave-when-ready.js"))
+
+
+@hooks.register("construct_homepage_panels")
+def role_dashboards(request, panels):
+    """Each role's panel on the admin home (cms/admin_dashboard.py)."""
+    from cms.admin_dashboard import panels_for
+
+    panels.extend(panels_for(request.user))
+
+
+@hooks.register("register_admin_urls")
+def import_urls():
+    """The CSV import of norms and data series (cms/admin_import.py)."""
+    from django.urls import include, path
+
+    from cms import admin_import
+
+    return [path("importa/", include((admin_import.urlpatterns, "cms_import"), namespace="cms_import"))]
+
+
+class ImportMenuItem(MenuItem):
+    def is_shown(self, request):
+        from cms.admin_import import can_import
+
+        return can_import(request.user)
+
+
+@hooks.register("register_admin_menu_item")
+def import_menu_item():
+    return ImportMenuItem(_("Importa da CSV"), reverse_lazy("cms_import:index"), icon_name="upload", order=160)
 
 
 @hooks.register("construct_document_chooser_queryset")

@@ -160,3 +160,29 @@ def register_edition_log_actions(actions):
     actions.register_action("newsletter.resume", _("Invio ripreso"), _("Invio ripreso"))
     actions.register_action("newsletter.cancel", _("Annullata"), _("Edizione annullata"))
     actions.register_action("newsletter.sent", _("Inviata"), _("Invio completato"))
+
+
+@hooks.register("construct_homepage_panels")
+def editions_waiting_for_approval(request, panels):
+    """The moderator's dashboard: the editions still to approve, oldest first, with their age
+    (next to the practices waiting, cms/admin_dashboard.py)."""
+    from cms.admin_dashboard import DashboardPanel, Row, Section
+
+    if not request.user.has_perm("newsletter.approve_edition"):
+        return
+    rows = [
+        Row(edition.title, reverse("newsletter_edition:manage", args=[edition.pk]),
+            _("%(count)d contenuti") % {"count": edition.item_count}, edition.created_at)
+        for edition in waiting_editions()
+    ]
+    panels.append(DashboardPanel("cdp-newsletter", _("Newsletter da approvare"), [
+        Section(_("Edizioni in moderazione, da approvare"), rows, _("Nessuna edizione in attesa di approvazione."),
+                reverse("newsletter_edition:index")),
+    ], order=21))
+
+
+def waiting_editions():
+    """Editions submitted for moderation that a moderator still has to approve, oldest first."""
+    from django.db.models import Count
+
+    return Edition.objects.filter(status=Edition.Status.SUBMITTED).annotate(item_count=Count("items")).order_by("created_at")

@@ -11,6 +11,7 @@ from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.admin_forms import CmsPageForm
 from cms.models.text import join_text
 
 from cms import NEWSLETTER_TAG  # noqa: E402  (re-exported)
@@ -41,9 +42,15 @@ class ContentPage(Page):
 
     search_fields = Page.search_fields + [index.SearchField("summary")]
     promote_panels = Page.promote_panels
+    base_form_class = CmsPageForm
 
     class Meta:
         abstract = True
+
+    def deferring_required(self) -> bool:
+        """True while the admin saves a draft (or autosaves): clean() leaves "must be filled in"
+        checks to publishing (set by cms.admin_forms.CmsPageForm)."""
+        return bool(getattr(self, "_deferring_required", False))
 
     # --- parts of the payload each page type fills in -------------------------------
     def main_date(self):
@@ -146,6 +153,7 @@ class IndexPage(Page):
 
     content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("page_size")]
     search_fields = Page.search_fields + [index.SearchField("intro")]
+    base_form_class = CmsPageForm
     index_template = "cms/index_page.html"
     listing_model = ""  # "cms.SeminarPage" ...
     feed_kind = ""  # the /feeds/<kind>/ of this listing, if any

@@ -6,6 +6,7 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms.admin_forms import CmsPageForm
 from cms.models.blocks import BodyBlock
 
 
@@ -15,6 +16,7 @@ class HomePage(Page):
     intro = RichTextField(_("introduzione"), blank=True)
 
     content_panels = Page.content_panels + [FieldPanel("intro")]
+    base_form_class = CmsPageForm
     max_count = 1
     parent_page_types = ["wagtailcore.Page"]
     subpage_types = [
@@ -40,6 +42,7 @@ class StandardPage(Page):
     body = StreamField(BodyBlock(), blank=True, verbose_name=_("testo"))
 
     content_panels = Page.content_panels + [FieldPanel("summary"), FieldPanel("body")]
+    base_form_class = CmsPageForm
     search_fields = Page.search_fields + [index.SearchField("summary"), index.SearchField("body")]
     parent_page_types = ["cms.HomePage", "cms.StandardPage"]
 

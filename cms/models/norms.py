@@ -153,7 +153,7 @@ class NormPage(ContentPage):
         errors = {}
         if self.date:
             self.year = self.date.year
-        elif not self.year:
+        elif not self.year and not self.deferring_required():
             errors["date"] = _("Indicare la data dell'atto oppure almeno l'anno.")
         number = (self.number or "").strip()
         self.number = number
@@ -170,7 +170,7 @@ class NormPage(ContentPage):
                 if duplicates.exists():
                     errors["number"] = _("Esiste già un atto %(label)s: lo stesso numero non può ripetersi per lo stesso tipo e anno.") % {
                         "label": self.label}
-        elif self.kind and self.kind not in NormKind.NUMBER_OPTIONAL:
+        elif self.kind and self.kind not in NormKind.NUMBER_OPTIONAL and not self.deferring_required():
             errors["number"] = _("Il numero è obbligatorio per questo tipo di atto.")
         for relation in self.outgoing_relations.all():
             if self.pk and relation.target_id == self.pk:

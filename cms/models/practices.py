@@ -20,6 +20,7 @@ _TEXT = ["bold", "italic", "link", "ul", "ol", "h3", "h4"]
 
 
 class EvaluationLevel(models.TextChoices):
+    DA_VALUTARE = "da_valutare", _("da valutare")
     EMERGENTE = "emergente", _("pratica emergente")
     PROMETTENTE = "promettente", _("pratica promettente")
     BUONA_PRATICA = "buona_pratica", _("buona pratica")
@@ -111,8 +112,9 @@ class PracticePage(ContentPage):
     period_end = models.DateField(_("fine"), null=True, blank=True, help_text=_("Vuoto se la pratica è in corso."))
     results = RichTextField(_("risultati e indicatori"), blank=True, features=_TEXT)
     evaluation_level = models.CharField(
-        _("livello di valutazione"), max_length=20, choices=EvaluationLevel.choices, default=EvaluationLevel.EMERGENTE,
-        help_text=_("Emergente: avviata da poco; promettente: primi risultati; buona pratica: risultati verificati e trasferibili."),
+        _("livello di valutazione"), max_length=20, choices=EvaluationLevel.choices, default=EvaluationLevel.DA_VALUTARE,
+        help_text=_("Lo assegna la moderazione; finché non lo fa resta «da valutare». Emergente: avviata da poco; "
+                    "promettente: primi risultati; buona pratica: risultati verificati e trasferibili."),
     )
     criteria_met = ChoiceListField(_("criteri soddisfatti"), item_choices=Criterion.choices)
     lessons_learned = RichTextField(_("lezioni apprese"), blank=True, features=_TEXT)
@@ -120,10 +122,13 @@ class PracticePage(ContentPage):
     related_norms = ParentalManyToManyField("cms.NormPage", blank=True, verbose_name=_("norme collegate"))
     tags = ClusterTaggableManager(through=PracticePageTag, blank=True, verbose_name=_("etichette"))
 
+    # The first tab holds everything a practice needs to be published (title, zona, ente titolare,
+    # sommario) and the evaluation level, an explicit choice; the other tabs are optional detail.
     content_panels = ContentPage.content_panels + [
         FieldPanel("zona"),
         FieldPanel("owner_body"),
         FieldPanel("summary"),
+        FieldPanel("evaluation_level"),
         MultiFieldPanel([FieldPanel("partner_kinds"), FieldPanel("partners")], heading=_("Partner")),
         FieldPanel("target_groups"),
         FieldPanel("objectives"),
@@ -137,7 +142,7 @@ class PracticePage(ContentPage):
         MultiFieldPanel([FieldPanel("funding_sources"), FieldPanel("funding_note")], heading=_("Finanziamento")),
     ]
     evaluation_panels = [
-        FieldPanel("results"), FieldPanel("evaluation_level"), FieldPanel("criteria_met"), FieldPanel("lessons_learned"),
+        FieldPanel("results"), FieldPanel("criteria_met"), FieldPanel("lessons_learned"),
     ]
     contacts_panels = [InlinePanel("contacts", label=_("contatto"), heading=_("Contatti dei servizi")), FieldPanel("attachments")]
     taxonomy_panels = [FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
@@ -169,7 +174,7 @@ class PracticePage(ContentPage):
     def clean(self):
         super().clean()
         errors = {}
-        if not self.zona_id:
+        if not self.zona_id and not self.deferring_required():
             errors["zona"] = _("Una buona pratica deve indicare la zona distretto in cui è realizzata.")
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("La fine non può precedere l'inizio.")

@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel
 from wagtail.search import index
 
+from cms.admin_forms import CmsSnippetForm
+
 
 class AziendaUSL(models.TextChoices):
     NORD_OVEST = "nord-ovest", _("Toscana Nord Ovest")
@@ -46,6 +48,7 @@ class Zona(index.Indexed, models.Model):
     phone = models.CharField(_("telefono"), max_length=40, blank=True)
     website = models.URLField(_("sito web"), blank=True, help_text=_("Sito ufficiale della Società della Salute o della zona."))
 
+    base_form_class = CmsSnippetForm
     panels = [
         FieldPanel("name"),
         FieldPanel("slug"),
@@ -94,6 +97,7 @@ class Topic(index.Indexed, models.Model):
     slug = models.SlugField(_("slug"), max_length=120, unique=True)
     description = models.TextField(_("descrizione"), blank=True)
 
+    base_form_class = CmsSnippetForm
     panels = [FieldPanel("name"), FieldPanel("slug"), FieldPanel("description")]
     search_fields = [index.SearchField("name"), index.AutocompleteField("name"), index.SearchField("description")]
 

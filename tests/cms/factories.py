@@ -41,7 +41,7 @@ def _slug(prefix):
 def practice(parent, zona_obj=None, publish=True, **fields):
     zona_obj = zona_obj or zona()
     defaults = dict(title=f"Pratica {next(_seq)}", summary="Una pratica di prova per i test.", owner_body="SdS di prova",
-                    zona=zona_obj, period_start=date(2023, 6, 1))
+                    zona=zona_obj, period_start=date(2023, 6, 1), evaluation_level="emergente")
     defaults.update(fields)
     m2m = {k: defaults.pop(k) for k in ("topics", "related_norms") if k in defaults}
     tags = defaults.pop("tags", ())

@@ -79,7 +79,7 @@ def test_reports_mailed_after_the_smtp_session_are_read_from_imap_and_suppress_h
 ):
     """End to end: the worker sends over SMTP with a VERP Return-Path per message; the remote
     reports land in Dovecot; the command reads them once."""
-    from newsletter import bounces, sending
+    from newsletter import bounces, dispatch
     from newsletter.models import BounceRecord, Delivery, Edition, Subscriber, SuppressedAddress
 
     unknown = factories.subscriber("non.esiste@remoto.example")

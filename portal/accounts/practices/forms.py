@@ -107,7 +107,7 @@ class ResultsStep(forms.Form):
         self.fields["results"] = mirror("results", widget=_textarea(5))
         self.fields["evaluation_level"] = mirror("evaluation_level", forms.ChoiceField,
                                                  choices=_choices("EvaluationLevel"), required=True,
-                                                 initial="emergente")
+                                                 initial="da_valutare")
         self.fields["criteria_met"] = mirror("criteria_met", forms.MultipleChoiceField,
                                              choices=_choices("Criterion"), widget=forms.CheckboxSelectMultiple)
         self.fields["lessons_learned"] = mirror("lessons_learned", widget=_textarea(4))
