@@ -92,6 +92,8 @@ HELP = {
         "email": _("Indirizzo e-mail del servizio, non personale. Es. «ufficiodipiano@sds.example.it»."),
         "phone": _("Telefono del servizio. Es. «0572 000000»."),
         "url": _("Sito del servizio, con https://. Es. «https://www.sdsvaldinievole.it»."),
+        "private": _("Spunta se l'indirizzo è di una persona che ha acconsentito a essere contattata: non viene mai "
+                     "mostrato e gli operatori le scrivono dal modulo del portale. Es. la referente del progetto."),
     },
     "NormPage": {
         "kind": _("Il tipo di atto. Es. «DGR - Delibera della Giunta regionale» per una delibera regionale."),

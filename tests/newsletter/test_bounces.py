@@ -69,7 +69,7 @@ def _sent(edition, subscriber):
 
 
 def _return_path(delivery) -> str:
-    from newsletter.bounces import return_path
+    from newsletter.verp import return_path
 
     return return_path(delivery.pk, "noreply@cdp.example.it")
 
@@ -152,7 +152,7 @@ def test_soft_bounces_suppress_the_address_at_the_threshold_through_the_beat_tas
 
 
 def test_a_report_without_our_verp_signature_suppresses_nobody(bounce_mailbox):
-    from newsletter.bounces import verp_token
+    from newsletter.verp import verp_token
     from newsletter.models import BounceRecord
 
     victim = factories.subscriber("vittima@example.it")
