@@ -6,7 +6,7 @@
 //   portal/bundle/site.js     only the Bootstrap Italia components the templates use (ES modules + esbuild)
 //   portal/bundle/site.css    Bootstrap Italia's CSS purged to the selectors the templates use, the portal's
 //                            own stylesheet (portal/static/portal/portal.css) and the self-hosted fonts with metric-compatible fallbacks
-//   portal/bundle/fonts/      Titillium Web subset to the characters Italian text needs (woff2)
+//   portal/bundle/fonts/      Titillium Web and Lora subset to the characters Italian text needs (woff2)
 //   svg/sprites.svg          Bootstrap Italia's icon sprite with only the icons the templates name
 //                            (same path as the package's full sprite, which it shadows: portal comes
 //                            first in INSTALLED_APPS)
@@ -62,23 +62,27 @@ function codepoints(range) {
 }
 
 const FONTS = [
-  // [weight, file in Bootstrap Italia's dist]; italics are synthesised (rare in the portal's text)
-  ['400', 'titillium-web-v10-latin-ext_latin-regular.woff2'],
-  ['600', 'titillium-web-v10-latin-ext_latin-600.woff2'],
-  ['700', 'titillium-web-v10-latin-ext_latin-700.woff2'],
+  // [family, weight, file in Bootstrap Italia's dist]: the sans-serif of the interface in the three weights the
+  // CSS uses, and the serif of running text (lead paragraphs, card texts); italics and a bold serif are
+  // synthesised (rare in the portal's text)
+  ['Titillium Web', '400', 'Titillium_Web/titillium-web-v10-latin-ext_latin-regular.woff2'],
+  ['Titillium Web', '600', 'Titillium_Web/titillium-web-v10-latin-ext_latin-600.woff2'],
+  ['Titillium Web', '700', 'Titillium_Web/titillium-web-v10-latin-ext_latin-700.woff2'],
+  ['Lora', '400', 'Lora/lora-v20-latin-ext_latin-regular.woff2'],
 ]
 
 async function buildFonts() {
   await mkdir(path.join(BUILD, 'fonts'), { recursive: true })
   const text = codepoints(UNICODE_RANGE)
   const faces = []
-  for (const [weight, file] of FONTS) {
-    const source = await readFile(path.join(BI, 'fonts', 'Titillium_Web', file))
+  for (const [family, weight, file] of FONTS) {
+    const source = await readFile(path.join(BI, 'fonts', file))
     const subset = await subsetFont(source, text, { targetFormat: 'woff2' })
-    await writeFile(path.join(BUILD, 'fonts', `titillium-web-${weight}.woff2`), subset)
+    const name = `${family.toLowerCase().replaceAll(' ', '-')}-${weight}.woff2`
+    await writeFile(path.join(BUILD, 'fonts', name), subset)
     faces.push(
-      `@font-face{font-family:"Titillium Web";font-style:normal;font-weight:${weight};font-display:swap;` +
-        `src:url("fonts/titillium-web-${weight}.woff2") format("woff2");unicode-range:${UNICODE_RANGE}}`,
+      `@font-face{font-family:"${family}";font-style:normal;font-weight:${weight};font-display:swap;` +
+        `src:url("fonts/${name}") format("woff2");unicode-range:${UNICODE_RANGE}}`,
     )
   }
   return faces.join('\n')
@@ -92,10 +96,12 @@ async function buildCss(files) {
     keyframes: true,
     fontFace: true,
     variables: false,
-    // classes that Bootstrap Italia's scripts add or read at run time
+    // classes that Bootstrap Italia's scripts add or read at run time, and those templates compose
+    // (alert-{{ message.level_tag }}, text-{{ attrs.align }})
     safelist: {
       standard: [/^show/, /^collaps/, /^expanded$/, /^active$/, /^focus--/, /^fade$/, /^overflow-hidden$/,
-        /^modal-open$/, /^is-invalid$/, /^navbar-collapsable$/, /^overlay$/, /^close-div$/, /^menu-wrapper$/],
+        /^modal-open$/, /^is-invalid$/, /^alert-(success|info|warning|danger)$/,
+        /^text-(start|end|center|left|right)$/, /^navbar-collapsable$/, /^overlay$/, /^close-div$/, /^menu-wrapper$/],
       greedy: [/navbar-collapsable/, /it-header-navbar-wrapper/],
     },
   })
@@ -103,12 +109,14 @@ async function buildCss(files) {
   const fallbacks = await readFile(path.join(HERE, 'src', 'fonts-fallback.css'), 'utf8')
   const own = await readFile(path.join(ROOT, 'portal', 'static', 'portal', 'portal.css'), 'utf8')
   // Text is drawn at once in a local font resized to Titillium Web's metrics, then swapped without a jump.
-  const css = purged.css.replaceAll('"Titillium Web",', '"Titillium Web","Titillium Web Fallback","Titillium Web Fallback Roboto","Titillium Web Fallback DejaVu",')
+  const css = purged.css
+    .replaceAll('"Titillium Web",', '"Titillium Web","Titillium Web Fallback","Titillium Web Fallback Roboto","Titillium Web Fallback DejaVu",')
+    .replaceAll('"Lora",', '"Lora","Lora Fallback","Lora Fallback DejaVu",')
   const result = await esbuild.transform(
     [fonts, fallbacks, css, own].join('\n'),
     { loader: 'css', minify: true, legalComments: 'none', target: ['chrome100', 'firefox100', 'safari15'] },
   )
-  await writeFile(path.join(BUILD, 'site.css'), '/* Bootstrap Italia 2.18.0 (BSD-3-Clause), purged; Titillium Web (OFL). Built by frontend/build.mjs */\n' + result.code)
+  await writeFile(path.join(BUILD, 'site.css'), '/* Bootstrap Italia 2.18.0 (BSD-3-Clause), purged; Titillium Web, Lora (OFL). Built by frontend/build.mjs */\n' + result.code)
 }
 
 async function buildJs() {
