@@ -9,7 +9,7 @@ PORT   ?= 8000
 # The origin in mails, feeds and page links (and the Wagtail site record, set on migrate): where `make run` serves.
 export PUBLIC_BASE_URL ?= http://$(HOST):$(PORT)
 
-.PHONY: run test test-sqlite services install migrate demo e2e bench clean messages loadtest
+.PHONY: run test test-sqlite services install migrate demo e2e bench clean messages loadtest assets
 
 $(STAMP): pyproject.toml constraints.txt
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -34,7 +34,8 @@ run: demo
 	$(BIN)/python manage.py ensure_admin
 	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
 	@echo "Portale: http://$(HOST):$(PORT)/  ·  amministrazione: http://$(HOST):$(PORT)/admin/"
-	$(BIN)/python manage.py runserver $(HOST):$(PORT)
+	$(BIN)/python manage.py collectstatic --no-input -v0
+	STATIC_FROM_SOURCES=false $(BIN)/python manage.py runserver --nostatic $(HOST):$(PORT)
 
 ## make test: the import contracts (pyproject.toml), then the whole suite against real services (started here when not given)
 test: $(STAMP) $(AXE)
@@ -67,6 +68,11 @@ e2e: $(STAMP) $(AXE)
 ## make services: the test services for local development; prints the env to export
 services: $(STAMP)
 	$(BIN)/python -m tests.harness services
+
+## make assets: rebuild the front-end files under portal/static/ from Bootstrap Italia's sources (Node, development
+## time only; commit the result: tests/portal/test_frontend_build.py checks it is up to date)
+assets:
+	cd frontend && npm ci --no-audit --no-fund --silent && node build.mjs
 
 messages: $(STAMP)
 	$(BIN)/python manage.py makemessages -l en --ignore=.venv --ignore=tests --ignore=var

@@ -4,7 +4,8 @@ Environment: DATABASE_URL (PostgreSQL server; the ``bench`` database is created 
 ELASTICSEARCH_URL, CELERY_BROKER_URL (``make bench`` starts them with the test harness);
 BENCH_SIZES (default 1000,10000,100000), BENCH_KEEP_DATA=1 to reuse the generated data of
 a previous run, BENCH_LOAD_SECONDS / BENCH_LOAD_CLIENTS (default 60 / 50), BENCH_FIGURES
-(e.g. "search,pages": only those, for development; the report then says what is missing),
+(e.g. "search,pages": only those, for development; the report then says what is missing; "lighthouse":
+Lighthouse on each template, bench/lighthouse.py, written to lighthouse.md),
 BENCH_OUTPUT (a directory for report.* and profiles/ instead of bench/), BENCH_VAR (scratch files).
 """
 from __future__ import annotations
@@ -136,6 +137,26 @@ def run_relevance(report, config, fresh: bool) -> None:
     report.write()
 
 
+def run_lighthouse(report, config) -> None:
+    """Lighthouse on each template of the demo content, in production mode (bench/lighthouse.py); never raises."""
+    from bench import lighthouse
+    from bench.env import OUTPUT_DIR
+    from bench.stats import log
+
+    if not config.wants("lighthouse"):
+        return
+    log("=== lighthouse on each template (demo content, production mode) ===")
+    try:
+        result = lighthouse.run()
+        lighthouse.write(result, OUTPUT_DIR)
+        report.data["lighthouse"] = result
+        log(f"lighthouse: {OUTPUT_DIR}/lighthouse.md\n" + lighthouse.table(result))
+    except Exception as exc:
+        traceback.print_exc()
+        report.error(0, "lighthouse", f"{type(exc).__name__}: {exc}")
+    report.write()
+
+
 def main() -> int:
     from bench.env import drop_indices, migrate_and_collect, prepare_database, read_config, setup_django
     from bench.stats import log
@@ -163,6 +184,7 @@ def main() -> int:
     report = Report(config)
     report.data["services"] = service_versions()
     run_relevance(report, config, created)
+    run_lighthouse(report, config)
     sink = CountingSink()
     sink.start()
     try:

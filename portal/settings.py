@@ -226,12 +226,16 @@ MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
-        "BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"
+        # collectstatic writes a gzip copy beside each file in both modes, so `make run` (collectstatic, then
+        # WhiteNoise with STATIC_FROM_SOURCES=false) sends compressed files as production does; DEBUG keeps
+        # the plain names, production adds content hashes (cached for ever).
+        "BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"
         if DEBUG
         else "whitenoise.storage.CompressedManifestStaticFilesStorage"
     },
 }
-WHITENOISE_USE_FINDERS = DEBUG
+# DEBUG serves the apps' static sources as they are edited (uncompressed); false: the collected, compressed copies.
+WHITENOISE_USE_FINDERS = env_bool("STATIC_FROM_SOURCES", DEBUG)
 DJANGO_BOOTSTRAP_ITALIA_USE_CDN = False
 
 # --- Wagtail ---------------------------------------------------------------------
