@@ -272,7 +272,8 @@ class ElasticsearchBackend:
                 corrected_from, suggestion, relaxed = parsed.cleaned, None, False
             else:
                 suggestion = None
-        hits = [self._hit(raw, request.parsed if relaxed else None) for raw in response["hits"]["hits"]]
+        labels = value_labels()["type"]  # once per search: each read asks the cache for the content version
+        hits = [self._hit(raw, request.parsed if relaxed else None, labels) for raw in response["hits"]["hits"]]
         return SearchResult(
             request=request, hits=hits, total=total, facets=build_facets(request, self._counts(facets)),
             suggestion=suggestion, backend=self.name,
@@ -293,11 +294,10 @@ class ElasticsearchBackend:
         return None
 
     @staticmethod
-    def _hit(raw: dict, relaxed_query: ParsedQuery | None) -> Hit:
+    def _hit(raw: dict, relaxed_query: ParsedQuery | None, labels: dict[str, str]) -> Hit:
         source = raw.get("_source", {})
         highlight = raw.get("highlight", {})
         fragments = highlight.get("summary", []) + highlight.get("body", []) + highlight.get("attachments", [])
-        labels = value_labels()["type"]
         return Hit(
             page_id=int(source.get("page_id") or raw["_id"]),
             title=source.get("title", ""),
