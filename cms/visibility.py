@@ -15,13 +15,22 @@ password and group restrictions accept as Wagtail decides (the password given in
 session, membership of one of the groups). Public channels (listings, home, feeds, sitemap,
 calendars, API, exports, newsletter) ask with no request: an anonymous visitor. Search asks
 with ``member=`` its own flag, since its index holds no per-visitor secrets.
+
+What the restrictions cover is read once per web request (a page asks several times: the menu,
+its listings, related pages, each search hit) and forgotten at the end of the request and at
+any save or delete of a page or a restriction, and any page move, in that request. Outside a
+request (tasks, commands, the shell) it is read at every call.
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 
+from django.core.signals import request_finished, request_started
 from django.db.models import Q
+from django.db.models.signals import m2m_changed, post_delete, post_save
 from wagtail.models import Page, PageViewRestriction
+from wagtail.signals import page_unpublished, post_page_move
 
 PUBLIC = "public"
 MEMBERS = "members"
@@ -40,8 +49,57 @@ class Coverage:
         return any(path.startswith(prefix) for prefix in self.paths)
 
 
+class _RequestMemo(threading.local):
+    """The coverages read in this thread's current web request (``active`` only inside one)."""
+
+    active = False
+    found: list[Coverage] | None = None
+    reads = 0  # times the coverages were read from the database (tests count them)
+
+
+_memo = _RequestMemo()
+
+
+def _request_started(**_kwargs) -> None:
+    _memo.active, _memo.found = True, None
+
+
+def _request_finished(**_kwargs) -> None:
+    _memo.active, _memo.found = False, None
+
+
+def _forget(sender=None, instance=None, **_kwargs) -> None:
+    """A page or a restriction changed (saved, deleted, moved): read the coverages again."""
+    _memo.found = None
+
+
+def _forget_if_relevant(sender=None, instance=None, **kwargs) -> None:
+    if isinstance(instance, (Page, PageViewRestriction)):
+        _forget()
+
+
+request_started.connect(_request_started, dispatch_uid="cms.visibility.request_started")
+request_finished.connect(_request_finished, dispatch_uid="cms.visibility.request_finished")
+post_save.connect(_forget_if_relevant, dispatch_uid="cms.visibility.post_save")
+post_delete.connect(_forget_if_relevant, dispatch_uid="cms.visibility.post_delete")
+m2m_changed.connect(_forget_if_relevant, dispatch_uid="cms.visibility.m2m_changed")
+post_page_move.connect(_forget, dispatch_uid="cms.visibility.post_page_move")
+page_unpublished.connect(_forget, dispatch_uid="cms.visibility.page_unpublished")
+
+
 def coverages() -> list[Coverage]:
-    """Every view restriction with what it covers (one query, plus one per round of aliases)."""
+    """Every view restriction with what it covers (one query, plus one per round of aliases),
+    read once per web request (see the module's docstring)."""
+    if _memo.active and _memo.found is not None:
+        return _memo.found
+    found = _read_coverages()
+    _memo.reads += 1
+    if _memo.active:
+        _memo.found = found
+    return found
+
+
+def _read_coverages() -> list[Coverage]:
     restrictions = list(PageViewRestriction.objects.select_related("page").only("page__path", "restriction_type",
                                                                                   "password", "page_id"))
     if not restrictions:

@@ -31,11 +31,11 @@ from wagtail.search.query import Phrase, PlainText
 
 from cms.norms_ids import identifiers
 
-from search.corpus import indexable_pages, indexed_models, type_labels, visibility
+from search.corpus import PUBLIC, indexable_pages, indexed_models, specific_pages, type_labels, visibilities
 from search.engine.analysis import fold
 from search.querying import database_text, highlight, typos
 from search.querying.contract import Hit, SearchRequest, SearchResult, build_facets
-from search.querying.facets import FACETS, timing_value
+from search.querying.facets import FACETS, page_values
 from search.querying.norm_citation import NormReference, norm_reference
 from search.querying.query_terms import Term
 from search.querying.query_terms import terms as query_terms_of
@@ -98,28 +98,27 @@ def _prefetches(model) -> tuple[list[str], list[str]]:
     return related, prefetch
 
 
-def facet_rows(page_ids) -> dict[int, FacetRow]:
-    """FacetRows for these pages, a few queries per page type."""
+def facet_rows(page_ids, side: database_text.Corpus | None = None) -> dict[int, FacetRow]:
+    """FacetRows for these pages: from the corpus the search holds (no query), else a few
+    queries per page type."""
     ids = set(page_ids)
     rows: dict[int, FacetRow] = {}
     if not ids:
         return rows
+    if side is not None and side.complete:
+        for page_id in ids:
+            held = side.pages.get(page_id)
+            if held is not None:
+                rows[page_id] = FacetRow(page_id, held.facets, held.day, held.published_at)
+        missing = ids - rows.keys()  # published since the corpus was built: read them
+        if not missing:
+            return rows
+        ids = missing
     for model in indexed_models():
         related, prefetch = _prefetches(model)
         queryset = model.objects.filter(pk__in=ids).select_related(*related).prefetch_related(*prefetch)
         for page in queryset:
-            day = page.main_date()
-            zones = list(page.payload_zones())
-            values = {
-                "type": {model.content_kind},
-                "zona": {z.slug for z in zones},
-                "azienda_usl": {z.azienda_usl for z in zones},
-                "topic": {t.slug for t in page.topics.all()},
-                "year": {str(day.year)} if day else set(),
-                "level": {page.payload_evaluation_level()} - {None, ""},
-                "timing": {timing_value(page.payload_upcoming())} - {None},
-            }
-            rows[page.pk] = FacetRow(page.pk, values, day, page.last_published_at)
+            rows[page.pk] = FacetRow(page.pk, page_values(page), page.main_date(), page.last_published_at)
     return rows
 
 
@@ -150,7 +149,7 @@ class DatabaseBackend:
     def _clause(self, base_ids, clause: Clause) -> list[int]:
         return self._search_ids(base_ids, Phrase(clause.text) if clause.phrase else PlainText(clause.text, operator="and"))
 
-    def match(self, request: SearchRequest, base_ids: set[int]) -> Matched:
+    def match(self, request: SearchRequest, base_ids: set[int], side: database_text.Corpus | None = None) -> Matched:
         parsed = request.parsed
         ranked: list[int] | None = None
         keep: set[int] | None = None
@@ -163,7 +162,7 @@ class DatabaseBackend:
                 ranked = ids
 
         if parsed.words:
-            matched = self._words(parsed.words, base_ids, request.literal_only)
+            matched = self._words(parsed.words, base_ids, request.literal_only, side)
             narrow(matched.ids)
         for phrase in parsed.phrases:
             narrow(self._search_ids(base_ids, Phrase(phrase)))
@@ -183,7 +182,8 @@ class DatabaseBackend:
         ordered.extend(sorted(keep - set(ordered)))
         return dataclasses.replace(matched, ids=ordered)
 
-    def _words(self, text: str, base_ids: set[int], literal_only: bool = False) -> Matched:
+    def _words(self, text: str, base_ids: set[int], literal_only: bool = False,
+               side: database_text.Corpus | None = None) -> Matched:
         """The free words: an act they cite first, then pages by how many terms they cover.
 
         Every term (a word with its synonyms) is looked up in Wagtail's index and in the words
@@ -206,7 +206,7 @@ class DatabaseBackend:
             if acts:
                 text, citation = cited.rest(text), text[cited.start:cited.end]
         query_terms = query_terms_of(text)
-        side = database_text.corpus()
+        side = side or database_text.corpus()
         found = [self._term(term, base_ids, side) for term in query_terms]
         fixes: dict[int, tuple[str, dict[int, float]]] = {}
         for index, term in enumerate(query_terms):
@@ -294,15 +294,16 @@ class DatabaseBackend:
     # --- the search ----------------------------------------------------------------------------
     def search(self, request: SearchRequest) -> SearchResult:
         base_ids = set(indexable_pages(members=request.user_is_member).values_list("pk", flat=True))
-        matched_words = self.match(request, base_ids)
+        side = database_text.corpus()
+        matched_words = self.match(request, base_ids, side)
         corrected_from = None
         if matched_words.corrected:
             corrected_from = request.parsed.cleaned
             request = dataclasses.replace(request, q=matched_words.corrected)
-            matched_words = self.match(request, base_ids)
+            matched_words = self.match(request, base_ids, side)
         ranked = matched_words.ids
         candidates = list(base_ids) if ranked is None else ranked
-        rows = facet_rows(candidates)
+        rows = facet_rows(candidates, side)
         candidates = [i for i in candidates if i in rows]
 
         def passes(row: FacetRow, skip: str | None = None) -> bool:
@@ -335,7 +336,9 @@ class DatabaseBackend:
         )
 
     def _hits(self, page_ids: list[int], request: SearchRequest, missing: dict[int, list[str]]) -> list[Hit]:
-        pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()}
+        """The page of hits shown (only these pages are read and highlighted)."""
+        pages = specific_pages(page_ids)
+        kinds = visibilities(pages.values())
         labels = type_labels()
         terms = [request.parsed.positive_text()] if request.parsed.has_positive else []
         hits = []
@@ -343,27 +346,26 @@ class DatabaseBackend:
             page = pages.get(page_id)
             if page is None:
                 continue
-            payload = page.search_payload()
             fragments = []
-            summary = payload.get("summary") or ""
+            summary = page.summary or ""
             if terms and highlight.has_match(summary, terms):
                 fragments.append(highlight.mark(summary, terms))
-            body_fragment = highlight.fragment(payload.get("body") or "", terms) if terms else None
+            body_fragment = highlight.fragment(page.body_text() or "", terms) if terms else None
             if body_fragment:
                 fragments.append(body_fragment)
-            title = payload["title"]
+            title = page.title
             hits.append(Hit(
                 page_id=page_id,
                 title=title,
-                url=payload.get("url") or "",
-                content_type=payload["content_type"],
-                type_label=labels.get(payload["content_type"], ""),
-                zones=[z["name"] for z in payload.get("zones") or []],
-                date=payload.get("date"),
+                url=page.url or "",
+                content_type=page.content_kind,
+                type_label=labels.get(page.content_kind, ""),
+                zones=[z.name for z in page.payload_zones()],
+                date=page.main_date(),
                 summary=summary,
                 title_html=highlight.mark(title, terms) if terms and highlight.has_match(title, terms) else None,
                 fragments=fragments,
-                restricted=visibility(page) != "public",
+                restricted=kinds.get(page_id) != PUBLIC,
                 missing=missing.get(page_id, []),
             ))
         return hits

@@ -14,9 +14,12 @@ replaced attachment). The attachments' text is cached per file by ``search.engin
 from __future__ import annotations
 
 import dataclasses
+import difflib
 import re
 import threading
 import time
+from collections import Counter
+from datetime import date, datetime
 
 from django.db.models import Count, Max
 from wagtail.models import Page
@@ -24,6 +27,7 @@ from wagtail.models import Page
 from search.corpus import indexed_models
 from search.engine.analysis import ITALIAN_STOP_WORDS, fold
 from search.engine.attachments import attachments_text
+from search.querying.facets import page_values
 
 MAX_AGE = 300  # seconds
 # Above this many pages the words are not held in the process (memory, build time): the database
@@ -69,12 +73,79 @@ class PageWords:
     fields: dict[str, frozenset[str]]  # field -> stems
     title: str  # folded, for the autocomplete
     published: float
+    facets: dict[str, set[str]] = dataclasses.field(default_factory=dict)  # facet name -> values
+    day: date | None = None  # the main date (sort by date)
+    published_at: datetime | None = None
+
+
+def pairs(word: str) -> set[str]:
+    """The letter pairs of a word (``casa`` -> ca, as, sa)."""
+    return {word[i:i + 2] for i in range(len(word) - 1)}
+
+
+class TypoIndex:
+    """The vocabulary for the typo correction, found by first letter and letter pairs.
+
+    A word two edits from another keeps all but at most six of its letter pairs (a swap of two
+    neighbours changes three), so the candidates of a word are the words with its first letter,
+    a length within two of its own and at least ``pairs - 6`` pairs in common (at least one):
+    found from the lists of words holding each of its pairs, without reading the others.
+    ``difflib`` then picks the closest among them. Answers are remembered (``MEMO`` words).
+    """
+
+    MEMO = 4096
+    MAX_EDITS = 2
+
+    def __init__(self, words_: set[str] | None = None):
+        self.words: list[str] = []
+        self.by_pair: dict[tuple[str, str], list[int]] = {}
+        self.memo: dict[str, list[str]] = {}
+        self.lookups = 0  # lookups not answered from the memo
+        self.compared = 0  # candidate words compared by difflib, over all lookups
+        for word in sorted(words_ or ()):
+            self.add(word)
+
+    def add(self, word: str) -> None:
+        number = len(self.words)
+        self.words.append(word)
+        for pair in pairs(word):
+            self.by_pair.setdefault((word[0], pair), []).append(number)
+
+    def __len__(self) -> int:
+        return len(self.words)
+
+    def candidates(self, word: str) -> list[str]:
+        """The words that may be within two edits of ``word`` (and only those few)."""
+        own = pairs(word)
+        needed = max(1, len(own) - 3 * self.MAX_EDITS)
+        shared: Counter = Counter()
+        for pair in own:
+            shared.update(self.by_pair.get((word[0], pair), ()))
+        return [self.words[n] for n, count in shared.items()
+                if count >= needed and abs(len(self.words[n]) - len(word)) <= self.MAX_EDITS]
+
+    def close_words(self, word: str) -> list[str]:
+        """Words of the vocabulary close to ``word`` (same first letter), closest first (up to 3)."""
+        if not word:
+            return []
+        held = self.memo.get(word)
+        if held is not None:
+            return held
+        self.lookups += 1
+        candidates = self.candidates(word)
+        self.compared += len(candidates)
+        cutoff = 0.8 if len(word) < 8 else 0.75
+        found = difflib.get_close_matches(word, candidates, n=3, cutoff=cutoff)
+        if len(self.memo) >= self.MEMO:
+            self.memo.clear()
+        self.memo[word] = found
+        return found
 
 
 @dataclasses.dataclass
 class Corpus:
     pages: dict[int, PageWords]
-    vocabulary: dict[str, set[str]]  # first letter -> folded words of titles, summaries, tags, names
+    vocabulary: TypoIndex  # folded words of titles, summaries, tags, names (4 letters or more)
     built: float
     complete: bool = True  # False: too many pages, nothing held (see MAX_PAGES)
 
@@ -97,7 +168,7 @@ def corpus() -> Corpus:
         held = _cached.get("corpus")
         if held is not None and _cached.get("key") == key and time.monotonic() - held.built < MAX_AGE:
             return held
-    built = _build() if key[0] <= MAX_PAGES else Corpus({}, {}, time.monotonic(), complete=False)
+    built = _build() if key[0] <= MAX_PAGES else Corpus({}, TypoIndex(), time.monotonic(), complete=False)
     with _lock:
         _cached.update(corpus=built, key=key)
     return built
@@ -105,7 +176,7 @@ def corpus() -> Corpus:
 
 def _build() -> Corpus:
     pages: dict[int, PageWords] = {}
-    vocabulary: dict[str, set[str]] = {}
+    vocabulary: set[str] = set()
     for model in indexed_models():
         queryset = model.objects.live().prefetch_related(*getattr(model, "search_prefetch", ("topics",)))
         for page in queryset:
@@ -125,11 +196,12 @@ def _build() -> Corpus:
                 ATTACHMENTS: frozenset(stems(attachments)),
             }
             published = page.last_published_at.timestamp() if page.last_published_at else 0.0
-            pages[page.pk] = PageWords(fields, fold(page.title), published)
+            pages[page.pk] = PageWords(fields, fold(page.title), published, page_values(page), page.main_date(),
+                                       page.last_published_at)
             for word in words(" ".join([page.title, page.summary or "", meta])):
                 if len(word) >= 4 and not word.isdigit():
-                    vocabulary.setdefault(word[0], set()).add(word)
-    return Corpus(pages, vocabulary, time.monotonic())
+                    vocabulary.add(word)
+    return Corpus(pages, TypoIndex(vocabulary), time.monotonic())
 
 
 def field_matches(corpus_: Corpus, term_stems: set[str], page_ids) -> dict[int, float]:

@@ -5,7 +5,8 @@ the page of hits and the facet counts (each facet counted with the other facets'
 unscored, so Elasticsearch answers a repeated search from its request cache). Matching and the
 first ranking key, coverage of the query's words, are ``search.querying.relaxation``: strict
 first, and only when that finds fewer than three pages one more ``msearch`` with the relaxed tier
-(any word, typos tolerated) and the corrections. Within equal coverage pages are ordered by
+(any word, typos tolerated) and the corrections (a third only to show a correction's results when
+nothing holds the words as typed). Within equal coverage pages are ordered by
 ``combined_fields``, then the boosts on title, summary and proximity are applied to the best 500
 (a rescore: scoring them on every match of a common word was most of the cost). Only the page of
 hits shown is highlighted.
@@ -224,9 +225,11 @@ class ElasticsearchBackend:
         }
 
     def suggest_body(self, request: SearchRequest) -> dict:
-        """Corrections of the typed words ("forse cercavi"), from the indexed words and their pairs."""
+        """Corrections of the typed words ("forse cercavi"), from the indexed words and their pairs:
+        only those the index makes likelier than the words as typed (``confidence`` 1), so offering
+        one needs no further search."""
         return {"size": 0, "suggest": {"text": request.parsed.words.lower(), "fix": {"phrase": {
-            "field": "spell.shingle", "size": 3, "max_errors": 2, "confidence": 0.0,
+            "field": "spell.shingle", "size": 3, "max_errors": 2, "confidence": 1.0,
             "direct_generator": [{"field": "spell", "suggest_mode": "always", "min_word_length": 3}],
         }}}}
 
@@ -259,8 +262,9 @@ class ElasticsearchBackend:
     def search(self, request: SearchRequest) -> SearchResult:
         """Strict first (all words, exact); when that finds fewer than three pages, one more
         round trip: the relaxed tier (any word, typos tolerated, coverage first) and the
-        "forse cercavi" corrections together. Only when even the relaxed tier finds nothing
-        and a correction finds pages, a third: the correction's results, with a link back."""
+        "forse cercavi" corrections likelier than the words as typed. Only
+        when nothing holds the words as typed, not even the relaxed tier fully, and a correction
+        does, a third: the correction's results, shown with a link back to the literal query."""
         parsed = request.parsed
         response, facets = self._msearch(self.body(request), self.facets_body(request))
         strict_total = response["hits"]["total"]["value"]
@@ -273,17 +277,18 @@ class ElasticsearchBackend:
                 response, facets, relaxed = more, more_facets, True
             suggestion = self._correction(request, spelled)
         total = response["hits"]["total"]["value"]
-        if suggestion:
+        if suggestion and strict_total == 0 and not request.literal_only and (not total or self._partial(parsed, response)):
+            # nothing holds the words as typed, the correction does: show its results
             better = dataclasses.replace(request, q=suggestion)
             found, found_facets = self._msearch(self.body(better), self.facets_body(better))
             fully = found["hits"]["total"]["value"]
-            if not fully or fully <= strict_total:
-                suggestion = None
-            elif strict_total == 0 and not request.literal_only and (not total or self._partial(parsed, response)):
-                # nothing holds the words as typed, the correction does: show its results
+            if fully:
                 request, response, facets, total = better, found, found_facets, fully
                 corrected_from, suggestion, relaxed = parsed.cleaned, None, False
-        hits = [self._hit(raw, request.parsed if relaxed else None) for raw in response["hits"]["hits"]]
+            else:
+                suggestion = None
+        labels = value_labels()["type"]  # once per search: each read asks the cache for the content version
+        hits = [self._hit(raw, request.parsed if relaxed else None, labels) for raw in response["hits"]["hits"]]
         return SearchResult(
             request=request, hits=hits, total=total, facets=build_facets(request, self._counts(facets)),
             suggestion=suggestion, backend=self.name,
@@ -304,11 +309,10 @@ class ElasticsearchBackend:
         return None
 
     @staticmethod
-    def _hit(raw: dict, relaxed_query: ParsedQuery | None) -> Hit:
+    def _hit(raw: dict, relaxed_query: ParsedQuery | None, labels: dict[str, str]) -> Hit:
         source = raw.get("_source", {})
         highlight = raw.get("highlight", {})
         fragments = highlight.get("summary", []) + highlight.get("body", []) + highlight.get("attachments", [])
-        labels = value_labels()["type"]
         return Hit(
             page_id=int(source.get("page_id") or raw["_id"]),
             title=source.get("title", ""),

@@ -75,3 +75,20 @@ def _read_value_labels() -> dict[str, dict[str, str]]:
         "level": {k: str(v) for k, v in EvaluationLevel.choices},
         "timing": {UPCOMING: str(_("In programma")), PAST: str(_("Già svolti"))},
     }
+
+
+def page_values(page) -> dict[str, set[str]]:
+    """The facet values of one page, as the database search counts them: the same methods that
+    build the page's search document (its zones, topics, main date, level, upcoming), so the
+    counts follow the Elasticsearch facets. Related rows should be prefetched."""
+    day = page.main_date()
+    zones = list(page.payload_zones())
+    return {
+        "type": {page.content_kind},
+        "zona": {z.slug for z in zones},
+        "azienda_usl": {z.azienda_usl for z in zones},
+        "topic": {t.slug for t in page.topics.all()},
+        "year": {str(day.year)} if day else set(),
+        "level": {page.payload_evaluation_level()} - {None, ""},
+        "timing": {timing_value(page.payload_upcoming())} - {None},
+    }

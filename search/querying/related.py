@@ -24,7 +24,7 @@ from datetime import date
 
 from wagtail.models import Page
 
-from search.corpus import indexable_pages, indexed_models
+from search.corpus import indexable_pages, indexed_models, specific_pages
 from search.engine.analysis import ITALIAN_STOP_WORDS
 from search.engine.versions import VersionedIndex
 from search.querying.contract import BackendUnavailable
@@ -195,5 +195,5 @@ def database_related(page, *, members: bool, size: int = MAX_RELATED) -> list[in
 
 def live_pages(page_ids: list[int]) -> list[Page]:
     """The specific pages for these ids, in this order (a page unpublished meanwhile is left out)."""
-    pages = {p.pk: p for p in Page.objects.live().filter(pk__in=page_ids).specific()}
+    pages = specific_pages(page_ids, live=True)
     return [pages[i] for i in page_ids if i in pages]

@@ -4,17 +4,14 @@ tolerate the same typos, ``relaxation.typo_edits``), and the query with its corr
 """
 from __future__ import annotations
 
-import difflib
-
 from search.querying import database_text
 from search.querying.query_terms import Term
 
 
 def close_words(word: str, side: database_text.Corpus) -> list[str]:
-    """Words of the vocabulary one or two edits from ``word`` (same first letter), closest first."""
-    candidates = [w for w in side.vocabulary.get(word[0], ()) if abs(len(w) - len(word)) <= 2]
-    cutoff = 0.8 if len(word) < 8 else 0.75
-    return difflib.get_close_matches(word, candidates, n=3, cutoff=cutoff)
+    """Words of the vocabulary one or two edits from ``word`` (same first letter), closest first:
+    compared with the few words sharing its letter pairs, remembered (``database_text.TypoIndex``)."""
+    return side.vocabulary.close_words(word)
 
 
 def edits(a: str, b: str) -> int:

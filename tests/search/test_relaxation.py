@@ -168,6 +168,7 @@ def test_a_query_needing_relaxation_costs_one_extra_round_trip(corpus, es, monke
     relaxed = [c for c in calls if '"minimum_should_match": 1' in json.dumps(c)]
     assert len(relaxed) == 1  # the relaxed hits and counts travel together, with the corrections
     assert any("suggest" in body for body in relaxed[0])
+    assert len(calls) == 2  # offering a correction costs no third round trip
 
 
 @pytest.mark.services
