@@ -28,6 +28,8 @@ pytestmark = pytest.mark.django_db
 EXEMPT = {
     "newsletter.views.personal.unsubscribe": "RFC 8058 one-click unsubscribe: mail clients POST with no cookie",
     "newsletter.views.bounces.bounce_endpoint": "machine endpoint: no cookie authentication, a shared secret is required",
+    "alerts.views.unsubscribe": "RFC 8058 one-click removal of a search alert: mail clients POST with no cookie; "
+                                "the signed token in the path is the authority",
 }
 # Views exempted by their framework that refuse POST altogether (checked: 405).
 READ_ONLY_EXEMPT = ("wagtail.api.", "rest_framework.", "cms.api.")
