@@ -17,7 +17,6 @@ Elasticsearch is the shared one of the harness (an index prefix of this test).
 from __future__ import annotations
 
 import time
-import uuid
 
 import pytest
 
@@ -33,30 +32,6 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
 DURING_OUTAGE = 8
 QUEUED_WHEN_KILLED = 5
-
-
-@pytest.fixture
-def search_on_shared_es(elasticsearch_url, settings, monkeypatch):
-    """The shared Elasticsearch with an index prefix of this test, for this process and its children."""
-    from search.engine import client as search_client
-    from search.engine.versions import VersionedIndex
-
-    prefix = f"rel-broker-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("ELASTICSEARCH_URL", elasticsearch_url)
-    monkeypatch.setenv("ELASTICSEARCH_INDEX_PREFIX", prefix)
-    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
-    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
-    search_client.reset()
-    index = VersionedIndex()
-    yield index
-    index.drop_everything()
-    try:
-        from search.indexing.synonyms import set_name
-
-        index.client.synonyms.delete_synonym(id=set_name(prefix))
-    except Exception:
-        pass
-    search_client.reset()
 
 
 def _drain_every_two_seconds():

@@ -3,7 +3,7 @@
 ``production_site(var_dir)`` starts ``gunicorn portal.wsgi`` (DEBUG off, WhiteNoise, compressed manifest
 static files) on a private SQLite database with the demo content, and ``template_urls(env)`` names one URL
 per template: the home, each listing, each detail type, search with facets, a zona and the newsletter page.
-The same list feeds the budget tests (tests/portal/test_frontend_budgets.py) and ``make bench``
+The same list feeds the budget tests (tests/e2e/test_frontend_budgets.py) and ``make bench``
 (bench/lighthouse.py), so both judge the same pages.
 """
 from __future__ import annotations

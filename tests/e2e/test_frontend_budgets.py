@@ -10,11 +10,9 @@ chart with its dimensions. ``make bench`` runs Lighthouse on the same pages (ben
 """
 from __future__ import annotations
 
-from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_FLAGS
 from tests.support.app_server import ROOT
 from tests.support.page_tour import production_site
 
@@ -61,31 +59,25 @@ def site(tmp_path_factory):
 
 
 @pytest.fixture(scope="module")
-def measured(site):
-    """{template label: what the browser measured on a first visit at 375 px}."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"Chromium at {CHROMIUM} missing (apt-get install chromium)")  # a failure in CI
-    from playwright.sync_api import sync_playwright
-
+def measured(site, browser):
+    """{template label: what the browser measured on a first visit at 375 px} (the e2e tier's one Chromium:
+    a second Playwright in the same process is refused while the session's is open)."""
     base, urls = site
     readings = {}
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_FLAGS)
+    for label, path in urls.items():
+        context = browser.new_context(
+            base_url=base, locale="it-IT", viewport={"width": 375, "height": 812}, is_mobile=True,
+            has_touch=True, device_scale_factor=2,
+        )
         try:
-            for label, path in urls.items():
-                context = browser.new_context(
-                    base_url=base, locale="it-IT", viewport={"width": 375, "height": 812}, is_mobile=True,
-                    has_touch=True, device_scale_factor=2,
-                )
-                page = context.new_page()
-                page.add_init_script(_OBSERVE_SHIFTS)
-                response = page.goto(path, wait_until="load")
-                assert response is not None and response.status == 200, (label, path)
-                page.wait_for_load_state("networkidle")
-                readings[label] = {"path": path, **page.evaluate(_MEASURE)}
-                context.close()
+            page = context.new_page()
+            page.add_init_script(_OBSERVE_SHIFTS)
+            response = page.goto(path, wait_until="load")
+            assert response is not None and response.status == 200, (label, path)
+            page.wait_for_load_state("networkidle")
+            readings[label] = {"path": path, **page.evaluate(_MEASURE)}
         finally:
-            browser.close()
+            context.close()
     return readings
 
 
