@@ -12,42 +12,46 @@ from newsletter.notices import send_already_subscribed, send_confirmation, send_
 from newsletter.transport import MAIL_ERRORS
 
 
-@shared_task(name="newsletter.send_confirmation_mail", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=3600, max_retries=10)
+# A mail that cannot reach the relay is retried with backoff for hours, never dropped.
+RETRIED = {"autoretry_for": MAIL_ERRORS, "retry_backoff": 30, "retry_backoff_max": 3600, "max_retries": 10}
+
+
+def _subscriber(subscriber_id: int, status: str | None = None) -> Subscriber | None:
+    """The subscriber the mail is for, if still there (and in ``status``): confirmed, purged or erased meanwhile."""
+    found = Subscriber.objects.filter(pk=subscriber_id)
+    if status is not None:
+        found = found.filter(status=status)
+    return found.first()
+
+
+@shared_task(name="newsletter.send_confirmation_mail", **RETRIED)
 def send_confirmation_mail(subscriber_id: int) -> bool:
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.PENDING).first()
-    if subscriber is None:  # confirmed, purged or erased meanwhile
-        return False
-    send_confirmation(subscriber)
-    return True
+    subscriber = _subscriber(subscriber_id, Subscriber.Status.PENDING)
+    if subscriber is not None:
+        send_confirmation(subscriber)
+    return subscriber is not None
 
 
-@shared_task(name="newsletter.send_already_subscribed_mail", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=3600, max_retries=10)
+@shared_task(name="newsletter.send_already_subscribed_mail", **RETRIED)
 def send_already_subscribed_mail(subscriber_id: int) -> bool:
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.ACTIVE).first()
-    if subscriber is None:
-        return False
-    send_already_subscribed(subscriber)
-    return True
+    subscriber = _subscriber(subscriber_id, Subscriber.Status.ACTIVE)
+    if subscriber is not None:
+        send_already_subscribed(subscriber)
+    return subscriber is not None
 
 
-@shared_task(name="newsletter.send_welcome_mail", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=3600, max_retries=10)
+@shared_task(name="newsletter.send_welcome_mail", **RETRIED)
 def send_welcome_mail(subscriber_id: int) -> bool:
-    subscriber = Subscriber.objects.filter(pk=subscriber_id, status=Subscriber.Status.ACTIVE).first()
-    if subscriber is None:
-        return False
-    send_welcome(subscriber)
-    return True
+    subscriber = _subscriber(subscriber_id, Subscriber.Status.ACTIVE)
+    if subscriber is not None:
+        send_welcome(subscriber)
+    return subscriber is not None
 
 
-@shared_task(name="newsletter.send_data_request_mail", autoretry_for=MAIL_ERRORS, retry_backoff=30,
-             retry_backoff_max=3600, max_retries=10)
+@shared_task(name="newsletter.send_data_request_mail", **RETRIED)
 def send_data_request_mail(subscriber_id: int, purpose: str) -> bool:
     """The signed, expiring link that downloads (``purpose="export"``) or erases (``"erase"``) the data."""
-    subscriber = Subscriber.objects.filter(pk=subscriber_id).first()
-    if subscriber is None:
-        return False
-    send_data_request(subscriber, purpose)
-    return True
+    subscriber = _subscriber(subscriber_id)
+    if subscriber is not None:
+        send_data_request(subscriber, purpose)
+    return subscriber is not None
