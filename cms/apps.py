@@ -7,6 +7,7 @@ class CmsConfig(AppConfig):
     verbose_name = _("Contenuti")
 
     def ready(self):
-        from cms import document_files
+        from cms import document_files, visibility
 
         document_files.connect()
+        visibility.connect()

@@ -73,18 +73,17 @@ def _forget(sender=None, instance=None, **_kwargs) -> None:
     _memo.found = None
 
 
-def _forget_if_relevant(sender=None, instance=None, **kwargs) -> None:
-    if isinstance(instance, (Page, PageViewRestriction)):
-        _forget()
-
-
-request_started.connect(_request_started, dispatch_uid="cms.visibility.request_started")
-request_finished.connect(_request_finished, dispatch_uid="cms.visibility.request_finished")
-post_save.connect(_forget_if_relevant, dispatch_uid="cms.visibility.post_save")
-post_delete.connect(_forget_if_relevant, dispatch_uid="cms.visibility.post_delete")
-m2m_changed.connect(_forget_if_relevant, dispatch_uid="cms.visibility.m2m_changed")
-post_page_move.connect(_forget, dispatch_uid="cms.visibility.post_page_move")
-page_unpublished.connect(_forget, dispatch_uid="cms.visibility.page_unpublished")
+def connect() -> None:
+    """Called by CmsConfig.ready: the memo lives for one request and is dropped when a restriction
+    changes (saved, deleted with its page, its groups edited) or a page moves or is unpublished.
+    Only those senders: no handler on every model save of the project."""
+    request_started.connect(_request_started, dispatch_uid="cms.visibility.request_started")
+    request_finished.connect(_request_finished, dispatch_uid="cms.visibility.request_finished")
+    post_save.connect(_forget, sender=PageViewRestriction, dispatch_uid="cms.visibility.post_save")
+    post_delete.connect(_forget, sender=PageViewRestriction, dispatch_uid="cms.visibility.post_delete")
+    m2m_changed.connect(_forget, sender=PageViewRestriction.groups.through, dispatch_uid="cms.visibility.m2m_changed")
+    post_page_move.connect(_forget, dispatch_uid="cms.visibility.post_page_move")
+    page_unpublished.connect(_forget, dispatch_uid="cms.visibility.page_unpublished")
 
 
 def coverages() -> list[Coverage]:
