@@ -58,3 +58,18 @@ def test_the_rule_reads_the_reason_of_the_skip(monkeypatch):
                                longrepr=("t.py", 3, "Skipped: Chromium missing"), when="setup")
     conftest.fail_skips_in_ci(report)
     assert report.failed and report.longrepr.endswith("Skipped: Chromium missing")
+
+
+def test_every_directory_gives_the_worker_the_index_prefix_its_tests_read():
+    """The session's Celery worker inherits ELASTICSEARCH_INDEX_PREFIX from the environment at its
+    start; the tests read their own conftest's prefix. In the CI run of 2026-12-06 the alerts tests
+    imported the search fixtures first, the deploy conftest then set a prefix of its own, and the
+    worker indexed where the search tests never looked (two tests waited 60 s for nothing)."""
+    import importlib
+
+    search_conftest = importlib.import_module("tests.search.conftest")  # the order of that run
+    deploy_conftest = importlib.import_module("tests.deploy.conftest")
+    alerts_conftest = importlib.import_module("tests.alerts.conftest")
+    assert os.environ["ELASTICSEARCH_INDEX_PREFIX"] == search_conftest.SESSION_PREFIX
+    assert deploy_conftest.SESSION_PREFIX == search_conftest.SESSION_PREFIX
+    assert alerts_conftest.Elastic is search_conftest.Elastic

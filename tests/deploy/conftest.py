@@ -1,21 +1,18 @@
-"""Fixtures of the deployment tests: an Elasticsearch index prefix of their own.
+"""Fixtures of the deployment tests: the session's Elasticsearch index prefix, never the default one.
 
 The harness's Elasticsearch is shared: publishing in these tests indexes pages (the outbox
 runs after commit), and must not write into another run's ``cdp-*`` indices. The prefix is
-set in the environment at import time so that the processes these tests start inherit it;
-every index and synonyms set of the session is deleted at the end.
+the session's one (tests/support/index_prefix.py), in the environment the processes these tests
+start inherit; every index and synonyms set of the session is deleted at the end.
 """
 from __future__ import annotations
 
 import os
-import uuid
 
 import pytest
 
 from tests.support.figures import pytest_terminal_summary  # noqa: F401  (figures summary hook)
-
-SESSION_PREFIX = f"deploy-t{uuid.uuid4().hex[:8]}"
-os.environ["ELASTICSEARCH_INDEX_PREFIX"] = SESSION_PREFIX
+from tests.support.index_prefix import SESSION_PREFIX  # one prefix for the session, every directory
 
 
 def drop_indexes(prefix: str) -> None:

@@ -1,21 +1,19 @@
 """Fixtures of the search tests: a per-session index prefix and a fresh index per test.
 
-The prefix is set in the environment at import time (collection, before any
-fixture runs) so that the real Celery worker process, started later by the
-``celery_worker`` fixture with a copy of the environment, writes to the same
-indices as the test. Every index and synonyms set of the session is deleted at
+The prefix is the session's one (tests/support/index_prefix.py), set in the
+environment at collection, before any fixture runs, so that the real Celery worker
+process, started later by the ``celery_worker`` fixture with a copy of the
+environment, writes to the same indices as the test. Every index and synonyms set of the session is deleted at
 the end.
 """
 from __future__ import annotations
 
 import os
 import time
-import uuid
 
 import pytest
 
-SESSION_PREFIX = f"{(os.environ.get('ELASTICSEARCH_INDEX_PREFIX') or 'search').lower()}-t{uuid.uuid4().hex[:8]}"
-os.environ["ELASTICSEARCH_INDEX_PREFIX"] = SESSION_PREFIX
+from tests.support.index_prefix import SESSION_PREFIX
 
 
 @pytest.fixture(autouse=True)
