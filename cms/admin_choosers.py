@@ -49,14 +49,3 @@ class ChooseResultsView(_FieldSearchMixin, snippet_chooser.ChooseResultsView):
 class TaxonomyChooserViewSet(snippet_chooser.SnippetChooserViewSet):
     choose_view_class = ChooseView
     choose_results_view_class = ChooseResultsView
-
-
-class SearchableCheckboxSelectMultiple(forms.CheckboxSelectMultiple):
-    """The page forms' taxonomy fields (topics, zones, related norms): ticks instead of a
-    Ctrl-click list box, with a box that filters the list as the editor types. Labels are the
-    objects' ``str`` (a norm: "DGR 544/2023 – title")."""
-
-    template_name = "cms/widgets/searchable_checkboxes.html"
-
-    class Media:
-        js = ["cms/admin/searchable-checkboxes.js"]

@@ -28,14 +28,14 @@ HELP = {
         "summary": _("Due o tre frasi che spiegano di cosa si tratta: compaiono negli elenchi, nella ricerca e nella "
                      "newsletter. Es. «Un'équipe di servizi sociali e Centro per l'impiego accoglie insieme le famiglie "
                      "che chiedono l'Assegno di inclusione»."),
-        "topics": _("Spunta le aree tematiche di cui parla la pagina; scrivi nella casella per filtrarle. Es. «Povertà e "
-                    "inclusione», «Lavoro»."),
+        "topics": _("Scrivi parte del nome e scegli dall'elenco le aree tematiche di cui parla la pagina. Es. «Povertà "
+                    "e inclusione», «Lavoro»."),
         "tags": _("Parole chiave separate da virgola, per ritrovare la pagina. Aggiungi «newsletter» per proporla alla "
                   "prossima edizione. Es. «équipe multidisciplinare, ADI»."),
-        "zones": _("Spunta le Zone distretto coinvolte; scrivi nella casella per filtrarle (es. «Mugello»). Vuoto se "
+        "zones": _("Scrivi parte del nome (es. «Mugello») e scegli dall'elenco le Zone distretto coinvolte. Vuoto se "
                    "riguarda tutta la Toscana."),
-        "related_norms": _("Le norme a cui si collega; scrivi il numero o il tipo nella casella per filtrarle (es. «544» "
-                           "per la DGR 544/2023)."),
+        "related_norms": _("Le norme a cui si collega: scrivi il numero o parole del titolo e scegli dall'elenco (es. "
+                           "«544» per la DGR 544/2023)."),
         "attachments": _("Documenti da scaricare (PDF, slide, moduli). Es. il regolamento dello sportello in PDF."),
         "materials": _("Slide, documenti e video dell'incontro. Es. le slide dei relatori in PDF."),
         "body": _("Il testo della pagina. Usa i titoletti e gli elenchi puntati per renderlo facile da leggere."),

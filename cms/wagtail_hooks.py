@@ -5,15 +5,13 @@ from wagtail import hooks
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.pages import PageListingViewSet
-from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.forms.models import register_form_field_override
 from wagtail.models import Page
 from wagtail.permissions import register_permission_policy
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
 from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, Topic, WorkshopPage, Zona
-from cms.admin_choosers import SearchableCheckboxSelectMultiple, TaxonomyChooserViewSet
+from cms.admin_choosers import TaxonomyChooserViewSet
 from cms.admin_filters import limit_people_filters
 from cms.permissions import ZonaPagePermissionPolicy, documents_for_user, pages_for_chooser
 
@@ -21,8 +19,6 @@ from cms.permissions import ZonaPagePermissionPolicy, documents_for_user, pages_
 # user may see or act on (registered before any view looks the policy up).
 register_permission_policy(Page, ZonaPagePermissionPolicy())
 limit_people_filters()
-# Topics, zones and related norms of every page form: a filterable list of ticks.
-register_form_field_override(ParentalManyToManyField, override={"widget": SearchableCheckboxSelectMultiple}, exact_class=True)
 
 
 @hooks.register("insert_editor_js")
@@ -34,12 +30,33 @@ def autosave_when_ready():
     return format_html('<script src="{}" defer></script>', static("cms/admin/autosave-when-ready.js"))
 
 
+@hooks.register("insert_editor_js")
+def autocomplete_in_italian():
+    """The pickers' own fixed words, translated (cms/static/cms/admin/autocomplete-words.js)."""
+    from django.templatetags.static import static
+    from django.utils.html import format_html
+    from django.utils.translation import gettext
+
+    return format_html('<script src="{}" data-nothing-selected="{}" data-remove="{}" defer></script>',
+                       static("cms/admin/autocomplete-words.js"), gettext("Nessuna scelta."), gettext("Rimuovi"))
+
+
 @hooks.register("construct_homepage_panels")
 def role_dashboards(request, panels):
     """Each role's panel on the admin home (cms/admin_dashboard.py)."""
     from cms.admin_dashboard import panels_for
 
     panels.extend(panels_for(request.user))
+
+
+@hooks.register("register_admin_urls")
+def autocomplete_urls():
+    """The type-ahead pickers' endpoints, limited to topics, zones and norms (cms/admin_autocomplete.py)."""
+    from django.urls import include, path
+
+    from cms import admin_autocomplete
+
+    return [path("autocomplete/", include((admin_autocomplete.urlpatterns, "cms_autocomplete"), namespace="cms_autocomplete"))]
 
 
 @hooks.register("register_admin_urls")

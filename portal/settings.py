@@ -75,6 +75,7 @@ INSTALLED_APPS = [
     "wagtail.search",
     "wagtail.admin",
     "wagtail.api.v2",
+    "wagtailautocomplete",  # type-ahead pickers of the page forms (cms/admin_autocomplete.py)
     "wagtail",
     "modelcluster",
     "taggit",

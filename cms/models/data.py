@@ -8,6 +8,7 @@ from taggit.models import TaggedItemBase
 from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.search import index
+from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms.models.base import ContentPage, IndexPage
 from cms.visibility import visible
@@ -66,7 +67,7 @@ class DataPage(ContentPage):
         FieldPanel("zona"),
         MultiFieldPanel([FieldPanel("source"), FieldPanel("source_url"), FieldPanel("note")], heading=_("Fonte")),
     ]
-    taxonomy_panels = [FieldPanel("topics"), FieldPanel("tags")]
+    taxonomy_panels = [AutocompletePanel("topics"), FieldPanel("tags")]
     edit_handler = TabbedInterface([
         ObjectList(content_panels, heading=_("Dato")),
         ObjectList(taxonomy_panels, heading=_("Classificazione")),

@@ -9,6 +9,7 @@ from wagtail.api import APIField
 from wagtail.admin.panels import FieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import StreamField
 from wagtail.search import index
+from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms.models.base import ContentPage, IndexPage
 from cms.models.blocks import BodyBlock, MaterialsBlock, document_ids
@@ -43,7 +44,7 @@ class NewsPage(ContentPage):
     content_panels = ContentPage.content_panels + [
         FieldPanel("date"), FieldPanel("summary"), FieldPanel("body"), FieldPanel("attachments"),
     ]
-    taxonomy_panels = [FieldPanel("zones"), FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
+    taxonomy_panels = [AutocompletePanel("zones"), AutocompletePanel("topics"), AutocompletePanel("related_norms"), FieldPanel("tags")]
     edit_handler = TabbedInterface([
         ObjectList(content_panels, heading=_("Notizia")),
         ObjectList(taxonomy_panels, heading=_("Classificazione")),

@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, InlinePanel, MultiFieldPanel, Objec
 from wagtail.fields import RichTextField
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import norms_ids
 from cms.admin_forms import NormAdminForm
@@ -93,7 +94,7 @@ class NormPage(ContentPage):
         FieldPanel("note"),
     ]
     relations_panels = [InlinePanel("outgoing_relations", label=_("relazione con un altro atto"), heading=_("Relazioni"))]
-    taxonomy_panels = [FieldPanel("topics"), FieldPanel("tags")]
+    taxonomy_panels = [AutocompletePanel("topics"), FieldPanel("tags")]
     edit_handler = TabbedInterface([
         ObjectList(content_panels, heading=_("Atto")),
         ObjectList(relations_panels, heading=_("Relazioni")),
@@ -125,6 +126,16 @@ class NormPage(ContentPage):
 
     def get_admin_display_title(self):
         return f"{self.label} – {super().get_admin_display_title()}"
+
+    # --- the page forms' type-ahead picker of related norms (cms/admin_autocomplete.py) ---
+    def autocomplete_label(self) -> str:
+        return str(self)
+
+    @classmethod
+    def autocomplete_custom_queryset_filter(cls, search_term: str, request=None):
+        """Every word typed must match the title, the number, the kind or the year, so "544",
+        "DGR 544/2023", "delibera 544 del 2023" and "linee guida" all find the act."""
+        return cls.objects.filter(norms_ids.typed_citation_filter(search_term)).order_by("-year", "-date", "title")
 
     @property
     def effective_year(self):

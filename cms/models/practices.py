@@ -10,6 +10,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms.admin_forms import PracticeAdminForm
 from cms.models.base import ContentPage, IndexPage
@@ -145,7 +146,7 @@ class PracticePage(ContentPage):
         FieldPanel("results"), FieldPanel("criteria_met"), FieldPanel("lessons_learned"),
     ]
     contacts_panels = [InlinePanel("contacts", label=_("contatto"), heading=_("Contatti dei servizi")), FieldPanel("attachments")]
-    taxonomy_panels = [FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
+    taxonomy_panels = [AutocompletePanel("topics"), AutocompletePanel("related_norms"), FieldPanel("tags")]
     edit_handler = TabbedInterface([
         ObjectList(content_panels, heading=_("Pratica")),
         ObjectList(method_panels, heading=_("Metodo")),

@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, MultiFi
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms.models.base import ContentPage, IndexPage
 from cms.models.blocks import MaterialsBlock, document_ids
@@ -82,7 +83,7 @@ class SeminarPage(ContentPage):
     ]
     speakers_panels = [InlinePanel("speakers", label=_("relatore"), heading=_("Relatori e testimonianze"))]
     materials_panels = [FieldPanel("materials"), FieldPanel("recording_url"), FieldPanel("members_only_materials")]
-    taxonomy_panels = [FieldPanel("zones"), FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
+    taxonomy_panels = [AutocompletePanel("zones"), AutocompletePanel("topics"), AutocompletePanel("related_norms"), FieldPanel("tags")]
     edit_handler = TabbedInterface([
         ObjectList(content_panels, heading=_("Seminario")),
         ObjectList(speakers_panels, heading=_("Relatori")),

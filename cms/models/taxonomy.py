@@ -78,6 +78,15 @@ class Zona(index.Indexed, models.Model):
     def __str__(self):
         return self.name
 
+    # The page forms' type-ahead picker (cms/admin_autocomplete.py): found by name or comune.
+    @classmethod
+    def autocomplete_custom_queryset_filter(cls, search_term: str, request=None):
+        term = search_term.strip()
+        return cls.objects.filter(models.Q(name__icontains=term) | models.Q(comuni__icontains=term)) if term else cls.objects.all()
+
+    def autocomplete_label(self) -> str:
+        return self.name
+
     def get_absolute_url(self):
         return reverse("cms:zona_detail", kwargs={"slug": self.slug})
 
@@ -107,6 +116,12 @@ class Topic(index.Indexed, models.Model):
         verbose_name_plural = _("aree tematiche")
 
     def __str__(self):
+        return self.name
+
+    # The page forms' type-ahead picker (cms/admin_autocomplete.py).
+    autocomplete_search_field = "name"
+
+    def autocomplete_label(self) -> str:
         return self.name
 
     def as_payload(self) -> dict:

@@ -11,6 +11,7 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, InlinePanel, ObjectL
 from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable
 from wagtail.search import index
+from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms.models.base import ContentPage, IndexPage
 from cms.models.blocks import FindingsBlock, MaterialsBlock, document_ids
@@ -59,7 +60,7 @@ class WorkshopPage(ContentPage):
     ]
     sessions_panels = [InlinePanel("sessions", label=_("sessione"), heading=_("Sessioni"))]
     results_panels = [FieldPanel("findings"), FieldPanel("outputs"), FieldPanel("materials")]
-    taxonomy_panels = [FieldPanel("zones"), FieldPanel("topics"), FieldPanel("related_norms"), FieldPanel("tags")]
+    taxonomy_panels = [AutocompletePanel("zones"), AutocompletePanel("topics"), AutocompletePanel("related_norms"), FieldPanel("tags")]
     edit_handler = TabbedInterface([
         ObjectList(content_panels, heading=_("Laboratorio")),
         ObjectList(sessions_panels, heading=_("Sessioni")),

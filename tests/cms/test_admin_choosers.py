@@ -58,17 +58,62 @@ def test_a_norm_is_shown_and_found_with_its_identifier(editor):
     assert "DGR 544/2023" in html and "Linee guida integrazione sociale e lavoro" in html
 
 
-def test_topics_zones_and_norms_are_filterable_ticks_not_list_boxes(editor):
+def test_topics_zones_and_norms_are_type_ahead_pickers_not_list_boxes(editor):
+    import html as html_lib
+    import json
     import re
 
     from tests.search import content
     from tests.security.conftest import site_tree
 
     tree = site_tree()
-    content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
-    html = editor.get(f"/admin/pages/add/cms/practicepage/{tree.practices.pk}/").content.decode()
+    norm = content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
+    form = editor.get(f"/admin/pages/add/cms/practicepage/{tree.practices.pk}/").content.decode()
     for name in ("topics", "related_norms"):
-        assert not re.search(rf'<select[^>]*name="{name}"[^>]*multiple', html), f"{name} is still a Ctrl-click list box"
-        assert f'type="checkbox" name="{name}"' in html
-    assert html.count("data-cdp-choices-filter") >= 2 and "searchable-checkboxes.js" in html
-    assert "DGR 544/2023 – Linee guida integrazione sociale e lavoro" in html
+        assert not re.search(rf'<select[^>]*name="{name}"[^>]*multiple', form), f"{name} is still a Ctrl-click list box"
+        assert f'data-autocomplete-input-name="{name}"' in form, f"{name} has no type-ahead picker"
+    assert 'data-controller="autocomplete-controller"' in form and "wagtailautocomplete/dist.js" in form
+
+    practice = content.practice("Sportello unico inclusione", "Un punto di accesso.", norms=[norm])
+    edit = editor.get(f"/admin/pages/{practice.pk}/edit/").content.decode()
+    chosen = re.search(r'data-autocomplete-input-name="related_norms"\s+data-autocomplete-input-value="([^"]*)"', edit)
+    assert chosen, "the related norms' picker"
+    titles = [item["title"] for item in json.loads(html_lib.unescape(chosen.group(1)))]
+    assert titles == ["DGR 544/2023 – Linee guida integrazione sociale e lavoro"], "the chosen norm shows with its identifier"
+
+
+def _picked(client, model: str, query: str) -> list[str]:
+    response = client.post("/admin/autocomplete/search/", {"type": model, "query": query, "exclude": ""})
+    assert response.status_code == 200, (model, query, response.status_code)
+    return [item["title"] for item in response.json()["items"]]
+
+
+@pytest.mark.parametrize("typed", ["544", "DGR 544/2023", "delibera n. 544 del 2023", "544/2023", "linee guida"])
+def test_the_norm_picker_finds_the_act_as_editors_cite_it(editor, typed):
+    from tests.search import content
+
+    content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
+    content.norm("Piano sociale integrato regionale", "73", datetime.date(2024, 1, 29))
+    assert _picked(editor, "cms.NormPage", typed) == ["DGR 544/2023 – Linee guida integrazione sociale e lavoro"]
+
+
+def test_the_zona_and_topic_pickers_find_by_name(editor):
+    from cms.models import Topic
+
+    assert _picked(editor, "cms.Zona", "lunig") == ["Lunigiana"]
+    topic = Topic.objects.order_by("name").first()
+    assert topic.name in _picked(editor, "cms.Topic", topic.name[:5].lower())
+
+
+@pytest.mark.parametrize("model", ["auth.User", "newsletter.Subscriber", "wagtaildocs.Document", "wagtailcore.Page", "nessuno"])
+def test_the_pickers_answer_only_for_topics_zones_and_norms(editor, model):
+    """The library's admin endpoints would list any model to anyone with admin access."""
+    assert editor.post("/admin/autocomplete/search/", {"type": model, "query": "a"}).status_code == 400
+    assert editor.get("/admin/autocomplete/objects/", {"type": model, "pks": "1"}).status_code == 400
+
+
+def test_the_pickers_are_not_open_to_visitors(db):
+    anonymous = Client()
+    response = anonymous.post("/admin/autocomplete/search/", {"type": "cms.Zona", "query": "lunig"})
+    assert response.status_code == 302 and "/login" in response["Location"]
+    assert "Lunigiana" not in response.content.decode()

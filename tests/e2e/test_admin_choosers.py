@@ -1,6 +1,7 @@
 """An editor fills a practice in the Wagtail admin: the zona chooser finds "Lunigiana" and the
-norms list narrows to "DGR 544/2023" as they type (issue #18, items 1 and 2)."""
+norms picker (wagtail-autocomplete) offers "DGR 544/2023" as they type the number (issue #18, items 1 and 2)."""
 import datetime
+import json
 
 import pytest
 from playwright.sync_api import expect
@@ -16,7 +17,7 @@ def test_an_editor_finds_a_zona_by_name_and_a_norm_by_number(page, make_user):
     from tests.security.conftest import site_tree
 
     tree = site_tree()
-    content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
+    first = content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
     content.norm("Piano sociale integrato regionale", "73", datetime.date(2024, 1, 29))
     editor = make_user("redattrice.e2e@regione.example.it", roles=("Redattore",))
     login_as(page, editor)
@@ -33,12 +34,17 @@ def test_an_editor_finds_a_zona_by_name_and_a_norm_by_number(page, make_user):
     expect(page.locator("#id_zona-chooser")).to_contain_text("Lunigiana")
 
     page.get_by_role("tab", name="Classificazione").click()
-    norms = page.locator("[data-cdp-choices]").filter(has=page.locator('input[name="related_norms"]'))
-    norms.locator("[data-cdp-choices-filter]").fill("544")
-    expect(norms.get_by_label("DGR 544/2023 – Linee guida integrazione sociale e lavoro")).to_be_visible()
-    expect(norms.get_by_text("DGR 73/2024 – Piano sociale integrato regionale")).to_be_hidden()
-    norms.get_by_label("DGR 544/2023 – Linee guida integrazione sociale e lavoro").check()
-    norms.locator("[data-cdp-choices-filter]").fill("piano")
-    expect(norms.get_by_label("DGR 544/2023 – Linee guida integrazione sociale e lavoro")).to_be_visible()  # ticked: kept
-    expect(norms.get_by_text("DGR 73/2024 – Piano sociale integrato regionale")).to_be_visible()
+    expect(page.locator('[data-autocomplete-input-name="topics"]')).to_contain_text("Nessuna scelta.")  # in Italian
+    norms = page.locator('[data-autocomplete-input-name="related_norms"]')
+    norms.get_by_role("combobox").fill("544")  # the number, as editors cite the act
+    wanted = norms.locator(".c-wagtailautocomplete__suggestions__item",
+                           has_text="DGR 544/2023 – Linee guida integrazione sociale e lavoro")
+    expect(wanted).to_be_visible()
+    expect(norms.locator(".c-wagtailautocomplete__suggestions__item", has_text="DGR 73/2024")).to_have_count(0)
+    wanted.click()
+    expect(norms.locator(".c-wagtailautocomplete__selection")).to_contain_text("DGR 544/2023")
+    norms.get_by_role("combobox").fill("piano")  # words of the title find the other one
+    expect(norms.locator(".c-wagtailautocomplete__suggestions__item", has_text="DGR 73/2024 – Piano sociale integrato regionale")).to_be_visible()
     screenshot(page, "admin-norme-filtrate")
+    chosen = json.loads(norms.locator('input[type="hidden"][name="related_norms"]').input_value())
+    assert [item["pk"] for item in chosen] == [first.pk], chosen
