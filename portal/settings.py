@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "newsletter",
     "alerts",
     "relay",
+    "adoptions",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

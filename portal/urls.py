@@ -35,6 +35,7 @@ urlpatterns = [
     path("cerca/", include("search.urls")),
     path("avvisi/", include("alerts.urls")),
     path("contatta/", include("relay.urls")),
+    path("adozioni/", include("adoptions.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("valutazione/", include("portal.feedback.urls")),
     path("api/v2/", cms_api_router.urls),

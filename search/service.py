@@ -16,7 +16,9 @@ from django.utils.translation import gettext as _
 from django.http import QueryDict
 
 from search.engine.client import elasticsearch_available, is_configured, mark_unavailable
+from search.indexing.enqueue import enqueue
 from search.indexing.outbox import documents_applied
+from search.querying import database_text
 from search.querying.contract import BackendUnavailable, SearchRequest, SearchResult
 from search.querying.database import DatabaseBackend
 from search.querying.elasticsearch import ElasticsearchBackend, matching_query
@@ -38,6 +40,13 @@ def notice_for_fallback() -> str:
 def _elasticsearch_usable() -> bool:
     # elasticsearch_available() remembers a failure for a few seconds: no timeout per visitor
     return is_configured() and elasticsearch_available()
+
+
+def page_changed(page_id: int, reason: str) -> None:
+    """Something a page's search document is built from changed outside the page (another app's
+    record about it): re-index it and let the database search read it again."""
+    enqueue(page_id, reason=reason)
+    database_text.invalidate()
 
 
 def search(request: SearchRequest) -> SearchResult:

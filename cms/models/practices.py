@@ -91,7 +91,8 @@ class PracticePage(ContentPage):
     """A practice of a Zona distretto, described so another territory can reuse it."""
 
     content_kind = "practice"
-    search_prefetch = ("topics", "zona", "related_norms", "tags")
+    search_prefetch = ("topics", "zona", "related_norms", "tags", "adoptions__zona")
+    facet_prefetch = ("adoptions__zona",)  # the database search's facet rows (payload_zones)
 
     zona = models.ForeignKey(
         "cms.Zona", null=True, blank=False, on_delete=models.PROTECT, related_name="practices",
@@ -224,7 +225,10 @@ class PracticePage(ContentPage):
         )
 
     def payload_zones(self):
-        return [self.zona] if self.zona_id else []
+        """Its zona, then the zones that adopted it (approved records of adoptions/): a practice
+        counts in the zona facet wherever it is practised."""
+        adopted = [a.zona for a in self.adoptions.all() if a.is_approved and a.zona_id != self.zona_id]
+        return ([self.zona] if self.zona_id else []) + sorted(adopted, key=lambda z: z.name)
 
     def attachment_ids(self) -> list[int]:
         return document_ids(self.attachments)

@@ -77,6 +77,7 @@ ROLES: dict[str, Role] = {
             ("newsletter", "edition", "change_edition"),
             ("newsletter", "edition", "approve_edition"),
             ("accounts", "registration", "view_registration"),
+            *_crud("adoptions", "adoption", ("change", "view")),
         ],
         site_page_permissions=("change_page", "lock_page", "unlock_page"),
         # approving the last workflow task publishes the revision as the approver
@@ -105,6 +106,7 @@ ROLES: dict[str, Role] = {
             *_crud("auth", "user"),
             *_crud("auth", "group"),
             *_crud("wagtailredirects", "redirect"),
+            *_crud("adoptions", "adoption"),
         ],
         site_page_permissions=PAGE_PERMISSIONS,
         collection_permissions=[*_DOCS_IMAGES_ALL, "add_collection", "change_collection", "delete_collection"],

@@ -88,10 +88,19 @@ def _prefetch(model, group) -> None:
     from django.db.models import Prefetch, QuerySet, prefetch_related_objects
 
     lookups = getattr(model, "search_prefetch", ())
-    single = [name for name in lookups if getattr(model._meta.get_field(name), "many_to_one", False)]
-    many = [name for name in lookups if name not in single]
-    prefetch_related_objects(group, *single, *(Prefetch(name, to_attr=f"_search_{name}") for name in many))
-    for name in many:
+    single = [name for name in lookups if "__" not in name and getattr(model._meta.get_field(name), "many_to_one", False)]
+    many = []  # (relation, what its rows follow: "adoptions__zona" is the adoptions with their zona)
+    for lookup in lookups:
+        if lookup not in single:
+            relation, _sep, follow = lookup.partition("__")
+            many.append((relation, follow))
+    prefetches = []
+    for name, follow in many:
+        related = model._meta.get_field(name).related_model
+        rows = related._default_manager.select_related(follow) if follow else None
+        prefetches.append(Prefetch(name, queryset=rows, to_attr=f"_search_{name}"))
+    prefetch_related_objects(group, *single, *prefetches)
+    for name, _follow in many:
         related = model._meta.get_field(name).related_model
         for page in group:
             rows = page.__dict__.pop(f"_search_{name}")

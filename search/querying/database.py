@@ -95,6 +95,7 @@ def _prefetches(model) -> tuple[list[str], list[str]]:
         prefetch.append("zones")
     if "sessions" in names:
         prefetch.append("sessions")
+    prefetch.extend(getattr(model, "facet_prefetch", ()))  # what else payload_zones reads (a practice's adoptions)
     return related, prefetch
 
 

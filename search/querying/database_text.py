@@ -21,6 +21,7 @@ import time
 from collections import Counter
 from datetime import date, datetime
 
+from django.core.cache import cache
 from django.db.models import Count, Max
 from wagtail.models import Page
 
@@ -155,11 +156,35 @@ _cached: dict[str, object] = {}
 
 
 def fingerprint() -> tuple:
-    """Changes when a page of the search is published, added, moved or removed."""
+    """Changes when a page of the search is published, added, moved or removed, or when something
+    else a page's words or facets come from changed (``invalidate``)."""
     row = Page.objects.live().type(*indexed_models()).aggregate(
         n=Count("pk"), published=Max("last_published_at"), latest=Max("latest_revision_created_at"),
     )
-    return row["n"], row["published"], row["latest"]
+    return row["n"], row["published"], row["latest"], _generation()
+
+
+# Bumped by ``invalidate`` in the shared cache, so every web process rebuilds (Redis in production;
+# ``make run`` is one process with a local-memory cache).
+GENERATION_KEY = "search:database:generation"
+
+
+def _generation() -> int:
+    try:
+        return cache.get(GENERATION_KEY) or 0
+    except Exception:  # the cache down: pages still change the fingerprint
+        return 0
+
+
+def invalidate() -> None:
+    """Something outside a page changed what the page is found by (an approved adoption puts a
+    practice under another zona): rebuild the words and facets at the next search."""
+    try:
+        cache.incr(GENERATION_KEY)
+    except ValueError:  # not set yet
+        cache.set(GENERATION_KEY, 1, None)
+    except Exception:  # the cache down: MAX_AGE still bounds the staleness
+        pass
 
 
 def corpus() -> Corpus:
