@@ -73,9 +73,22 @@ def run_once(url: str, out: Path) -> dict:
         "css_kb": by_type.get("stylesheet", 0) / 1024,
         "font_kb": by_type.get("font", 0) / 1024,
         "render_blocking": len(audits.get("render-blocking-resources", {}).get("details", {}).get("items", [])),
+        "short_of_100": short_of_100(lhr),
         "lighthouse": lhr["lighthouseVersion"],
         "chrome": lhr["environment"]["hostUserAgent"],
     }
+
+
+def short_of_100(lhr: dict) -> list[str]:
+    """The audits that cost points in accessibility, best practices and SEO (``category: audit id``), so
+    a score below 100 in the table says why."""
+    missed = []
+    for name in CATEGORIES[1:]:
+        for ref in lhr["categories"][name].get("auditRefs", []):
+            score = lhr["audits"].get(ref["id"], {}).get("score")
+            if ref.get("weight") and score is not None and score < 1:
+                missed.append(f"{name}: {ref['id']}")
+    return sorted(missed)
 
 
 def median_of(runs: list[dict]) -> dict:
@@ -152,6 +165,10 @@ def table(result: dict) -> str:
             f"{r['kb']:.0f} | {r['js_kb']:.1f} | {r['css_kb']:.1f} | {r['font_kb']:.1f} | "
             f"{'yes' if met(r) else 'NO'} |"
         )
+    missed = {label: r.get("short_of_100") for label, r in result["pages"].items() if r.get("short_of_100")}
+    if missed:
+        lines += ["", "Audits short of 100 (first run of each page):", ""]
+        lines += [f"- {label}: {', '.join(ids)}" for label, ids in missed.items()]
     return "\n".join(lines) + "\n"
 
 
