@@ -35,6 +35,9 @@ class CeleryProcess:
             "DATABASE_URL": _database_url(db_settings),
             "CELERY_BROKER_URL": broker_url,
             "PYTHONUNBUFFERED": "1",
+            # Readiness and the tests' counts are read from the INFO lines of the log: a LOG_LEVEL
+            # of WARNING inherited from a production-like environment (the bench's) hid them.
+            "LOG_LEVEL": "INFO",
             **(extra_env or {}),
         }
         self.workdir = Path(tempfile.mkdtemp(prefix=f"{self.name.replace(' ', '-')}-"))
