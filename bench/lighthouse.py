@@ -53,7 +53,9 @@ def run_once(url: str, out: Path) -> dict:
         f"--only-categories={','.join(CATEGORIES)}", f"--chrome-flags={CHROME_FLAGS}",
     ]
     env = dict(os.environ, CHROME_PATH=CHROME)
-    subprocess.run(command, env=env, check=True, timeout=300, capture_output=True)
+    done = subprocess.run(command, env=env, timeout=300, capture_output=True, text=True)
+    if done.returncode != 0:  # say why (Chrome did not start, the page failed ...), not just the exit code
+        raise RuntimeError(f"lighthouse {url} exited {done.returncode}: {(done.stderr or done.stdout)[-2000:]}")
     lhr = json.loads(out.read_text())
     if lhr.get("runtimeError"):
         raise RuntimeError(f"{url}: {lhr['runtimeError']}")
@@ -130,7 +132,11 @@ def run(pages: list[str] | None = None) -> dict:
                 runs = []
                 for n in range(RUNS):
                     began = time.perf_counter()
-                    runs.append(run_once(base + path, Path(scratch) / f"lhr-{n}.json"))
+                    try:
+                        runs.append(run_once(base + path, Path(scratch) / f"lhr-{n}.json"))
+                    except (RuntimeError, subprocess.TimeoutExpired) as exc:  # once: Chrome sometimes fails to start
+                        _log(f"{label} run {n + 1} failed, retried once: {exc}")
+                        runs.append(run_once(base + path, Path(scratch) / f"lhr-{n}-again.json"))
                     _log(f"{label} run {n + 1}: perf {runs[-1]['performance']} LCP {runs[-1]['lcp_s']:.2f} s "
                          f"CLS {runs[-1]['cls']:.3f} TBT {runs[-1]['tbt_ms']:.0f} ms "
                          f"{runs[-1]['kb']:.0f} KiB ({time.perf_counter() - began:.0f} s)")
