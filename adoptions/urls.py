@@ -3,4 +3,4 @@ from django.urls import path
 from adoptions import views
 
 app_name = "adoptions"
-urlpatterns = [path("<int:practice_id>/", views.record, name="record")]
+urlpatterns = [path("<id:practice_id>/", views.record, name="record")]

@@ -3,4 +3,4 @@ from django.urls import path
 from relay import views
 
 app_name = "relay"
-urlpatterns = [path("<int:contact_id>/", views.write, name="write")]
+urlpatterns = [path("<id:contact_id>/", views.write, name="write")]

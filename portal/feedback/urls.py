@@ -4,4 +4,4 @@ from portal.feedback import views
 
 app_name = "feedback"
 
-urlpatterns = [path("<int:page_id>/", views.rate, name="rate")]
+urlpatterns = [path("<id:page_id>/", views.rate, name="rate")]

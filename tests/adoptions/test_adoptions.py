@@ -142,6 +142,7 @@ def test_bad_or_unauthorised_requests_get_a_clear_answer(practice, mugello):
     assert unverified.get(url).status_code == 403
     member = _member_client()
     assert member.get(reverse("adoptions:record", args=[999999])).status_code == 404
+    assert member.get("/adozioni/99999999999999999999999/").status_code == 404  # beyond any id (portal.ids)
     empty = member.post(url, {})
     assert empty.status_code == 400 and "Questo campo è obbligatorio" in empty.content.decode()
     own = _record(member, practice, practice.zona)
