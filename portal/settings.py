@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "alerts",
     "relay",
     "adoptions",
+    "questions",
     # Wagtail
     "wagtail.contrib.forms",
     "wagtail.contrib.redirects",

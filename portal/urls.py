@@ -36,6 +36,7 @@ urlpatterns = [
     path("avvisi/", include("alerts.urls")),
     path("contatta/", include("relay.urls")),
     path("adozioni/", include("adoptions.urls")),
+    path("domande/", include("questions.urls")),
     path("newsletter/", include("newsletter.urls")),
     path("valutazione/", include("portal.feedback.urls")),
     path("api/v2/", cms_api_router.urls),

@@ -58,8 +58,9 @@ ROLES: dict[str, Role] = {
     # A member with a verified e-mail: front-end only (reserved content, submissions, registrations).
     OPERATORE: Role(),
     # Edits (and reads, in the admin) the practices of their own Zona (cms/permissions.py); never publishes.
+    # Answers the questions about those practices (questions/: only their zona's; publishing is the moderators').
     REFERENTE_ZONA: Role(
-        model_permissions=list(_ADMIN),
+        model_permissions=[*_ADMIN, *_crud("questions", "practicequestion", ("change", "view"))],
         practice_page_permissions=("add_page", "change_page"),
         collection_permissions=list(_DOCS_IMAGES_USE),
     ),
@@ -78,6 +79,7 @@ ROLES: dict[str, Role] = {
             ("newsletter", "edition", "approve_edition"),
             ("accounts", "registration", "view_registration"),
             *_crud("adoptions", "adoption", ("change", "view")),
+            *_crud("questions", "practicequestion", ("change", "view")),
         ],
         site_page_permissions=("change_page", "lock_page", "unlock_page"),
         # approving the last workflow task publishes the revision as the approver
@@ -107,6 +109,7 @@ ROLES: dict[str, Role] = {
             *_crud("auth", "group"),
             *_crud("wagtailredirects", "redirect"),
             *_crud("adoptions", "adoption"),
+            *_crud("questions", "practicequestion"),
         ],
         site_page_permissions=PAGE_PERMISSIONS,
         collection_permissions=[*_DOCS_IMAGES_ALL, "add_collection", "change_collection", "delete_collection"],

@@ -1,4 +1,4 @@
-"""The member area ("La mia area"): profile, registrations, submissions, alerts, newsletter,
+"""The member area ("La mia area"): profile, registrations, submissions, questions asked, alerts, newsletter,
 data download, profile editing, account deletion."""
 import json
 
@@ -20,6 +20,8 @@ from portal.accounts.erasure import erase_account
 from portal.accounts.forms import DeleteAccountForm, ProfileForm
 from portal.accounts.mail import queue_mail
 from portal.accounts.models import PracticeSubmission, Profile, Registration, RegistrationStatus
+from questions.queries import export_data as questions_export
+from questions.queries import of_member as member_questions
 
 
 @login_required
@@ -38,6 +40,7 @@ def profile(request):
         "registrations": registrations,
         "submissions": PracticeSubmission.objects.filter(user=request.user).select_related("page"),
         "alerts": member_alerts(request.user),
+        "questions": member_questions(request.user, request),
         "newsletter_subscription": subscription,
         "newsletter_preferences_url": personal_links(subscription).preferences_url if subscription else None,
         "now": timezone.now(),
@@ -74,6 +77,7 @@ def data_download(request):
             {"titolo": str(s), "stato": s.get_status_display(), "creata_il": _when(s.created_at),
              "inviata_il": _when(s.submitted_at), "dati": s.data}
             for s in PracticeSubmission.objects.filter(user=user)],
+        "domande_sulle_pratiche": questions_export(user),
         "avvisi": alerts_export(user),
         "newsletter": newsletter_export(subscription) if subscription else None,
     }
