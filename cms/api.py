@@ -16,8 +16,10 @@ from wagtail.search.backends.base import FilterFieldError, OrderByFieldError
 
 from portal.ids import MAX_ID, bounded_int
 
-# Parameters naming a page id, and the paging counts: plain non-negative integers in range.
-ID_PARAMETERS = ("id", "child_of", "ancestor_of", "descendant_of", "translation_of")
+# Parameters naming a page id (or, as field filters, a zona's: ``?zona=``, ``?other_zones=`` of a practice),
+# and the paging counts: plain non-negative integers in range. A many-to-many filter reaches the database
+# without Wagtail's conversion, so a word there would be an error page.
+ID_PARAMETERS = ("id", "child_of", "ancestor_of", "descendant_of", "translation_of", "zona", "other_zones")
 COUNT_PARAMETERS = ("offset", "limit")
 SEARCH_OPERATORS = ("and", "or")
 WORD = re.compile(r"\w+")

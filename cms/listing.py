@@ -13,7 +13,7 @@ from typing import Callable
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -87,11 +87,20 @@ def _in(model, **lookup):
     return {"pk__in": model.objects.filter(**lookup).values("pk")}
 
 
+def practices_in(zona_lookup: str, value) -> Q:
+    """The practices a zona filter (``zona_lookup`` "", value a Zona) or an Azienda USL filter
+    ("__azienda_usl", value its code) finds: realized there, shared with it (``other_zones``) or
+    region-wide (``covers_whole_region``): a practitioner filtering by their zona expects those too."""
+    own = Q(**{f"zona{zona_lookup}": value})
+    shared = Q(**_in(PracticePage, **{f"other_zones{zona_lookup}": value}))
+    return own | shared | Q(covers_whole_region=True)
+
+
 @dataclass
 class ListingSpec:
     model: type
     ordering: tuple
-    filters: dict[str, Callable]  # name -> function(value) -> filter kwargs
+    filters: dict[str, Callable]  # name -> function(value) -> filter kwargs, or a Q
     year_field: str
     related: Callable = lambda qs: qs
     extra: dict = field(default_factory=dict)
@@ -106,14 +115,14 @@ SPECS: dict[type, ListingSpec] = {
     PracticePage: ListingSpec(
         PracticePage, ("-period_start", "-first_published_at", "title"),
         {
-            "zona": lambda z: {"zona": z},
-            "ausl": lambda a: {"zona__azienda_usl": a},
+            "zona": lambda z: practices_in("", z),
+            "ausl": lambda a: practices_in("__azienda_usl", a),
             "topic": lambda t: _in(PracticePage, topics=t),
             "year": lambda y: {"period_start__year": y},
             "level": lambda v: {"evaluation_level": v},
         },
         "period_start",
-        lambda qs: qs.select_related("zona").prefetch_related("topics"),
+        lambda qs: qs.select_related("zona").prefetch_related("topics", "other_zones"),
     ),
     SeminarPage: ListingSpec(
         SeminarPage, ("-start",),
@@ -271,7 +280,8 @@ def filtered(model, data, parent=None) -> Listing:
             errors = True
         for name, value in form.active().items():
             if name in spec.filters:
-                qs = qs.filter(**spec.filters[name](value))
+                condition = spec.filters[name](value)
+                qs = qs.filter(condition) if isinstance(condition, Q) else qs.filter(**condition)
                 applied[name] = str(getattr(value, "pk", value))
     qs = spec.related(qs.order_by(*spec.ordering, "pk"))  # pk last: a total order, reversible page by page
     count_key = None

@@ -109,7 +109,14 @@ def jsonld_for(page, request=None) -> dict | None:
         if page.official_link():
             data["sameAs"] = page.official_link()
         return data
-    if kind in ("practice", "news"):
+    if kind == "practice":
+        data = _article(page, request, page.main_date())
+        # where it is realized: its zona and the others it covers, or the whole region
+        places = ["Toscana"] if page.covers_whole_region else [z.name for z in [page.zona, *page.involved_zones()] if z]
+        if places:
+            data["spatialCoverage"] = [{"@type": "AdministrativeArea", "name": name} for name in places]
+        return data
+    if kind == "news":
         return _article(page, request, page.main_date())
     if kind == "data":
         return {

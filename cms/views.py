@@ -51,13 +51,17 @@ class ZonaSection:
     all_url: str | None
 
 
-def _zona_section(model, index_model, zona) -> ZonaSection:
+def _zona_section(model, index_model, zona, own_only=False) -> ZonaSection:
+    """The latest items of the listing filtered by the zona. ``own_only``: the items shown are those
+    realized in the zona (a practice's main zona), while the total and the link are the listing's,
+    which also holds the practices shared with the zona or region-wide (listed apart, cms.zones)."""
     from portal import content_version
 
     listing = filtered(model, QueryDict(urlencode({"zona": zona.slug})))
-    items = list(listing.queryset[:ZONA_SECTION_SIZE])
+    shown = listing.queryset.filter(zona=zona) if own_only else listing.queryset
+    items = list(shown[:ZONA_SECTION_SIZE])
     total = len(items)
-    if total == ZONA_SECTION_SIZE:
+    if own_only or total == ZONA_SECTION_SIZE:
         total = listing.count()
     index_url = content_version.memo(f"index-url:{index_model._meta.label}", lambda: _index_url(index_model))
     all_url = f"{index_url}?{urlencode({'zona': zona.slug})}" if index_url and total > len(items) else None
@@ -70,13 +74,13 @@ def _index_url(index_model) -> str | None:
 
 
 def zona_detail(request, slug):
-    from cms.zones import latest_news, regional_content, upcoming_events
+    from cms.zones import latest_news, regional_content, travelling_practices, upcoming_events
 
     zona = get_object_or_404(Zona, slug=slug)
     figures = list(public_pages(DataPage).filter(zona=zona).order_by("indicator", "period_end"))
     chart_points = [(f.indicator if len(figures) > 1 else f.period_label, f.value, f.unit) for f in figures]
     sections = {
-        "practices": _zona_section(PracticePage, PracticeIndexPage, zona),
+        "practices": _zona_section(PracticePage, PracticeIndexPage, zona, own_only=True),
         "seminars": _zona_section(SeminarPage, SeminarIndexPage, zona),
         "workshops": _zona_section(WorkshopPage, WorkshopIndexPage, zona),
     }
@@ -84,6 +88,7 @@ def zona_detail(request, slug):
     has_own = bool(figures or news or any(s.items for s in sections.values()))
     return render(request, "cms/zona_detail.html", {
         "zona": zona, **sections, "upcoming": upcoming_events(zona), "news": news,
+        "travelling": travelling_practices(zona, request),
         "regional": None if has_own else regional_content(),
         "figures": figures, "chart_points": chart_points, "crumbs": _crumbs(zona),
     })
@@ -91,6 +96,7 @@ def zona_detail(request, slug):
 
 EXPORT_COLUMNS = [
     ("id", _("id")), ("titolo", _("titolo")), ("url", _("indirizzo")), ("zona", _("zona")),
+    ("altre_zone", _("altre zone coinvolte")),
     ("azienda_usl", _("Azienda USL")), ("ente_titolare", _("ente titolare")), ("aree_tematiche", _("aree tematiche")),
     ("livello", _("livello di valutazione")), ("criteri", _("criteri soddisfatti")),
     ("fonti_finanziamento", _("fonti di finanziamento")), ("inizio", _("inizio")), ("fine", _("fine")),
@@ -104,6 +110,7 @@ def _practice_row(page, request) -> dict:
         "titolo": page.title,
         "url": public_urls.page_url(page),
         "zona": page.zona.name if page.zona_id else "",
+        "altre_zone": [str(_("tutta la Toscana"))] if page.covers_whole_region else [z.name for z in page.involved_zones()],
         "azienda_usl": page.zona.get_azienda_usl_display() if page.zona_id else "",
         "ente_titolare": page.owner_body,
         "aree_tematiche": [t.name for t in page.topics.all()],

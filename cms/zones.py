@@ -1,8 +1,10 @@
-"""What the zona pages show besides their own listings: counts per zona, upcoming events, latest news
-and the regional content that applies to every zona.
+"""What the zona pages show besides their own listings: counts per zona, upcoming events, latest news,
+the regional content that applies to every zona and the practices of other zones that cover it.
 
 Every queryset here starts from ``cms.visibility.visible`` (anonymous visitor): the zona pages are
-public and cached like the other public channels, so they list only what anyone may see.
+public and cached like the other public channels, so they list only what anyone may see. The one
+exception, ``travelling_practices``, asks for the visitor of the request, as the adoptions shown on
+the same page do (adoptions.queries): a member sees the members-only practices there too.
 """
 from __future__ import annotations
 
@@ -115,3 +117,40 @@ def regional_content(limit: int = REGIONAL_SIZE) -> RegionalContent:
     upcoming = upcoming_events(None, limit)
     past = _live(SeminarPage).filter(zones__isnull=True, start__lt=timezone.now()).order_by("-start", "-pk")
     return RegionalContent(norms, upcoming, list(past[:limit]))
+
+
+TRAVELLING_SIZE = 12
+
+
+@dataclass
+class TravellingPractices:
+    """Practices of other zones that also cover this one: shared with it (``other_zones``) or
+    region-wide. Each list holds the latest ``TRAVELLING_SIZE``; the totals say how many there are."""
+
+    shared: list
+    regional: list
+    shared_total: int
+    regional_total: int
+
+    def __bool__(self):
+        return bool(self.shared or self.regional)
+
+    @property
+    def more(self) -> bool:
+        return self.shared_total > len(self.shared) or self.regional_total > len(self.regional)
+
+
+def travelling_practices(zona: Zona, request=None, limit: int = TRAVELLING_SIZE) -> TravellingPractices:
+    """What the zona page lists under "Pratiche che coinvolgono anche questa zona", as this visitor may
+    see it (``cms.visibility.visible``: a members-only practice reaches members only). The practices
+    realized in the zona itself are its own section, not repeated here."""
+    base = (visible(PracticePage.objects.live(), request).exclude(zona=zona).select_related("zona")
+            .order_by("-period_start", "-first_published_at", "pk"))
+    shared = base.filter(covers_whole_region=False, pk__in=PracticePage.objects.filter(other_zones=zona).values("pk"))
+    regional = base.filter(covers_whole_region=True)
+    shared_items, regional_items = list(shared[:limit]), list(regional[:limit])
+    return TravellingPractices(
+        shared_items, regional_items,
+        shared.count() if len(shared_items) == limit else len(shared_items),
+        regional.count() if len(regional_items) == limit else len(regional_items),
+    )

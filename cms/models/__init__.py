@@ -14,6 +14,7 @@ from cms.models.practices import (
     PracticePage,
     PracticePageTag,
 )
+from cms.models.evaluation import PracticeCriterionEvidence
 from cms.models.seminars import EventFormat, SeminarIndexPage, SeminarPage, SeminarPageTag, SeminarSpeaker
 from cms.models.taxonomy import AziendaUSL, SdsStatus, Topic, Zona
 from cms.models.workshops import WorkshopIndexPage, WorkshopPage, WorkshopPageTag, WorkshopSession
@@ -42,7 +43,7 @@ __all__ = [
     "AziendaUSL", "SdsStatus", "Topic", "Zona", "HomePage", "StandardPage",
     "SeminarIndexPage", "SeminarPage", "SeminarPageTag", "SeminarSpeaker", "EventFormat",
     "WorkshopIndexPage", "WorkshopPage", "WorkshopPageTag", "WorkshopSession",
-    "PracticeIndexPage", "PracticePage", "PracticePageTag", "PracticeContact", "EvaluationLevel", "Criterion",
+    "PracticeIndexPage", "PracticePage", "PracticePageTag", "PracticeContact", "PracticeCriterionEvidence", "EvaluationLevel", "Criterion",
     "FundingSource", "PartnerKind",
     "NormIndexPage", "NormPage", "NormPageTag", "NormRelation", "NormStatus",
     "DataIndexPage", "DataPage", "DataPageTag", "NewsIndexPage", "NewsPage", "NewsPageTag",

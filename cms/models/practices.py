@@ -1,4 +1,6 @@
-"""Buone pratiche: one per Zona, with équipe, funding, evaluation and related norms."""
+"""Buone pratiche: realized in a Zona (and possibly shared with others or region-wide), with équipe,
+funding, evaluation (with its evidence, cms.models.evaluation) and related norms."""
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -12,7 +14,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
-from cms.admin_forms import PracticeAdminForm
+from cms.admin_forms import PracticeAdminForm, evidence_panel
 from cms.models.base import ContentPage, IndexPage
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
@@ -91,13 +93,24 @@ class PracticePage(ContentPage):
     """A practice of a Zona distretto, described so another territory can reuse it."""
 
     content_kind = "practice"
-    search_prefetch = ("topics", "zona", "related_norms", "tags", "adoptions__zona")
-    facet_prefetch = ("adoptions__zona",)  # the database search's facet rows (payload_zones)
+    search_prefetch = ("topics", "zona", "related_norms", "tags", "adoptions__zona", "other_zones")
+    facet_prefetch = ("adoptions__zona", "other_zones")  # the database search's facet rows (payload_zones)
 
     zona = models.ForeignKey(
         "cms.Zona", null=True, blank=False, on_delete=models.PROTECT, related_name="practices",
         verbose_name=_("zona distretto"), help_text=_("La zona in cui la pratica è realizzata (obbligatoria)."),
     )
+    # Practices travel: one realized by a Zona with its neighbours, or a regional protocol applied everywhere.
+    # The main zona stays the one responsible (permissions, "Altre pratiche della zona"); the coverage only
+    # widens where the practice is found (zona pages, the listing's zona filter, the search facets).
+    covers_whole_region = models.BooleanField(
+        _("tutta la Toscana"), default=False,
+        help_text=_("Spunta se la pratica è attiva in tutte le zone distretto della regione, es. un protocollo "
+                    "regionale applicato da ogni Società della Salute."))
+    other_zones = ParentalManyToManyField(
+        "cms.Zona", blank=True, related_name="covered_practices", verbose_name=_("altre zone coinvolte"),
+        help_text=_("Le zone in cui la pratica è realizzata oltre alla zona principale, es. «Mugello» per un servizio "
+                    "condiviso con la Fiorentina Nord-Ovest."))
     owner_body = models.CharField(_("ente titolare"), max_length=250, help_text=_("Es. Società della Salute della Valdinievole."))
     partner_kinds = ChoiceListField(_("tipi di partner"), item_choices=PartnerKind.choices)
     partners = models.TextField(_("partner"), blank=True, help_text=_("Un partner per riga."))
@@ -119,6 +132,15 @@ class PracticePage(ContentPage):
                     "promettente: primi risultati; buona pratica: risultati verificati e trasferibili."),
     )
     criteria_met = ChoiceListField(_("criteri soddisfatti"), item_choices=Criterion.choices)
+    # Who evaluated and when, as the EU Best Practice Portal publishes: set by the admin form
+    # (cms.admin_forms.PracticeAdminForm) when a moderator changes the evaluation.
+    evaluated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        verbose_name=_("valutata da"))
+    evaluated_at = models.DateField(
+        _("data della valutazione"), null=True, blank=True,
+        help_text=_("Si compila da sola quando cambi livello, criteri o motivazioni; correggila se la valutazione è "
+                    "stata fatta un altro giorno, es. 12/03/2025."))
     lessons_learned = RichTextField(_("lezioni apprese"), blank=True, features=_TEXT)
     attachments = StreamField(MaterialsBlock(), blank=True, verbose_name=_("allegati"))
     related_norms = ParentalManyToManyField("cms.NormPage", blank=True, verbose_name=_("norme collegate"))
@@ -128,6 +150,7 @@ class PracticePage(ContentPage):
     # sommario) and the evaluation level, an explicit choice; the other tabs are optional detail.
     content_panels = ContentPage.content_panels + [
         FieldPanel("zona"),
+        MultiFieldPanel([FieldPanel("covers_whole_region"), AutocompletePanel("other_zones")], heading=_("Altre zone")),
         FieldPanel("owner_body"),
         FieldPanel("summary"),
         FieldPanel("evaluation_level"),
@@ -144,7 +167,8 @@ class PracticePage(ContentPage):
         MultiFieldPanel([FieldPanel("funding_sources"), FieldPanel("funding_note")], heading=_("Finanziamento")),
     ]
     evaluation_panels = [
-        FieldPanel("results"), FieldPanel("criteria_met"), FieldPanel("lessons_learned"),
+        FieldPanel("results"), FieldPanel("criteria_met"), evidence_panel(), FieldPanel("evaluated_at"),
+        FieldPanel("lessons_learned"),
     ]
     contacts_panels = [InlinePanel("contacts", label=_("contatto"), heading=_("Contatti dei servizi")), FieldPanel("attachments")]
     taxonomy_panels = [AutocompletePanel("topics"), AutocompletePanel("related_norms"), FieldPanel("tags")]
@@ -166,7 +190,7 @@ class PracticePage(ContentPage):
     parent_page_types = ["cms.PracticeIndexPage"]
     subpage_types: list = []
     base_form_class = PracticeAdminForm
-    api_fields = [APIField("summary"), APIField("zona"), APIField("owner_body"), APIField("evaluation_level"), APIField("criteria_met"), APIField("funding_sources"), APIField("period_start"), APIField("period_end"), APIField("target_groups")]
+    api_fields = [APIField("summary"), APIField("zona"), APIField("owner_body"), APIField("evaluation_level"), APIField("criteria_met"), APIField("covers_whole_region"), APIField("other_zones"), APIField("funding_sources"), APIField("period_start"), APIField("period_end"), APIField("target_groups")]
 
     class Meta:
         verbose_name = _("buona pratica")
@@ -180,6 +204,8 @@ class PracticePage(ContentPage):
             errors["zona"] = _("Una buona pratica deve indicare la zona distretto in cui è realizzata.")
         if self.period_start and self.period_end and self.period_end < self.period_start:
             errors["period_end"] = _("La fine non può precedere l'inizio.")
+        if self.zona_id and any(z.pk == self.zona_id for z in self.other_zones.all()):
+            errors["other_zones"] = repeated_zona_message(self.zona)
         if errors:
             raise ValidationError(errors)
 
@@ -206,6 +232,8 @@ class PracticePage(ContentPage):
 
     def listing_meta(self) -> list[str]:
         meta = [self.zona.name] if self.zona_id else []
+        if self.covers_whole_region:
+            meta.append(str(_("tutta la Toscana")))
         meta.append(self.get_evaluation_level_display())
         if self.period_start:
             meta.append(str(self.period_start.year))
@@ -225,16 +253,65 @@ class PracticePage(ContentPage):
         )
 
     def payload_zones(self):
-        """Its zona, then the zones that adopted it (approved records of adoptions/): a practice
-        counts in the zona facet wherever it is practised."""
-        adopted = [a.zona for a in self.adoptions.all() if a.is_approved and a.zona_id != self.zona_id]
-        return ([self.zona] if self.zona_id else []) + sorted(adopted, key=lambda z: z.name)
+        """Its zona, then every other zona where it is practised, by name: the zones it covers (all of
+        them for a region-wide practice: a practitioner filtering by their zona expects to find it) and
+        those that adopted it (approved records of adoptions/). The zona facets of both search backends
+        and the search text read this."""
+        if self.covers_whole_region:
+            others = [z for z in all_zones() if z.pk != self.zona_id]
+        else:
+            found = {z.pk: z for z in self.other_zones.all()}
+            found.update((a.zona_id, a.zona) for a in self.adoptions.all() if a.is_approved)
+            found.pop(self.zona_id, None)
+            others = sorted(found.values(), key=lambda z: z.name)
+        return ([self.zona] if self.zona_id else []) + others
+
+    def involved_zones(self) -> list:
+        """The other zones it is realized in (not the adopting ones: those are listed under the practice).
+        Read once per instance: the page's header and its JSON-LD both ask."""
+        if "_involved_zones" not in self.__dict__:
+            self._involved_zones = [] if self.covers_whole_region else sorted(
+                (z for z in self.other_zones.all() if z.pk != self.zona_id), key=lambda z: z.name)
+        return self._involved_zones
+
+    def criteria_with_evidence(self) -> list[tuple[str, str]]:
+        """(criterion label, justification or "") for each criterion met, in the choices' order (read
+        once per instance; no query when no criterion is met)."""
+        if "_criteria_with_evidence" not in self.__dict__:
+            met = set(self.criteria_met or ())
+            reasons = {e.criterion: e.justification for e in self.criteria_evidence.all()} if met else {}
+            self._criteria_with_evidence = [(str(label), reasons.get(value, "")) for value, label in Criterion.choices
+                                            if value in met]
+        return self._criteria_with_evidence
+
+    def has_evidence(self) -> bool:
+        return any(text for _label, text in self.criteria_with_evidence())
+
+    def evaluator_label(self) -> str:
+        """Who evaluated, as the public page says it: the full name, never the e-mail; «la redazione»
+        when the account has no name or was removed."""
+        user = self.evaluated_by
+        name = user.get_full_name().strip() if user is not None else ""
+        return name or str(_("la redazione"))
 
     def attachment_ids(self) -> list[int]:
         return document_ids(self.attachments)
 
     def payload_evaluation_level(self):
         return self.evaluation_level
+
+
+def all_zones() -> list:
+    """The zone by name, kept until the content changes (a region-wide practice lists them all)."""
+    from cms.models.taxonomy import Zona
+    from portal import content_version
+
+    return content_version.memo("cms:zones-by-name", lambda: list(Zona.objects.order_by("name")))
+
+
+def repeated_zona_message(zona) -> str:
+    return _("«%(zona)s» è già la zona principale della pratica: tra le altre zone indica solo le zone in più.") % {
+        "zona": zona.name}
 
 
 class PracticeContact(Orderable):
