@@ -300,10 +300,10 @@ class ElasticsearchBackend:
                 corrected_from, suggestion, relaxed = parsed.cleaned, None, False
             else:
                 suggestion = None
-        labels = value_labels()["type"]  # once per search: each read asks the cache for the content version
-        hits = [self._hit(raw, request.parsed if relaxed else None, labels) for raw in response["hits"]["hits"]]
+        labels = value_labels()  # once per search: each read asks the cache for the content version
+        hits = [self._hit(raw, request.parsed if relaxed else None, labels["type"]) for raw in response["hits"]["hits"]]
         return SearchResult(
-            request=request, hits=hits, total=total, facets=build_facets(request, self._counts(facets)),
+            request=request, hits=hits, total=total, facets=build_facets(request, self._counts(facets), labels),
             suggestion=suggestion, backend=self.name,
             partial=relaxed and any(h.missing for h in hits[:1]), corrected_from=corrected_from,
         )
