@@ -106,6 +106,7 @@ async function buildCss(files) {
     },
   })
   const fonts = await buildFonts()
+  // generated, one face per weight, by measure_fallbacks.py (the widths measured in Chromium)
   const fallbacks = await readFile(path.join(HERE, 'src', 'fonts-fallback.css'), 'utf8')
   const own = await readFile(path.join(ROOT, 'portal', 'static', 'portal', 'portal.css'), 'utf8')
   // Text is drawn at once in a local font resized to Titillium Web's metrics, then swapped without a jump.

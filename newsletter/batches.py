@@ -126,22 +126,24 @@ class _Sender:
             for render in renders:
                 self.prepared.put(render.key, PreparedSegment(self.edition, render))
 
-    def deliver(self, row: Recipient, suppressed: set, following: Recipient | None = None) -> None:
-        """Send one row. ``following``: the next row to send, claimed together with this one's commit."""
+    def deliver(self, row: Recipient, suppressed: set, following: Recipient | None = None) -> bool:
+        """Send one row; True when a message was attempted (what the rate limit counts), False when the
+        row was skipped or another loop had claimed it. ``following``: the next row to send, claimed
+        together with this one's commit."""
         if not row.may_receive(suppressed):
             if delivery_rows.skip(row.pk):
                 self.result.skipped += 1
-            return
+            return False
         message = self._prepared(row.segment_key).message(row.pk, row)
         attempts = self.claims.claim(row, self.now)
         if attempts is None:
             status = Edition.objects.values_list("status", flat=True).get(pk=self.edition.pk)
             if status != Edition.Status.SENDING:
                 self.result.stopped = status
-                return  # paused or cancelled: the claim refused it, the row stays pending
+                return False  # paused or cancelled: the claim refused it, the row stays pending
             if delivery_rows.skip_if_left(row.pk, self.now):
                 self.result.skipped += 1
-            return
+            return False
         hard_bounce = None
         failure = None
         try:
@@ -181,6 +183,7 @@ class _Sender:
         if failure is not None and failure.connection_lost:
             transport.close_quietly(self.backend)
             self.backend.open()
+        return True
 
 
 def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int | None = None) -> BatchResult:
@@ -224,7 +227,8 @@ def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int 
                 following = chunk[index + 1] if claim_next_with_commit and index + 1 < len(chunk) else None
                 if following is not None and (result.handled + 1 >= limit or not following.may_receive(suppressed)):
                     following = None
-                sender.deliver(row, suppressed, following)
+                if sender.deliver(row, suppressed, following):
+                    limiter.spend()
                 if len(result.errors) > errors_before:
                     edition.refresh_from_db(fields=["status", "error_count"])
     finally:

@@ -22,20 +22,29 @@ SEGMENTS_PER_QUERY = 50  # segment renders read at once (each holds the whole ma
 
 
 class RateLimiter:
-    """A messages-per-second limit shared by every sending loop that shares the cache (Redis in production)."""
+    """A messages-per-second limit shared by every sending loop that shares the cache (Redis in production).
+
+    A loop takes a slot of the current second before it tries a row, and spends it only on a row it
+    claimed: several loops read the same pending rows, so a loop often finds its row taken by another,
+    and a slot given up on such a row was a message the limit allowed and nobody sent (two workers
+    delivered a third of the limit). An unspent slot is kept for the loop's next row while its second
+    lasts, never longer, so a second still sees at most the limit.
+    """
 
     def __init__(self, per_second: int, name: str = "newsletter:rate"):
         self.per_second = per_second
         self.name = name
+        self._held: int | None = None  # the second of the slot this loop holds, unspent
 
     @property
     def is_unlimited(self) -> bool:
         return self.per_second <= 0
 
     def wait(self) -> None:
-        """Block until one more message fits in the current second (no-op when unlimited)."""
-        if self.is_unlimited:
+        """Block until this loop holds a slot of the current second (no-op when unlimited)."""
+        if self.is_unlimited or self._held == int(time.time()):
             return
+        self._held = None
         while True:
             second = int(time.time())
             key = f"{self.name}:{second}"
@@ -45,8 +54,13 @@ class RateLimiter:
             except ValueError:  # expired between add and incr
                 continue
             if used <= self.per_second:
+                self._held = second
                 return
             time.sleep(max(0.005, second + 1 - time.time()))
+
+    def spend(self) -> None:
+        """The held slot went to a message (sent, or attempted and failed): the next one waits again."""
+        self._held = None
 
 
 def retry_delay(attempts: int) -> datetime.timedelta:

@@ -4,7 +4,6 @@ from __future__ import annotations
 from django import forms
 from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
-from django.core.mail import EmailMessage
 from django.http import Http404
 from django.shortcuts import render
 from django.template.loader import render_to_string
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_http_methods
 
 from cms.models import PracticeContact
 from cms.visibility import visible
+from portal.accounts.mail import dispatch
 from portal.accounts.members import is_verified_member
 from portal.public_urls import page_url
 from relay import limits
@@ -47,10 +47,10 @@ def write(request, contact_id: int):
                 "subject": form.cleaned_data["subject"], "message": form.cleaned_data["message"],
                 "site_name": settings.WAGTAIL_SITE_NAME}
         subject = _("[%(site)s] %(subject)s") % {"site": settings.WAGTAIL_SITE_NAME, "subject": mail["subject"]}
-        EmailMessage(subject, render_to_string("relay/mail/to_contact.txt", mail), settings.DEFAULT_FROM_EMAIL,
-                     [contact.email], reply_to=[sender.email]).send()
-        EmailMessage(_("Copia: %(subject)s") % {"subject": mail["subject"]},
-                     render_to_string("relay/mail/copy.txt", mail), settings.DEFAULT_FROM_EMAIL, [sender.email]).send()
+        # through the members' mail task: a failed SMTP delivery is retried, never dropped
+        dispatch(contact.email, subject, render_to_string("relay/mail/to_contact.txt", mail), reply_to=sender.email)
+        dispatch(sender.email, _("Copia: %(subject)s") % {"subject": mail["subject"]},
+                 render_to_string("relay/mail/copy.txt", mail))
         limits.count(request.user.pk, contact.pk)
         return render(request, "relay/sent.html", context)
     return render(request, "relay/write.html", context, status=400 if form.errors else 200)

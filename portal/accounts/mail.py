@@ -29,10 +29,10 @@ def render_mail(template_prefix: str, context: dict) -> tuple[str, str]:
     return settings.ACCOUNT_EMAIL_SUBJECT_PREFIX + subject, body
 
 
-def dispatch(to: str, subject: str, body: str, attachments: list | None = None) -> None:
+def dispatch(to: str, subject: str, body: str, attachments: list | None = None, reply_to: str | None = None) -> None:
     from portal.accounts.tasks import send_member_mail
 
-    args = (to, subject, body, list(attachments or []))
+    args = (to, subject, body, list(attachments or []), reply_to)
     try:
         send_member_mail.delay(*args)
     except Exception:  # broker unreachable (kombu OperationalError and friends)

@@ -152,9 +152,10 @@ class SearchResult:
         return next((f for f in self.facets if f.name == name), None)
 
 
-def build_facets(request: SearchRequest, counts: dict[str, dict[str, int]]) -> list[FacetGroup]:
-    """FacetGroups from raw counts (facet -> value -> count), shared by both backends."""
-    labels = value_labels()
+def build_facets(request: SearchRequest, counts: dict[str, dict[str, int]], labels: dict | None = None) -> list[FacetGroup]:
+    """FacetGroups from raw counts (facet -> value -> count), shared by both backends. ``labels``:
+    ``value_labels()`` when the caller has read them already (each read asks the cache)."""
+    labels = labels or value_labels()
     groups = []
     for spec in FACETS:
         values = dict(counts.get(spec.name, {}))

@@ -23,6 +23,7 @@ FIRST_VISIT_BUDGET = 200 * KB
 JS_BUDGET = 60 * KB
 CSS_BUDGET = 30 * KB
 CLS_BUDGET = 0.05
+FONT_DELAY_MS = 800  # how long the web fonts are held back after the first frame drawn in the fallbacks
 
 # Before any page script: the layout shifts the browser reports, as Lighthouse counts them (not after input).
 _OBSERVE_SHIFTS = """
@@ -81,6 +82,48 @@ def measured(site, browser):
     return readings
 
 
+@pytest.fixture(scope="module")
+def measured_late_fonts(site, browser):
+    """{template label: what the browser measured at Lighthouse's 412 px phone when the web fonts come late}.
+
+    Every .woff2 request is held until the page has been drawn in the fallback fonts and FONT_DELAY_MS more
+    have passed, then let through: the swap happens on a laid-out page, as on a slow mobile connection."""
+    base, urls = site
+    readings = {}
+    for label, path in urls.items():
+        context = browser.new_context(
+            base_url=base, locale="it-IT", viewport={"width": 412, "height": 823}, is_mobile=True,
+            has_touch=True, device_scale_factor=1.75,
+        )
+        held, released = [], []
+
+        def hold(route):
+            (route.continue_() if released else held.append(route))
+
+        try:
+            page = context.new_page()
+            page.add_init_script(_OBSERVE_SHIFTS)
+            page.route("**/*.woff2", hold)
+            # not "load": the load event waits for the fonts held here
+            response = page.goto(path, wait_until="domcontentloaded")
+            assert response is not None and response.status == 200, (label, path)
+            page.evaluate("() => new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))")
+            page.wait_for_timeout(FONT_DELAY_MS)
+            released.append(True)
+            late = len(held)
+            for route in held:
+                route.continue_()
+            page.wait_for_load_state("load")
+            page.wait_for_load_state("networkidle")
+            reading = page.evaluate(_MEASURE)
+            loaded = page.evaluate(  # the web faces drawn at the end (not the local fallbacks)
+                "() => [...document.fonts].filter((f) => f.status === 'loaded' && !/Fallback/.test(f.family)).length")
+            readings[label] = {"path": path, "late": late, "loaded": loaded, **reading}
+        finally:
+            context.close()
+    return readings
+
+
 def _table(measured, value) -> str:
     return "\n".join(f"  {label:<20} {value(r)}" for label, r in measured.items())
 
@@ -133,6 +176,17 @@ def test_layout_does_not_shift_at_375_px(measured):
     print("cumulative layout shift:\n" + _table(measured, lambda r: f"{r['cls']:.4f}"))
     shifted = {label: round(r["cls"], 4) for label, r in measured.items() if r["cls"] >= CLS_BUDGET}
     assert not shifted, f"layout shift >= {CLS_BUDGET}: {shifted}"
+
+
+def test_layout_does_not_shift_at_412_px_when_the_fonts_arrive_late(measured_late_fonts):
+    """The swap from the metric-compatible fallbacks to the web fonts moves no block: each line breaks alike."""
+    readings = measured_late_fonts
+    print(f"cumulative layout shift at 412 px, web fonts {FONT_DELAY_MS} ms late (fonts held / loaded):\n"
+          + _table(readings, lambda r: f"{r['cls']:.4f}  ({r['late']} / {r['loaded']})"))
+    for label, r in readings.items():
+        assert r["late"] >= 1 and r["loaded"] >= 1, (label, "the web fonts were not held back, or never loaded")
+    shifted = {label: round(r["cls"], 4) for label, r in readings.items() if r["cls"] >= CLS_BUDGET}
+    assert not shifted, f"layout shift >= {CLS_BUDGET} with late web fonts: {shifted}"
 
 
 def test_every_image_and_chart_has_its_dimensions(measured):

@@ -52,3 +52,20 @@ def test_memo_keeps_a_none_result():
     assert content_version.memo("nothing", lambda: calls.append(1)) is None
     assert content_version.memo("nothing", lambda: calls.append(1)) is None
     assert len(calls) == 1
+
+
+def test_a_flushed_cache_never_serves_what_the_process_kept_from_before():
+    """memo() keeps its last values in the process too (one round trip per read instead of two); a
+    cache flushed (Redis restarted empty) starts its count where no earlier count reached, so a value
+    kept from before the flush is recomputed, not served."""
+    assert content_version.memo("kept", lambda: "before") == "before"
+    cache.clear()
+    assert content_version.memo("kept", lambda: "after") == "after"
+
+
+def test_a_value_kept_in_the_process_lives_no_longer_than_its_timeout():
+    """Without a shared cache another process's change is never seen: the timeout bounds the staleness."""
+    calls = []
+    content_version.memo("brief", lambda: calls.append(1), timeout=0)
+    content_version.memo("brief", lambda: calls.append(1), timeout=0)
+    assert len(calls) == 2

@@ -91,3 +91,35 @@ def test_empty_form_is_a_400_with_italian_errors(client, contact, member):
     assert answer.status_code == 400
     assert "Questo campo è obbligatorio" in answer.content.decode()
     assert client.get(reverse("relay:write", args=[999999])).status_code == 404
+
+
+class _FailsOnce:
+    """An SMTP server that drops the connection at the first message, then accepts (locmem)."""
+
+    failures = 0
+
+    def __init__(self, *args, **kwargs):
+        from django.core.mail.backends.locmem import EmailBackend
+
+        self._backend = EmailBackend(*args, **kwargs)
+
+    def send_messages(self, messages):
+        import smtplib
+
+        if _FailsOnce.failures == 0:
+            _FailsOnce.failures += 1
+            raise smtplib.SMTPServerDisconnected("connessione chiusa dal server")
+        return self._backend.send_messages(messages)
+
+
+def test_a_relayed_message_is_retried_when_the_mail_server_fails(client, contact, member, settings):
+    """The relay sends through the members' mail task: an SMTP failure is retried, not dropped (it used to
+    send in the request and lose the message on a failure)."""
+    settings.EMAIL_BACKEND = f"{__name__}._FailsOnce"
+    _FailsOnce.failures = 0
+    client.force_login(member)
+    assert _send(client, contact).status_code == 200
+    assert _FailsOnce.failures == 1
+    assert sorted(m.to[0] for m in mail.outbox) == sorted([PRIVATE, member.email])
+    to_contact = next(m for m in mail.outbox if m.to == [PRIVATE])
+    assert to_contact.reply_to == [member.email]

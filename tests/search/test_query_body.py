@@ -13,7 +13,7 @@ from elasticsearch import Elasticsearch
 
 from search.querying.facets import FACETS, FACETS_BY_NAME
 from search.querying.contract import SearchRequest
-from search.querying.elasticsearch import ElasticsearchBackend
+from search.querying.elasticsearch import SELECTED, ElasticsearchBackend
 
 ANONYMOUS_ONLY = {"term": {"restricted": False}}
 
@@ -85,7 +85,9 @@ def test_selected_facets_narrow_the_hits_in_post_filter_not_in_the_query(backend
 def test_each_facet_is_counted_under_the_other_facets_selection_only(backend):
     request = SearchRequest(q="orti", filters=SELECTION, user_is_member=True)
     aggs = backend.facets_body(request)["aggs"]
-    assert set(aggs) == {spec.name for spec in FACETS}
+    assert set(aggs) == {spec.name for spec in FACETS} | {SELECTED}
+    # the total of the page of hits: every selected value applies (the hits' post_filter)
+    assert aggs[SELECTED]["filter"] == {"bool": {"filter": [EXPECTED_FILTERS[name] for name in SELECTION]}}
     for spec in FACETS:
         others = [EXPECTED_FILTERS[name] for name in SELECTION if name != spec.name]
         assert aggs[spec.name]["filter"] == {"bool": {"filter": others}}, spec.name
