@@ -77,7 +77,8 @@ def content(roles):
 
 def test_the_referente_sees_drafts_submissions_and_events_of_their_zona(client, content):
     panels = _panels(client, content["ref"])
-    assert set(panels) == {"cdp-referente"}, "a Referente sees only their own panel"
+    # their own panel, and the questions on their zona's practices they may answer (questions/)
+    assert set(panels) == {"cdp-referente", "cdp-domande"}, "a Referente sees only the panels of their role"
     drafts, waiting, events = panels["cdp-referente"].values()
     assert drafts == ["Bozza della Valdinievole"]
     assert waiting == ["Pratica inviata della Valdinievole"]

@@ -196,3 +196,13 @@ def test_the_api_filters_by_the_coverage_and_refuses_bad_values_in_italian(clien
     for bad in ({"other_zones": "mugello"}, {"other_zones": "99999999999999999999999"}, {"covers_whole_region": "forse"}):
         response = client.get("/api/v2/pages/", {"type": "cms.PracticePage", **bad})
         assert response.status_code == 400, (bad, response.status_code)
+
+
+def test_a_region_wide_practice_in_the_search_results_names_its_zona_and_how_many_more(client, site_tree, settings):
+    """A hit lists its zones; a region-wide practice would list all 28, so it names its own and counts the rest."""
+    settings.ELASTICSEARCH_URLS = []
+    _practice(site_tree, f.zona("pistoiese"), covers_whole_region=True, title="Pratica regionale di prossimità")
+    page = client.get("/cerca/", {"q": "regionale prossimità"}).content.decode()
+    tree = lxml_html.fromstring(page)
+    zones = [" ".join(z.text_content().split()) for z in tree.xpath('//*[contains(@class, "search-hit-zones")]')]
+    assert zones == ["· Pistoiese e altre 27 zone"], zones

@@ -37,7 +37,7 @@ SEARCH_BUDGET = 24
 AUTOCOMPLETE_BUDGET = 8
 HOME_BUDGET = 24
 LISTING_BUDGET = 18
-DETAIL_BUDGET = 32  # a practice with its related content (database answer)
+DETAIL_BUDGET = 33  # a practice with its related content (database answer) and the other zones it covers
 
 
 def _site(practices: int, restricted: int = 1):
