@@ -62,8 +62,8 @@ class CmsPageForm(WagtailAdminPageForm):
 class UnchangedWhenAbsentFormSet(BaseChildFormSet):
     """An inline formset that leaves its rows as they are when the request carries none of its fields.
 
-    The admin always posts the formset; a form posted by a script, or by a test written before the
-    formset existed, would otherwise be refused ("ManagementForm data is missing"). Absent means
+    The admin always posts the formset; a form posted by a script, or by a test that does not
+    know the formset, would otherwise be refused ("ManagementForm data is missing"). Absent means
     zero forms: nothing added, changed or deleted (modelcluster removes only the rows it is told to).
     """
 

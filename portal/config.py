@@ -46,6 +46,20 @@ def env_int(name: str, default: int) -> int:
         raise ConfigError(f"{name}: expected an integer, got {value!r}") from None
 
 
+def env_settings(defaults: dict) -> dict:
+    """name -> the environment variable of that name, read like its default's type (bool, int or
+    string), or the default when it is unset: the settings of an app that lists its own defaults."""
+    values = {}
+    for name, default in defaults.items():
+        if isinstance(default, bool):
+            values[name] = env_bool(name, default)
+        elif isinstance(default, int):
+            values[name] = env_int(name, default)
+        else:
+            values[name] = env_str(name, default)
+    return values
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = env_str(name)
     if value is None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from newsletter import conf as newsletter_conf
 from portal.config import (
     ConfigError,
     database_from_env,
@@ -16,6 +17,7 @@ from portal.config import (
     env_bool,
     env_int,
     env_list,
+    env_settings,
     env_str,
     origin_from_env,
     replicas_from_env,
@@ -201,9 +203,6 @@ DEFAULT_FROM_EMAIL = env_str(
     "DEFAULT_FROM_EMAIL", "Comunità di Pratica Inclusione Toscana <noreply@cdp-inclusione.toscana.example>"
 )
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
-NEWSLETTER_REPLY_TO = env_str("NEWSLETTER_REPLY_TO", "redazione@cdp-inclusione.toscana.example")
-# The editors' address in the footer, the accessibility feedback and the legal pages.
-CONTACT_EMAIL = env_str("CONTACT_EMAIL", NEWSLETTER_REPLY_TO)
 
 # --- language and time ----------------------------------------------------------
 LANGUAGE_CODE = "it"
@@ -309,41 +308,11 @@ if _oidc_url:
     }
 
 # --- newsletter -----------------------------------------------------------------------
-NEWSLETTER_CONFIRM_DAYS = env_int("NEWSLETTER_CONFIRM_DAYS", 7)
-NEWSLETTER_RATE_PER_SECOND = env_int("NEWSLETTER_RATE_PER_SECOND", 0)  # 0: no limit
-NEWSLETTER_BATCH_SIZE = env_int("NEWSLETTER_BATCH_SIZE", 1000)
-# Sending loops per edition: raise it to the number of Celery workers so they all send (rate limit shared in Redis)
-NEWSLETTER_PARALLEL_SENDERS = env_int("NEWSLETTER_PARALLEL_SENDERS", 1)
-NEWSLETTER_MAX_ATTEMPTS = env_int("NEWSLETTER_MAX_ATTEMPTS", 6)  # per delivery, on 4xx answers
-NEWSLETTER_RETRY_BASE_SECONDS = env_int("NEWSLETTER_RETRY_BASE_SECONDS", 60)  # doubles at each attempt
-NEWSLETTER_ERROR_THRESHOLD = env_int("NEWSLETTER_ERROR_THRESHOLD", 50)  # SMTP errors that pause a sending
-NEWSLETTER_BOUNCE_SECRET = env_str("NEWSLETTER_BOUNCE_SECRET")  # unset: the bounce endpoint is off
-# Count clicks on the links of editions, in aggregate, through a redirect that stores nobody's identity.
-NEWSLETTER_CLICK_COUNTING = env_bool("NEWSLETTER_CLICK_COUNTING", False)
-# Bounces (README, "Rimbalzi"): the VERP Return-Path and the mailbox read over IMAP.
-NEWSLETTER_BOUNCE_ADDRESS = env_str("NEWSLETTER_BOUNCE_ADDRESS", "")  # e.g. bounces@domain; unset: no VERP
-NEWSLETTER_BOUNCE_IMAP_HOST = env_str("NEWSLETTER_BOUNCE_IMAP_HOST", "")  # unset: the mailbox is not read
-NEWSLETTER_BOUNCE_IMAP_PORT = env_int("NEWSLETTER_BOUNCE_IMAP_PORT", 993)
-NEWSLETTER_BOUNCE_IMAP_SSL = env_bool("NEWSLETTER_BOUNCE_IMAP_SSL", True)
-NEWSLETTER_BOUNCE_IMAP_USER = env_str("NEWSLETTER_BOUNCE_IMAP_USER", "")
-NEWSLETTER_BOUNCE_IMAP_PASSWORD = env_str("NEWSLETTER_BOUNCE_IMAP_PASSWORD", "")
-NEWSLETTER_BOUNCE_IMAP_FOLDER = env_str("NEWSLETTER_BOUNCE_IMAP_FOLDER", "INBOX")
-# The mailbox of the mailto: unsubscribe address, when it is not the bounce mailbox.
-NEWSLETTER_UNSUBSCRIBE_IMAP_HOST = env_str("NEWSLETTER_UNSUBSCRIBE_IMAP_HOST", "")
-NEWSLETTER_UNSUBSCRIBE_IMAP_PORT = env_int("NEWSLETTER_UNSUBSCRIBE_IMAP_PORT", 993)
-NEWSLETTER_UNSUBSCRIBE_IMAP_SSL = env_bool("NEWSLETTER_UNSUBSCRIBE_IMAP_SSL", True)
-NEWSLETTER_UNSUBSCRIBE_IMAP_USER = env_str("NEWSLETTER_UNSUBSCRIBE_IMAP_USER", "")
-NEWSLETTER_UNSUBSCRIBE_IMAP_PASSWORD = env_str("NEWSLETTER_UNSUBSCRIBE_IMAP_PASSWORD", "")
-NEWSLETTER_UNSUBSCRIBE_IMAP_FOLDER = env_str("NEWSLETTER_UNSUBSCRIBE_IMAP_FOLDER", "INBOX")
-NEWSLETTER_SOFT_BOUNCE_THRESHOLD = env_int("NEWSLETTER_SOFT_BOUNCE_THRESHOLD", 3)  # soft bounces that suppress
-NEWSLETTER_UNSUBSCRIBE_MAILTO = env_str("NEWSLETTER_UNSUBSCRIBE_MAILTO", "")  # default: NEWSLETTER_REPLY_TO
-# Who sends the newsletter, in its footer (the bodies that run the community) and the privacy notice.
-NEWSLETTER_SENDER_IDENTITY = env_str(
-    "NEWSLETTER_SENDER_IDENTITY",
-    "Comunità di pratica promossa da Regione Toscana, ANCI Toscana e Istituto per la Ricerca Sociale (IRS)",
-)
-NEWSLETTER_PRIVACY_PATH = env_str("NEWSLETTER_PRIVACY_PATH", "/privacy/")
-NEWSLETTER_DATA_LINK_HOURS = env_int("NEWSLETTER_DATA_LINK_HOURS", 24)  # validity of mailed download/erase links
+# Every NEWSLETTER_* setting is listed once, with its default and meaning, in newsletter/conf.py;
+# each takes the environment variable of the same name when it is set.
+globals().update(env_settings(newsletter_conf.DEFAULTS))
+# The editors' address in the footer, the accessibility feedback and the legal pages.
+CONTACT_EMAIL = env_str("CONTACT_EMAIL", globals()["NEWSLETTER_REPLY_TO"])
 
 # --- security ------------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

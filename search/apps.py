@@ -8,4 +8,6 @@ class SearchConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from search import signals, tasks  # noqa: F401  (connects the outbox handlers, registers the tasks)
+        from search import signals, tasks  # noqa: F401  (registers the tasks)
+
+        signals.register_signal_handlers()  # the outbox handlers, each on the models it reacts to

@@ -6,11 +6,14 @@ and slug changes (a changed url_path enqueues the subtree), privacy changes (vie
 or an ancestor), edits of taxonomy names shown in documents (Zona, Topic, a related
 norm's identifiers) and replaced attachment files. Each handler only records page
 ids; the outbox decides what the index must hold when it applies them.
+
+``register_signal_handlers`` (called by ``SearchConfig.ready``) connects each handler to
+the models it reacts to, as Wagtail's ``search.signal_handlers`` does, so that the saves
+of every other model (users, revisions, log entries, the outbox itself...) never run them.
 """
 from __future__ import annotations
 
 from django.db.models.signals import post_delete, post_save, pre_delete, pre_save
-from django.dispatch import receiver
 from wagtail.models import Page, PageViewRestriction
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
@@ -38,17 +41,18 @@ def _is_indexed(page) -> bool:
     return page.content_type_id in _indexed_content_type_ids()
 
 
-@receiver(pre_save)
 def page_before_save(sender, instance, raw=False, **kwargs):
     """Remember the URL path: a slug change or a move changes the URLs of the whole subtree."""
-    if raw or not isinstance(instance, Page) or not instance.pk or not is_configured():
+    if raw or not instance.pk or not is_configured():
         return
     instance._search_old_url_path = Page.objects.filter(pk=instance.pk).values_list("url_path", flat=True).first()
 
 
-@receiver(post_save)
 def page_saved(sender, instance, update_fields=None, raw=False, **kwargs):
-    if raw or not isinstance(instance, Page) or not is_configured():
+    """Any page type: a slug change or move of a section (an index page) changes the URLs below it;
+    the row's content type says whether the page itself is indexed (a save through ``Page``
+    is sent by ``Page``, whatever the page's type)."""
+    if raw or not is_configured():
         return
     old_url_path = getattr(instance, "_search_old_url_path", None)
     if old_url_path and old_url_path != instance.url_path:
@@ -71,28 +75,28 @@ def _norm_content_type_id() -> int:
     return ContentType.objects.get_for_model(NormPage).pk
 
 
-@receiver(page_published)
 def published(sender, instance, **kwargs):
     if _is_indexed(instance):
         outbox.record([instance.pk], OutboxEntry.Action.UPSERT, "publish")
 
 
-@receiver(page_unpublished)
 def unpublished(sender, instance, **kwargs):
     if _is_indexed(instance):
         outbox.record([instance.pk], OutboxEntry.Action.DELETE, "unpublish")
 
 
-@receiver(post_delete)
 def page_deleted(sender, instance, **kwargs):
-    if isinstance(instance, Page) and type(instance) is not Page and _is_indexed(instance):
+    """Connected to the indexed page types only: deleting a page also deletes its ``Page`` row,
+    whose own post_delete (sender ``Page``) would record the same page twice."""
+    if _is_indexed(instance):
         outbox.record([instance.pk], OutboxEntry.Action.DELETE, "delete")
 
 
-@receiver(post_page_move)
 def page_moved(sender, instance, **kwargs):
     """Sent by Wagtail after the move has committed: a second, late row (the move itself
-    was already recorded in its transaction by the url_path check of ``page_saved``)."""
+    was already recorded in its transaction by the url_path check of ``page_saved``).
+    Connected without a sender: only pages send post_page_move, and a move of any page
+    type (a section too) moves the indexed pages below it."""
     if is_configured():
         from cms.visibility import aliases_covered_with
 
@@ -100,8 +104,6 @@ def page_moved(sender, instance, **kwargs):
             enqueue.enqueue_subtree(moved, "move")
 
 
-@receiver(post_save, sender=PageViewRestriction)
-@receiver(post_delete, sender=PageViewRestriction)
 def privacy_changed(sender, instance, **kwargs):
     if not is_configured():
         return
@@ -120,17 +122,15 @@ def _taxonomy_models():
     return (Zona, Topic)
 
 
-@receiver(pre_save)
 def taxonomy_before_save(sender, instance, raw=False, **kwargs):
-    if raw or not is_configured() or sender not in _taxonomy_models() or not instance.pk:
+    if raw or not is_configured() or not instance.pk:
         return
     old = sender.objects.filter(pk=instance.pk).values(*[f for f in TAXONOMY_FIELDS if hasattr(instance, f)]).first()
     instance._search_old_values = old
 
 
-@receiver(post_save)
 def taxonomy_saved(sender, instance, created=False, raw=False, **kwargs):
-    if raw or created or not is_configured() or sender not in _taxonomy_models():
+    if raw or created or not is_configured():
         return
     old = getattr(instance, "_search_old_values", None)
     if old is not None and all(getattr(instance, f) == v for f, v in old.items()):
@@ -139,9 +139,8 @@ def taxonomy_saved(sender, instance, created=False, raw=False, **kwargs):
     outbox.record(ids, OutboxEntry.Action.UPSERT, f"{sender._meta.model_name}")
 
 
-@receiver(pre_delete)
 def taxonomy_deleted(sender, instance, **kwargs):
-    if not is_configured() or sender not in _taxonomy_models():
+    if not is_configured():
         return
     ids = enqueue.pages_referencing(sender._meta.label_lower, instance.pk)
     outbox.record(ids, OutboxEntry.Action.UPSERT, f"{sender._meta.model_name}")
@@ -154,9 +153,8 @@ def _document_model():
     return get_document_model()
 
 
-@receiver(post_save)
 def document_saved(sender, instance, created=False, raw=False, **kwargs):
-    if raw or created or not is_configured() or sender is not _document_model():
+    if raw or created or not is_configured():
         return
     from django.contrib.contenttypes.models import ContentType
     from wagtail.models import ReferenceIndex
@@ -167,8 +165,6 @@ def document_saved(sender, instance, created=False, raw=False, **kwargs):
 
 
 # --- synonyms -----------------------------------------------------------------------------------
-@receiver(post_save, sender=SynonymRule)
-@receiver(post_delete, sender=SynonymRule)
 def synonyms_changed(sender, instance, **kwargs):
     from django.db import transaction
 
@@ -184,3 +180,26 @@ def synonyms_changed(sender, instance, **kwargs):
             logging.getLogger(__name__).warning("search: could not queue push_synonyms", exc_info=True)
 
     transaction.on_commit(push)
+
+
+# --- wiring -------------------------------------------------------------------------------------
+def register_signal_handlers() -> None:
+    """Connect each handler to the senders it reacts to (the models are loaded: called from ``ready``)."""
+    from wagtail.models import get_page_models
+
+    for model in get_page_models():  # Page itself and every page type, indexed or not
+        pre_save.connect(page_before_save, sender=model)
+        post_save.connect(page_saved, sender=model)
+    for model in indexed_models():  # sent with the page's specific class (the deletion of its row too)
+        page_published.connect(published, sender=model)
+        page_unpublished.connect(unpublished, sender=model)
+        post_delete.connect(page_deleted, sender=model)
+    post_page_move.connect(page_moved)
+    for signal in (post_save, post_delete):
+        signal.connect(privacy_changed, sender=PageViewRestriction)
+        signal.connect(synonyms_changed, sender=SynonymRule)
+    for model in _taxonomy_models():
+        pre_save.connect(taxonomy_before_save, sender=model)
+        post_save.connect(taxonomy_saved, sender=model)
+        pre_delete.connect(taxonomy_deleted, sender=model)
+    post_save.connect(document_saved, sender=_document_model())

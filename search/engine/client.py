@@ -54,7 +54,7 @@ def client_options(timeout: float | None = None) -> dict:
 
     ``timeout`` overrides ``ELASTICSEARCH_TIMEOUT`` (bulk loads and benchmarks wait longer).
     Retries: one per other node, so a request reaches a live node when one is down; a
-    single node gets one retry, as before (a restart in progress).
+    single node gets one retry (it may be in the middle of a restart).
     """
     urls = list(settings.ELASTICSEARCH_URLS)
     options: dict = {

@@ -190,8 +190,8 @@ class DatabaseBackend:
         Every term (a word with its synonyms) is looked up in Wagtail's index and in the words
         the index lacks (``database_text``). Pages covering all the terms come first, then those
         missing one; when none covers them all, every page covering a term is shown, the most
-        covering first, flagged ``partial`` (measured on the judged set: showing the pages
-        missing one term after the full matches raised success@3 from 0.94 to 0.98).
+        covering first, flagged ``partial`` (on the judged set, showing the pages missing one
+        term after the full matches gives success@3 0.98 instead of 0.94).
 
         A long word found nowhere is corrected against the vocabulary. Within the edits
         Elasticsearch tolerates (``relaxation.typo_edits``) the correction counts as the word and

@@ -110,9 +110,8 @@ def text_query(parsed: ParsedQuery, relaxed: bool = False) -> dict:
 def highlight_query(parsed: ParsedQuery) -> dict | None:
     """What is marked in the shown page's titles and fragments: the words as typed (stemmed,
     folded, synonyms), never their typo variants, in the relaxed tier too. A fuzzy query
-    cannot use the offsets stored in the index: the highlighter re-analyses the whole text of
-    every shown page, which cost 5 to 10 times the search itself at 100k pages (the relaxed
-    tier's "inserimeto lavorativo": 272 ms against 25 ms without it, on a loaded machine)."""
+    cannot use the offsets stored in the index: the highlighter would re-analyse the whole text
+    of every shown page, which costs 5 to 10 times the search itself at 100k pages."""
     should: list[dict] = []
     for word in relaxation.units(parsed).words:
         should.append({"multi_match": {"query": word, "fields": HIGHLIGHT_FIELDS}})
