@@ -23,6 +23,11 @@ def variables_read() -> dict[str, str]:
             text = path.read_text(encoding="utf-8")
             for name in READERS.findall(text) + ENVIRON.findall(text):
                 found.setdefault(name, str(path.relative_to(ROOT)))
+    # an app's own settings, each read from the variable of its name (portal.config.env_settings)
+    from newsletter.conf import DEFAULTS
+
+    for name in DEFAULTS:
+        found.setdefault(name, "newsletter/conf.py")
     return {name: where for name, where in found.items() if name not in NOT_SETTINGS}
 
 
