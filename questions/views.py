@@ -5,16 +5,11 @@ mail. The same budget as the relay (relay.limits) bounds how much a member write
 """
 from __future__ import annotations
 
-from django.contrib.auth.views import redirect_to_login
 from django.db import transaction
-from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from cms.models import PracticePage
-from cms.visibility import visible
-from portal.accounts.members import is_verified_member
+from cms.member_actions import verified_member_on_practice
 from questions import notify
 from questions.forms import QuestionForm
 from relay import limits
@@ -27,15 +22,9 @@ def limit_key(practice) -> str:
 
 
 @require_http_methods(["GET", "POST"])
-def ask(request, practice_id: int):
-    if not request.user.is_authenticated:
-        return redirect_to_login(request.get_full_path())
-    practice = PracticePage.objects.live().filter(pk=practice_id).select_related("zona").first()
-    if practice is None or not visible(practice, request):
-        raise Http404(_("Buona pratica inesistente."))
+@verified_member_on_practice("questions/members_only.html")
+def ask(request, practice):
     context = {"practice": practice}
-    if not is_verified_member(request.user):
-        return render(request, "questions/members_only.html", context, status=403)
     form = QuestionForm(request.POST if request.method == "POST" else None)
     context["form"] = form
     if request.method == "POST" and form.is_valid():
