@@ -23,9 +23,8 @@ def make_member(email: str, *, verified: bool = True, groups: tuple[str, ...] = 
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    user = get_user_model().objects.create_user(
-        username=email.split("@")[0], email=email, password=PASSWORD, first_name="Anna", last_name="Bianchi", **extra
-    )
+    fields = {"username": email.split("@")[0], "first_name": "Anna", "last_name": "Bianchi", **extra}
+    user = get_user_model().objects.create_user(email=email, password=PASSWORD, **fields)
     EmailAddress.objects.create(user=user, email=email, verified=verified, primary=True)
     for name in groups:
         user.groups.add(Group.objects.get(name=name))

@@ -6,6 +6,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from tests.accounts.conftest import make_member
 from tests.search import content
 
 pytestmark = pytest.mark.django_db
@@ -32,13 +33,7 @@ def contact(db):
 
 @pytest.fixture
 def member(db):
-    from allauth.account.models import EmailAddress
-    from django.contrib.auth import get_user_model
-
-    user = get_user_model().objects.create_user(username="operatrice", email="operatrice@example.it",
-                                                password="x-Pass-12345", first_name="Anna", last_name="Neri")
-    EmailAddress.objects.create(user=user, email=user.email, verified=True, primary=True)
-    return user
+    return make_member("operatrice@example.it", last_name="Neri")
 
 
 def _send(client, contact, n=0):
