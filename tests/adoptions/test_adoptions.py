@@ -164,3 +164,22 @@ def test_moderators_see_the_records_waiting_and_referents_cannot_moderate(practi
     referent = Client(raise_request_exception=False)
     referent.force_login(make_member("referente.home@sds.example.it", groups=("Referente di Zona",)))
     assert referent.get(reverse("wagtailsnippets_adoptions_adoption:list")).status_code in (302, 403)
+
+
+@pytest.mark.services
+def test_a_practice_covering_other_zones_or_the_region_counts_under_them_on_elasticsearch(es, practice, mugello):
+    """Practices that travel by coverage (``other_zones``, ``covers_whole_region``), on the real
+    Elasticsearch: the zona facet finds them under every zona they cover, as on the database."""
+    from cms.models import PracticePage, Zona
+
+    regional = content.practice("Protocollo regionale per l'équipe", zona_obj=practice.zona, covers_whole_region=True)
+    shared = content.practice("Servizio condiviso con il Mugello", zona_obj=practice.zona, publish=False)
+    shared.other_zones.set([mugello])
+    shared.save_revision().publish()
+    es.create()
+    es.drain()
+    assert sorted(es.ids("", filters={"zona": ("mugello",)})) == sorted([shared.pk, regional.pk])
+    assert es.ids("", filters={"zona": ("elba",)}) == [regional.pk], "a region-wide practice counts under every zona"
+    assert [z["slug"] for z in es.document(shared.pk)["zones"]] == ["val-di-nievole", "mugello"]
+    assert len(es.document(regional.pk)["zones"]) == Zona.objects.count() == 28
+    assert PracticePage.objects.get(pk=shared.pk).other_zones.get() == mugello
