@@ -1,7 +1,9 @@
 """Admin: the questions as snippets to moderate and answer, and the waiting ones on the home panel.
 
 Moderators and administrators see every question; a Referente di Zona only those of their zona's
-practices (queries.for_admin), in the list, on the home panel, and when opening one by its address.
+practices (queries.for_admin), in the list, on the home panel, and when opening one by its address:
+the edit and delete views through the ``before_*_snippet`` hooks, the views that only show one
+(history, usage) by looking the question up among those same questions.
 """
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
@@ -9,11 +11,26 @@ from django.utils.translation import gettext_lazy as _
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.snippets.models import register_snippet
-from wagtail.snippets.views.snippets import SnippetViewSet
+from wagtail.snippets.views.snippets import HistoryView, SnippetViewSet, UsageView
 
 from questions import queries
 from questions.admin_forms import QuestionAdminForm
 from questions.models import PracticeQuestion
+
+
+class OwnQuestionsOnly:
+    """A view of one question finds it among the questions the user may handle (404 otherwise)."""
+
+    def get_base_object_queryset(self):
+        return queries.for_admin(self.request.user)
+
+
+class QuestionHistoryView(OwnQuestionsOnly, HistoryView):
+    pass
+
+
+class QuestionUsageView(OwnQuestionsOnly, UsageView):
+    pass
 
 
 class PracticeQuestionViewSet(SnippetViewSet):
@@ -25,6 +42,8 @@ class PracticeQuestionViewSet(SnippetViewSet):
     list_display = ["__str__", "status", "created_at", "answered_by"]
     list_filter = ["status"]
     ordering = ["status", "-created_at"]
+    history_view_class = QuestionHistoryView
+    usage_view_class = QuestionUsageView
     search_fields = None
     edit_handler = ObjectList([FieldPanel("practice"), FieldPanel("question"), FieldPanel("answer"), FieldPanel("status")],
                               base_form_class=QuestionAdminForm)

@@ -87,3 +87,27 @@ def test_the_roles_migration_grants_moderators_and_administrators():
     assert codenames("Referente di Zona") == {"change_practicequestion", "view_practicequestion"}
     assert codenames("Amministratore") == {f"{a}_practicequestion" for a in ("add", "change", "delete", "view")}
     assert codenames("Operatore") == set()
+
+
+def test_a_referent_opens_no_view_of_another_zonas_question_by_its_address(people, questions):
+    """Every admin view of one question (edit, delete, history, usage, ...) is refused for another zona's
+    question and open for their own: the views are read from the snippet's URLs, so a view Wagtail adds
+    later is checked too."""
+    from django.urls import NoReverseMatch
+
+    namespace = "wagtailsnippets_questions_practicequestion"
+    views = []
+    for pattern_name in ("edit", "delete", "history", "history_results", "usage", "usage_results", "inspect",
+                         "copy", "revisions_index"):
+        try:
+            views.append((pattern_name, reverse(f"{namespace}:{pattern_name}", args=[questions["other"].pk]),
+                          reverse(f"{namespace}:{pattern_name}", args=[questions["own"].pk])))
+        except NoReverseMatch:
+            continue
+    assert {"edit", "delete", "history", "usage"} <= {name for name, *_ in views}, views
+    referent = _client(people["referent"])
+    opened = {name: referent.get(other).status_code for name, other, _own in views}
+    assert all(status in (302, 403, 404) for status in opened.values()), opened
+    own = {name: referent.get(mine).status_code for name, _other, mine in views}
+    assert own["history"] == 200 and own["edit"] == 200, own
+    assert "Domanda su un altro territorio." not in referent.get(views[0][1]).content.decode()
