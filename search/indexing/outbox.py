@@ -27,20 +27,22 @@ from __future__ import annotations
 import dataclasses
 import logging
 import threading
+import time
 from contextlib import contextmanager
 from datetime import timedelta
 
 from celery import current_app
 from django.db import connection, transaction
 from django.dispatch import Signal
-from django.db.models import F
+from django.db.models import F, Value
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from search.engine.client import is_configured, mark_unavailable
 from search.engine.versions import VersionedIndex
 from search.indexing.documents import BuildContext, build_documents, specific_pages
 from search.indexing.synonyms import analysis_options
-from search.models import OutboxEntry
+from search.models import IndexWriteClock, OutboxEntry
 
 logger = logging.getLogger(__name__)
 
@@ -50,6 +52,7 @@ BULK_CHUNK = 500
 KEEP_PROCESSED = timedelta(days=7)
 APPLY_TASK = "search.apply_outbox"
 _local_lock = threading.RLock()
+_held = threading.local()  # depth of applier_lock() in this thread (next_version checks it)
 
 # sent with documents=[(page_id, document), ...] after each applied batch (module docstring)
 documents_applied = Signal()
@@ -102,10 +105,34 @@ def applier_lock():
             with connection.cursor() as cursor:
                 cursor.execute("SET LOCAL lock_timeout = '120s'")
                 cursor.execute("SELECT pg_advisory_xact_lock(%s)", [LOCK_KEY])
-            yield
-        else:
-            with _local_lock:
+            with _holding():
                 yield
+        else:
+            with _local_lock, _holding():
+                yield
+
+
+@contextmanager
+def _holding():
+    _held.depth = getattr(_held, "depth", 0) + 1
+    try:
+        yield
+    finally:
+        _held.depth -= 1
+
+
+def next_version() -> int:
+    """The external version of the next index write: larger than every version given before,
+    and at least the microsecond clock (module docstring). Only under ``applier_lock()``: the
+    writer that takes a version must also be the one to write with it before anyone takes a
+    larger one, or a larger version could reach the index first and refuse this write."""
+    if not getattr(_held, "depth", 0):
+        raise RuntimeError("next_version() outside applier_lock()")
+    now = time.time_ns() // 1000
+    # In the lock's transaction: on PostgreSQL the update also locks the row until the commit.
+    if not IndexWriteClock.objects.filter(pk=1).update(value=Greatest(F("value") + 1, Value(now))):
+        IndexWriteClock.objects.create(pk=1, value=now)  # first use (the lock admits one writer)
+    return IndexWriteClock.objects.values_list("value", flat=True).get(pk=1)
 
 
 class IndexUnavailable(Exception):
