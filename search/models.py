@@ -1,4 +1,4 @@
-"""The search app's own tables: the indexing outbox and the editors' synonym rules."""
+"""The search app's own tables: the indexing outbox, its write clock and the editors' synonym rules."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -26,6 +26,9 @@ class OutboxEntry(models.Model):
     processed_at = models.DateTimeField(_("applicata"), null=True, blank=True)
     attempts = models.PositiveIntegerField(_("tentativi"), default=0)
     last_error = models.TextField(_("ultimo errore"), blank=True)
+    # The external version the page's document was written with (IndexWriteClock) when the
+    # row was applied: the document's _version in the index, unless a later write replaced it.
+    index_version = models.BigIntegerField(_("versione nell'indice"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("modifica da indicizzare")
@@ -37,6 +40,26 @@ class OutboxEntry(models.Model):
 
     def __str__(self):
         return f"{self.get_action_display()} #{self.page_id} ({self.reason})"
+
+
+class IndexWriteClock(models.Model):
+    """One row: the last external version given to a write of the content index.
+
+    Every write of a document carries a version from here (``search.indexing.outbox.next_version``,
+    taken under the applier lock), so Elasticsearch refuses a write carried out twice (a bulk
+    request retried on another node) and an older write arriving after a newer one. The value
+    is at least the microsecond clock: above the small internal versions of documents written
+    before versions were external.
+    """
+
+    value = models.BigIntegerField(_("ultima versione"), default=0)
+
+    class Meta:
+        verbose_name = _("orologio delle scritture nell'indice")
+        verbose_name_plural = _("orologio delle scritture nell'indice")
+
+    def __str__(self):
+        return str(self.value)
 
 
 class SynonymRule(models.Model):

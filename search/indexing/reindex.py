@@ -1,11 +1,15 @@
 """Zero-downtime rebuild of the index (``manage.py search_reindex``, ``search.reindex`` task),
 and what an edit of the synonym rules runs: a reload in place, or this rebuild.
 
+0. take one version ``S0`` of the write clock (``next_version``, under the applier lock)
+   before any page is read: the bulk load writes every document with it;
 1. create a new versioned index (synonyms pushed first) and add it to the write alias:
    from now on the outbox writes every change to the old *and* the new index (this runs
    in the bulk sender's thread while the first pages are read; whatever the outbox applied
    before it is caught up in step 3);
-2. bulk-load every indexable page from the database into the new index;
+2. bulk-load every indexable page from the database into the new index, at version ``S0``:
+   a document the outbox has meanwhile written (a later version, a state read later) is
+   refused (409) and keeps the outbox's state; counted in ``superseded``, not an error;
 3. under the applier lock (no outbox batch runs meanwhile): apply pending rows, then
    re-sync into the new index every page touched since step 1, since the bulk load may
    have read a page just before a change was applied;
@@ -28,7 +32,7 @@ from search.corpus import indexable_pages
 from search.engine.client import for_cluster_changes, get_client
 from search.engine.versions import VersionedIndex
 from search.indexing.documents import BuildContext, build_documents
-from search.indexing.outbox import applier_lock, apply_pending, sync_pages
+from search.indexing.outbox import applier_lock, apply_pending, next_version, sync_pages
 from search.indexing.synonyms import MODE_INLINE, analysis_options, api_available, push_set
 from search.models import OutboxEntry
 
@@ -46,6 +50,7 @@ class ReindexReport:
     loaded: int = 0
     skipped: int = 0
     errors: int = 0
+    superseded: int = 0  # bulk-load documents refused: the outbox had written a newer state
     caught_up: int = 0
     seconds: float = 0.0
     phases: dict = dataclasses.field(default_factory=dict)  # phase -> seconds, in order
@@ -61,8 +66,13 @@ class ReindexReport:
 
 
 def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = None,
-               prepare=None) -> tuple[int, int, int]:
+               prepare=None, version: int | None = None) -> tuple[int, int, int]:
     """Load every indexable page into ``name``: (loaded, skipped, errors).
+
+    With ``version`` (``S0`` of ``rebuild``, taken before the first page is read), every
+    document is written with that external version: one the outbox wrote meanwhile, with a
+    later version, is refused and counted in ``report.superseded``. Without it (a throwaway
+    index of the bench), plain writes.
 
     Pages are read and their documents built a batch at a time (``build_documents``:
     a few queries per batch and page type), while a second thread sends the previous
@@ -78,6 +88,9 @@ def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = N
     bar = progress(total) if progress else None
     context = BuildContext()
     sender = _Sender(index, name, prepare)
+    header = {"_index": name}
+    if version is not None:
+        header.update(version=version, version_type="external")
     operations: list[dict] = []
 
     def build(batch):
@@ -89,7 +102,7 @@ def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = N
             elif document is None:
                 skipped += 1
             else:
-                operations.extend([{"index": {"_index": name, "_id": str(page.pk)}}, document])
+                operations.extend([{"index": {**header, "_id": str(page.pk)}}, document])
                 loaded += 1
             if len(operations) >= 2 * LOAD_CHUNK:
                 sender.send(operations[:])
@@ -113,6 +126,7 @@ def _bulk_load(index, name: str, progress=None, report: ReindexReport | None = N
         mark = report.phase("build", mark)
     finally:
         errors += sender.close()
+        report.superseded += sender.superseded
         report.phase("bulk_wait", mark)
         if bar is not None:
             bar.close()
@@ -164,7 +178,8 @@ class _Sender:
     """Sends bulk requests from a thread of its own, a few requests behind the builder at most.
 
     An error talking to Elasticsearch stops the load: it is raised in the builder's thread
-    at the next ``send`` or at ``close``. Per-document failures are logged and counted.
+    at the next ``send`` or at ``close``. Per-document failures are logged and counted; a
+    version conflict (409) is not a failure: the outbox wrote a newer state of the page.
     """
 
     def __init__(self, index, name: str, prepare=None):
@@ -175,6 +190,7 @@ class _Sender:
         self.name = name
         self.prepare = prepare
         self.errors = 0
+        self.superseded = 0
         self.failure: BaseException | None = None
         self.queue: queue.Queue = queue.Queue(maxsize=SEND_QUEUE)
         self.thread = threading.Thread(target=self._run, name="reindex-bulk", daemon=True)
@@ -202,7 +218,10 @@ class _Sender:
         if response.get("errors"):
             for item in response["items"]:
                 result = next(iter(item.values()))
-                if result.get("status", 500) >= 300:
+                status = result.get("status", 500)
+                if status == 409:  # version_conflict_engine_exception: a newer write is there
+                    self.superseded += 1
+                elif status >= 300:
                     self.errors += 1
                     logger.error("reindex: page %s: %s", result.get("_id"), result.get("error"))
 
@@ -228,6 +247,8 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
     report = ReindexReport(previous=index.all_versions())
     started_at = timezone.now()
     marker = OutboxEntry.objects.aggregate(m=Max("id"))["m"] or 0
+    with applier_lock():  # before any page is read: every later outbox write takes a larger one
+        loaded_version = next_version()
     mark = report.phase("start", mark)
 
     options, meta = analysis_options(index.client, index.prefix)
@@ -243,7 +264,8 @@ def rebuild(progress=None, keep_old: bool = False) -> ReindexReport:
         report.phase("create (during build)", began)
 
     try:
-        report.loaded, report.skipped, report.errors = _bulk_load(index, name, progress, report, prepare)
+        report.loaded, report.skipped, report.errors = _bulk_load(index, name, progress, report, prepare,
+                                                                        version=loaded_version)
         mark = time.monotonic()
         index.loaded(name)
         mark = report.phase("restore_settings", mark)

@@ -20,6 +20,30 @@ from tests.support.figures import pytest_terminal_summary, report  # noqa: F401 
 
 
 
+def not_written_once(index, page_ids) -> dict[int, tuple]:
+    """Pages whose document is not the one write of all their outbox rows: page id ->
+    (document's _version, the rows' index versions). Every write carries an external version
+    of the write clock, so ``_version`` names the write, not a count of writes: a page written
+    once has all its rows applied with one version and its document at that version (a second
+    copy of the same request is refused by Elasticsearch and leaves it there)."""
+    from elasticsearch import NotFoundError
+
+    from search.models import OutboxEntry
+
+    rows: dict[int, set] = {}
+    for page_id, version in OutboxEntry.objects.filter(page_id__in=page_ids).values_list("page_id", "index_version"):
+        rows.setdefault(page_id, set()).add(version)
+    found = {}
+    for pk in page_ids:
+        try:
+            version = index.client.get(index=index.read_alias, id=str(pk), _source=False)["_version"]
+        except NotFoundError:
+            version = None
+        if len(rows.get(pk, ())) != 1 or version not in rows[pk]:
+            found[pk] = (version, sorted(rows.get(pk, ()), key=lambda v: v or 0))
+    return found
+
+
 def _workdir(name: str) -> Path:
     # Not under pytest's tmp dir: it is 0700 and PostgreSQL/Elasticsearch run as other users when we are root.
     path = Path(tempfile.mkdtemp(prefix=f"cdp-fault-{name}-"))
