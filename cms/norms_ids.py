@@ -147,23 +147,3 @@ def normattiva_url(kind: str, number: str, when: date | None, urn: str) -> str:
     if kind not in NORMATTIVA_KINDS or not when or not parse_number(number or "") or not urn.startswith("urn:nir:stato:"):
         return ""
     return NORMATTIVA_RESOLVER + urn
-
-
-# Words of a citation that name no act ("delibera n. 544 del 2023"): skipped when matching what an editor types.
-CITATION_FILLERS = {"n", "n.", "nr", "nr.", "num", "del", "dell", "della", "di", "delibera", "decreto", "legge"}
-
-
-def typed_citation_filter(text: str):
-    """A ``Q`` on NormPage fields for what an editor types in a picker: every word (split at spaces
-    and slashes) matches the title, the number, the kind or the year."""
-    from django.db.models import Q
-
-    condition = Q()
-    for word in re.split(r"[\s/]+", text.strip()):
-        if not word or word.lower() in CITATION_FILLERS:
-            continue
-        either = Q(title__icontains=word) | Q(number__icontains=word) | Q(kind__iexact=word)
-        if word.isdigit() and len(word) == 4:
-            either |= Q(year=int(word)) | Q(date__year=int(word))
-        condition &= either
-    return condition

@@ -13,7 +13,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
-from cms import norms_ids
+from cms import norm_citation, norms_ids
 from cms.admin_forms import NormAdminForm
 from cms.models.base import ContentPage, IndexPage
 from cms.norms_ids import NormKind
@@ -133,9 +133,26 @@ class NormPage(ContentPage):
 
     @classmethod
     def autocomplete_custom_queryset_filter(cls, search_term: str, request=None):
-        """Every word typed must match the title, the number, the kind or the year, so "544",
-        "DGR 544/2023", "delibera 544 del 2023" and "linee guida" all find the act."""
-        return cls.objects.filter(norms_ids.typed_citation_filter(search_term)).order_by("-year", "-date", "title")
+        """A cited act is read as the search reads it (``cms.norm_citation``: "DGR 544/2023", "544/23",
+        "dgr544", "delibera n. 544 del 2023"); while its number is still being typed ("DGR 54") the
+        acts whose number starts so. Every other word must match the title, the number or the kind
+        ("544", "linee guida")."""
+        norms = cls.objects.all()
+        cited = norm_citation.norm_reference(search_term)
+        words = search_term
+        if cited is not None:
+            acts = norm_citation.cited_acts(cited, norms)
+            if acts:
+                norms = norms.filter(pk__in=acts)
+            else:
+                norms = norms.filter(number__startswith=cited.number.split("/")[-1])
+                if cited.kinds:
+                    norms = norms.filter(kind__in=cited.kinds)
+            words = cited.rest(search_term)
+        for word in words.split():
+            norms = norms.filter(models.Q(title__icontains=word) | models.Q(number__icontains=word)
+                                 | models.Q(kind__iexact=word))
+        return norms.order_by("-year", "-date", "title")
 
     @property
     def effective_year(self):

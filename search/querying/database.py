@@ -6,7 +6,7 @@ indexed page types, plus the words its index lacks and Elasticsearch's documents
 (tags, zona and topic names, attachments: ``database_text``):
 
 - an act cited by number in any form ("DGR 917", "917/2021", "delibera n. 917") is found by
-  its kind, number and year (``norm_citation``) and comes first, the pages citing it next;
+  its kind, number and year (``cms.norm_citation``) and comes first, the pages citing it next;
 - every other meaningful word is a term, expanded with the synonym rules of the data file and
   the admin (``query_terms``); pages covering every term come first, ranked by where they hold
   them (title, tags and names, summary, body, attachments); when no page covers them all, the
@@ -29,14 +29,13 @@ from datetime import date, datetime, timezone as dt_timezone
 from wagtail.models import Page
 from wagtail.search.query import Phrase, PlainText
 
-from cms.norms_ids import identifiers
+from cms.norm_citation import cited_acts, norm_reference
 
 from search.corpus import PUBLIC, indexable_pages, indexed_models, specific_pages, type_labels, visibilities
 from search.engine.analysis import fold
 from search.querying import database_text, highlight, typos
 from search.querying.contract import Hit, SearchRequest, SearchResult, build_facets
 from search.querying.facets import FACETS, page_values
-from search.querying.norm_citation import NormReference, norm_reference
 from search.querying.query_terms import Term
 from search.querying.query_terms import terms as query_terms_of
 from search.querying.relaxation import typo_edits
@@ -46,22 +45,6 @@ logger = logging.getLogger(__name__)
 
 MAX_TEXT_HITS = 1000  # pages read from Wagtail's index per term
 TYPO_MIN_LENGTH = 5  # shorter words are too easily another word
-
-
-def cited_acts(cited: NormReference) -> list[int]:
-    """The norm pages a citation names: those carrying one of its identifiers (the question the
-    Elasticsearch backend asks of ``act_ids``), the right kind and year first."""
-    from cms.models import NormPage
-
-    wanted = set(cited.identifiers())
-    ranked = []
-    for page in NormPage.objects.live().only("pk", "kind", "number", "year", "date"):
-        year = page.effective_year
-        if not wanted & {fold(i) for i in identifiers(page.kind, page.number, year, "")}:
-            continue
-        ranked.append((not cited.kinds or page.kind in cited.kinds, bool(cited.year and year == cited.year), page.pk))
-    ranked.sort(key=lambda r: (not r[0], not r[1], r[2]))
-    return [r[2] for r in ranked]
 
 
 def citing_pages(act_ids: list[int]) -> list[int]:
@@ -203,7 +186,9 @@ class DatabaseBackend:
         acts: list[int] = []
         citation = ""
         if cited is not None:
-            acts = [i for i in cited_acts(cited) if i in base_ids]
+            from cms.models import NormPage
+
+            acts = [i for i in cited_acts(cited, NormPage.objects.live()) if i in base_ids]
             if acts:
                 text, citation = cited.rest(text), text[cited.start:cited.end]
         query_terms = query_terms_of(text)

@@ -1,7 +1,7 @@
 """Which pages match the words of a query, ranked first by how many of its words they cover.
 
 A query is cut into units: each meaningful word (stop words never count) and a cited act
-("DGR 544/2023", "delibera 544 del 2023", see ``norm_citation``). Each unit is one
+("DGR 544/2023", "delibera 544 del 2023", see ``cms.norm_citation``). Each unit is one
 named clause worth ``COVER`` points, so a page's score starts with its coverage and the text
 score (BM25) and the field boosts (the rescore) only order pages of equal coverage.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 import dataclasses
 
 from search.engine.analysis import content_words, fold
-from search.querying.norm_citation import NormReference, norm_reference
+from cms.norm_citation import NormReference, norm_reference
 from search.querying.userquery import ParsedQuery
 
 COVER = 100.0  # per unit covered: more than any text score or boost a page can add

@@ -88,8 +88,12 @@ def _picked(client, model: str, query: str) -> list[str]:
     return [item["title"] for item in response.json()["items"]]
 
 
-@pytest.mark.parametrize("typed", ["544", "DGR 544/2023", "delibera n. 544 del 2023", "544/2023", "linee guida"])
+@pytest.mark.parametrize("typed", ["544", "DGR 544/2023", "delibera n. 544 del 2023", "544/2023", "linee guida",
+                                   "544/23", "DGR n° 544", "dgr544", "Delibera di Giunta regionale 544",
+                                   "DGR 54", "DGR 544 linee"])
 def test_the_norm_picker_finds_the_act_as_editors_cite_it(editor, typed):
+    """The forms the search reads (cms.norm_citation), and what a type-ahead sees while the number is
+    still being typed ("DGR 54")."""
     from tests.search import content
 
     content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))

@@ -15,7 +15,7 @@ from cms.norms_ids import identifiers
 from search.querying import relaxation
 from search.querying.contract import SearchRequest
 from search.querying.elasticsearch import ElasticsearchBackend, text_query
-from search.querying.norm_citation import norm_reference
+from cms.norm_citation import norm_reference
 from search.querying.userquery import parse
 from tests.search import content
 

@@ -3,10 +3,12 @@
 544", "d.lgs. 147 2017", "LR 41 2005", "L. 328/2000", "DGR 544-2023", "regolamento 2016/679",
 "Reg. (UE) 2016/679", "DGR 1627 del 23 dicembre 2024".
 
-The one reader of citations, for both backends: each finds the act by its own identifiers
-(``cms.norms_ids.identifiers``, what the index holds in ``act_ids``) instead of requiring the
-words "917" and "2021" to meet in a text. A bare number ("544 progetti", "2019 2020") is not a
-citation: it needs a kind of act or a number/year.
+The one reader of citations: both search backends and the editors' norm picker find the act by
+its own identifiers (``cms.norms_ids.identifiers``, what the search index holds in ``act_ids``)
+instead of requiring the words "917" and "2021" to meet in a text. A bare number ("544
+progetti", "2019 2020") is not a citation: it needs a kind of act or a number/year. It lives
+with the norms (not in search/) because the admin's picker asks it too, and search/ already
+depends on cms.
 """
 from __future__ import annotations
 
@@ -106,3 +108,18 @@ def norm_reference(text: str) -> NormReference | None:
     if len(b) not in (2, 4):
         return None
     return NormReference((), a.lstrip("0") or "0", _full_year(b), match.start(), match.end())
+
+
+def cited_acts(cited: NormReference, norms) -> list[int]:
+    """The ids of the acts among ``norms`` (a NormPage queryset) that a citation names: those
+    carrying one of its identifiers (what the Elasticsearch backend asks of ``act_ids``), the
+    right kind and year first."""
+    wanted = set(cited.identifiers())
+    ranked = []
+    for page in norms.only("pk", "kind", "number", "year", "date"):
+        year = page.effective_year
+        if not wanted & {i.lower() for i in identifiers(page.kind, page.number, year, "")}:
+            continue
+        ranked.append((not cited.kinds or page.kind in cited.kinds, bool(cited.year and year == cited.year), page.pk))
+    ranked.sort(key=lambda r: (not r[0], not r[1], r[2]))
+    return [r[2] for r in ranked]
