@@ -65,6 +65,13 @@ class ContentPage(Page):
     def payload_zones(self):
         return []
 
+    @classmethod
+    def pages_showing(cls, label: str, pk) -> list[int]:
+        """Ids of pages of this type whose search documents show the Zona, Topic or norm ``label``
+        #``pk`` though none of their fields points at it (the search re-indexes them when it is
+        renamed, beside the pages whose fields do)."""
+        return []
+
     def attachment_ids(self) -> list[int]:
         return []
 

@@ -266,6 +266,15 @@ class PracticePage(ContentPage):
             others = sorted(found.values(), key=lambda z: z.name)
         return ([self.zona] if self.zona_id else []) + others
 
+    @classmethod
+    def pages_showing(cls, label: str, pk) -> list[int]:
+        """The zona in ``payload_zones`` without a field of the practice naming it: every region-wide
+        practice, and those the zona adopted."""
+        if label != "cms.zona":
+            return []
+        return list(cls.objects.filter(models.Q(covers_whole_region=True) | models.Q(adoptions__zona_id=pk))
+                    .values_list("pk", flat=True).distinct())
+
     def involved_zones(self) -> list:
         """The other zones it is realized in (not the adopting ones: those are listed under the practice).
         Read once per instance: the page's header and its JSON-LD both ask."""

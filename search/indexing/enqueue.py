@@ -30,9 +30,14 @@ def enqueue_subtree(page, reason: str, inclusive: bool = True) -> int:
 
 
 def pages_referencing(model_name: str, pk: int) -> list[int]:
-    """Ids of indexed pages that point at a Zona, Topic or NormPage (shown in their documents)."""
+    """Ids of indexed pages that show a Zona, Topic or NormPage in their documents: those pointing
+    at it, and those their page type says show it anyway (``pages_showing``: a region-wide practice
+    shows every zona)."""
     ids: list[int] = []
     for model in indexed_models():
+        showing = getattr(model, "pages_showing", None)
+        if showing is not None:
+            ids.extend(showing(model_name, pk))
         for field in model._meta.get_fields():
             if not isinstance(field, (ForeignKey, ManyToManyField)) or field.auto_created:
                 continue
@@ -40,4 +45,4 @@ def pages_referencing(model_name: str, pk: int) -> list[int]:
             if related is None or related._meta.label_lower != model_name:
                 continue
             ids.extend(model.objects.filter(**{field.name: pk}).values_list("pk", flat=True))
-    return ids
+    return list(dict.fromkeys(ids))

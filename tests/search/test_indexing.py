@@ -128,6 +128,35 @@ def test_renaming_a_zona_or_topic_reaches_the_documents_that_show_it(es):
 
 
 @pytest.mark.django_db
+def test_renaming_a_zona_reaches_the_practices_that_show_it_without_naming_it(es):
+    """A region-wide practice and a practice adopted by the zona show the zona's name in their documents
+    (``payload_zones``) though none of their fields points at it: the rename reaches them too."""
+    import datetime
+
+    from adoptions.models import Adoption, AdoptionStatus
+
+    es.create()
+    zona = content.zona("zona-rinominata", "Zona prima del nome nuovo")
+    elsewhere = content.zona("zona-titolare", "Zona titolare")
+    regional = content.practice("Protocollo regionale", "In ogni zona.", zona_obj=elsewhere, covers_whole_region=True)
+    adopted = content.practice("Sportello adottato", "Nato altrove.", zona_obj=elsewhere)
+    Adoption.objects.create(practice=adopted, zona=zona, since=datetime.date(2025, 3, 1), changes="Adattata.",
+                            status=AdoptionStatus.APPROVED)
+    unrelated = content.practice("Pratica senza legami", "Solo la sua zona.", zona_obj=elsewhere)
+    es.drain()
+    assert "Zona prima del nome nuovo" in {z["name"] for z in es.document(adopted.pk)["zones"]}
+
+    zona.name = "Zona col nome nuovo"
+    zona.save()
+    queued = set(OutboxEntry.objects.filter(processed_at__isnull=True).values_list("page_id", flat=True))
+    assert {regional.pk, adopted.pk} <= queued and unrelated.pk not in queued
+    es.drain()
+    for page in (regional, adopted):
+        names = {z["name"] for z in es.document(page.pk)["zones"]}
+        assert "Zona col nome nuovo" in names and "Zona prima del nome nuovo" not in names, (page.title, names)
+
+
+@pytest.mark.django_db
 def test_outbox_keeps_changes_while_elasticsearch_is_down_and_applies_each_once(es, settings, dead_elasticsearch_url):
     es.create()
     settings.ELASTICSEARCH_URLS = [dead_elasticsearch_url]
