@@ -24,7 +24,7 @@ def grant_roles_on_practice_index(sender, instance, created, raw=False, **kwargs
     if created and not raw:
         from django.apps import apps
 
-        from portal.accounts.roles import grant_practice_index
+        from portal.roles import grant_practice_index
 
         grant_practice_index(apps, instance.pk)
 
@@ -33,7 +33,7 @@ def add_to_member_role(user) -> None:
     """A verified member is an Operatore (the base role; staff add the others in the admin)."""
     from django.contrib.auth.models import Group
 
-    from portal.accounts.roles import OPERATORE
+    from portal.roles import OPERATORE
 
     group, _ = Group.objects.get_or_create(name=OPERATORE)
     user.groups.add(group)
