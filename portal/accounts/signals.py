@@ -2,12 +2,8 @@
 from allauth.account.signals import email_confirmed, user_signed_up
 from django.conf import settings
 from django.db.models.signals import post_save
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 from wagtail.signals import page_published
-
-#: Sent just before a member's account is erased (GDPR): ``sender=User, user=..., email=...``.
-#: Apps holding personal data keyed by e-mail (e.g. the newsletter) erase theirs here.
-account_deleting = Signal()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_profile_for_user")
