@@ -23,7 +23,7 @@ def verified_member_on_practice(members_only_template: str):
         @wraps(view)
         def checked(request, practice_id: int, *args, **kwargs):
             from cms.models import PracticePage
-            from portal.accounts.members import is_verified_member
+            from portal.membership import is_verified_member
 
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path())

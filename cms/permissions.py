@@ -142,7 +142,7 @@ def ensure_page_permissions():
     """Grant each role its permissions from the accounts app's role table (idempotent)."""
     from django.apps import apps
 
-    from portal.accounts.roles import sync_roles
+    from portal.roles import sync_roles
 
     sync_roles(apps)
     grant_practice_moderation()

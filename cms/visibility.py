@@ -125,7 +125,7 @@ def _read_coverages() -> list[Coverage]:
 def _accepts(restriction, request, member) -> bool:
     if restriction.restriction_type == PageViewRestriction.LOGIN:
         if member is None:
-            from portal.accounts.members import is_verified_member
+            from portal.membership import is_verified_member
 
             member = request is not None and is_verified_member(request.user)
         return bool(member)
@@ -196,7 +196,7 @@ def document_visible(document, request=None, *, member=None) -> bool:
     if not fields_by_page:
         return False
     if member is None:
-        from portal.accounts.members import is_verified_member
+        from portal.membership import is_verified_member
 
         member = request is not None and is_verified_member(request.user)
     for page in visible(Page.objects.live().filter(pk__in=fields_by_page), request, member=member).specific():
@@ -223,3 +223,27 @@ def aliases_covered_with(page) -> list[Page]:
         new = {a.path for a in aliases}
         probe.paths |= new
     return found
+
+
+# What other channels ask about reserved ("riservato agli operatori") content, answered from the above.
+
+
+def page_is_members_only(page: Page) -> bool:
+    """A login restriction covers the page (what editors set as 'privata, utenti registrati')."""
+    return any(r.restriction_type == PageViewRestriction.LOGIN for r in refusing(page, member=False))
+
+
+def members_only_page_ids() -> set[int]:
+    """Ids of every page a login restriction covers (aliases included)."""
+    seen_by_members = set(visible(Page.objects.all(), member=True).values_list("pk", flat=True))
+    return seen_by_members - set(visible(Page.objects.all(), member=False).values_list("pk", flat=True))
+
+
+def has_reserved_materials(page) -> bool:
+    """A seminar (specific page) whose materials and recording are for members only."""
+    return bool(getattr(page, "members_only_materials", False))
+
+
+def document_is_reserved(document) -> bool:
+    """Refused to anonymous visitors: no live page they may see uses it (document_visible)."""
+    return not document_visible(document, None, member=False)

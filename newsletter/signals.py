@@ -1,7 +1,7 @@
 """Reactions to other apps: a member who deletes their account loses their subscription too."""
 from django.dispatch import receiver
 
-from portal.accounts.signals import account_deleting
+from portal.membership import account_deleting
 
 
 @receiver(account_deleting, dispatch_uid="newsletter_erase_with_account")

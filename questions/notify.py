@@ -1,4 +1,4 @@
-"""The two mails of a question, through the members' retried mail path (portal.accounts.mail:
+"""The two mails of a question, through the members' retried mail path (portal.mail:
 a Celery task retries a failed delivery; sent once the transaction commits).
 
 Neither names the asker's address: the people who moderate or answer see who asked only by name
@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.urls import reverse
 
-from portal.accounts.mail import queue_mail
+from portal.mail import queue_mail
 from portal.public_urls import absolute_url, page_url
 from questions.queries import to_notify
 

@@ -13,7 +13,7 @@ from django.db.models import Q
 from cms.models import PracticePage
 from cms.permissions import ZONA_EDITOR_GROUP, is_zona_restricted, user_zona
 from cms.visibility import visible
-from portal.accounts.members import is_verified_member
+from portal.membership import is_verified_member
 from questions.models import PracticeQuestion, QuestionStatus
 
 CHANGE_PERMISSION = "change_practicequestion"

@@ -2,7 +2,7 @@
 a published question stays under the practice, no longer linked to the person (asked_by SET_NULL)."""
 from django.dispatch import receiver
 
-from portal.accounts.signals import account_deleting
+from portal.membership import account_deleting
 
 
 @receiver(account_deleting, dispatch_uid="questions_erase_with_account")

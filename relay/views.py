@@ -13,8 +13,8 @@ from django.views.decorators.http import require_http_methods
 
 from cms.models import PracticeContact
 from cms.visibility import visible
-from portal.accounts.mail import dispatch
-from portal.accounts.members import is_verified_member
+from portal.mail import dispatch
+from portal.membership import is_verified_member
 from portal.public_urls import page_url
 from relay import limits
 

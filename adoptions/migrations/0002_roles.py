@@ -2,8 +2,8 @@ from django.db import migrations
 
 
 def sync_roles(apps, schema_editor):
-    """Moderators may moderate the records, administrators everything (portal.accounts.roles)."""
-    from portal.accounts.roles import sync_roles as sync
+    """Moderators may moderate the records, administrators everything (portal.roles)."""
+    from portal.roles import sync_roles as sync
 
     sync(apps)
 

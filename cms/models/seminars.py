@@ -153,7 +153,7 @@ class SeminarPage(ContentPage):
 def _is_member(user) -> bool:
     """A verified member (accounts app), or at least a logged-in user when that app is absent."""
     try:
-        from portal.accounts.members import is_verified_member
+        from portal.membership import is_verified_member
     except ImportError:
         return bool(user and user.is_authenticated)
     return is_verified_member(user)

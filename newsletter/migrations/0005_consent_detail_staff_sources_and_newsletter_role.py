@@ -4,8 +4,8 @@ from django.db import migrations, models
 
 
 def sync_roles(apps, schema_editor):
-    """Create the "Gestione newsletter" group with its permissions (portal.accounts.roles)."""
-    from portal.accounts.roles import sync_roles as sync
+    """Create the "Gestione newsletter" group with its permissions (portal.roles)."""
+    from portal.roles import sync_roles as sync
 
     sync(apps)
 

@@ -8,7 +8,7 @@ READ_BOUNCES = "newsletter: lettura della casella dei rimbalzi"
 
 def schedule_and_roles(apps, schema_editor):
     """Read the bounce mailbox every 5 minutes (beat); let the newsletter role see bounces and consents."""
-    from portal.accounts.roles import sync_roles
+    from portal.roles import sync_roles
 
     IntervalSchedule = apps.get_model("django_celery_beat", "IntervalSchedule")
     PeriodicTask = apps.get_model("django_celery_beat", "PeriodicTask")

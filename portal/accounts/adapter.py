@@ -6,8 +6,8 @@ from django.contrib.sites.shortcuts import get_current_site
 from django.core.exceptions import PermissionDenied
 
 from portal import public_urls
-from portal.accounts.mail import dispatch, mail_context
 from portal.clientip import client_ip
+from portal.mail import dispatch, mail_context
 
 
 class AccountAdapter(DefaultAccountAdapter):

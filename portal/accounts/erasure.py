@@ -4,7 +4,7 @@ import logging
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
-from portal.accounts.signals import account_deleting
+from portal.membership import account_deleting
 
 log = logging.getLogger(__name__)
 

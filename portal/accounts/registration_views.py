@@ -7,9 +7,9 @@ from django.views.decorators.http import require_POST
 
 from cms.visibility import refusing
 from portal.accounts import registrations
-from portal.accounts.members import is_verified_member
 from portal.accounts.models import RegistrationStatus
 from portal.accounts.reserved import reserved_page_response, reserved_response
+from portal.membership import is_verified_member
 
 
 def _seminar(page_id: int):

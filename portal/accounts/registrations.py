@@ -12,9 +12,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from portal.accounts.mail import queue_mail
-from portal.accounts.members import is_verified_member
 from portal.accounts.models import Registration, RegistrationStatus
+from portal.mail import queue_mail
+from portal.membership import is_verified_member
 
 log = logging.getLogger(__name__)
 

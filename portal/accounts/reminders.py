@@ -4,8 +4,8 @@ from datetime import datetime, time, timedelta
 from django.db import transaction
 from django.utils import timezone
 
-from portal.accounts.mail import queue_mail
 from portal.accounts.models import Registration, RegistrationStatus
+from portal.mail import queue_mail
 
 
 def due_registrations(now=None):

@@ -2,12 +2,8 @@
 from allauth.account.signals import email_confirmed, user_signed_up
 from django.conf import settings
 from django.db.models.signals import post_save
-from django.dispatch import Signal, receiver
+from django.dispatch import receiver
 from wagtail.signals import page_published
-
-#: Sent just before a member's account is erased (GDPR): ``sender=User, user=..., email=...``.
-#: Apps holding personal data keyed by e-mail (e.g. the newsletter) erase theirs here.
-account_deleting = Signal()
 
 
 @receiver(post_save, sender=settings.AUTH_USER_MODEL, dispatch_uid="accounts_profile_for_user")
@@ -24,7 +20,7 @@ def grant_roles_on_practice_index(sender, instance, created, raw=False, **kwargs
     if created and not raw:
         from django.apps import apps
 
-        from portal.accounts.roles import grant_practice_index
+        from portal.roles import grant_practice_index
 
         grant_practice_index(apps, instance.pk)
 
@@ -33,7 +29,7 @@ def add_to_member_role(user) -> None:
     """A verified member is an Operatore (the base role; staff add the others in the admin)."""
     from django.contrib.auth.models import Group
 
-    from portal.accounts.roles import OPERATORE
+    from portal.roles import OPERATORE
 
     group, _ = Group.objects.get_or_create(name=OPERATORE)
     user.groups.add(group)

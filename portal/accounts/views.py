@@ -18,8 +18,8 @@ from newsletter.subscriptions import export_data as newsletter_export
 from newsletter.subscriptions import member_subscription
 from portal.accounts.erasure import erase_account
 from portal.accounts.forms import DeleteAccountForm, ProfileForm
-from portal.accounts.mail import queue_mail
 from portal.accounts.models import PracticeSubmission, Profile, Registration, RegistrationStatus
+from portal.mail import queue_mail
 from questions.queries import export_data as questions_export
 from questions.queries import of_member as member_questions
 

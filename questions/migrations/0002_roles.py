@@ -3,8 +3,8 @@ from django.db import migrations
 
 def sync_roles(apps, schema_editor):
     """Moderators moderate and answer the questions, Referenti di Zona answer their zona's, administrators
-    do everything (portal.accounts.roles)."""
-    from portal.accounts.roles import sync_roles as sync
+    do everything (portal.roles)."""
+    from portal.roles import sync_roles as sync
 
     sync(apps)
 

@@ -1,7 +1,7 @@
 """The questions under a practice: the published ones and the form for members, a line for everyone else."""
 from django import template
 
-from portal.accounts.members import is_verified_member
+from portal.membership import is_verified_member
 from questions import queries
 from questions.forms import QuestionForm
 

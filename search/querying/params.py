@@ -18,7 +18,7 @@ SORT_PARAMS = {v: k for k, v in SORT_VALUES.items()}
 
 def is_member(user) -> bool:
     """Members (logged in, verified e-mail) see content restricted to logged-in users."""
-    from portal.accounts.members import is_verified_member
+    from portal.membership import is_verified_member
 
     return is_verified_member(user)
 

@@ -98,7 +98,8 @@ def test_document_linked_from_members_only_page_is_reserved(client, tree, reserv
 
 
 def test_helpers_for_other_channels(reserved_page, tree):
-    from portal.accounts.members import document_is_reserved, is_verified_member, members_only_page_ids
+    from cms.visibility import document_is_reserved, members_only_page_ids
+    from portal.membership import is_verified_member
 
     page, child = reserved_page
     assert members_only_page_ids() == {page.pk, child.pk}

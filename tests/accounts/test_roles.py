@@ -108,7 +108,7 @@ def test_permission_matrix(client, world):
 def test_roles_exist_with_admin_access_where_expected(db):
     from django.contrib.auth.models import Group
 
-    from portal.accounts.roles import ROLE_NAMES
+    from portal.roles import ROLE_NAMES
 
     groups = {g.name: g for g in Group.objects.filter(name__in=ROLE_NAMES)}
     assert set(groups) == set(ROLE_NAMES)

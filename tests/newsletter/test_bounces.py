@@ -264,7 +264,7 @@ def test_newsletter_role_sees_bounces_suppressed_addresses_and_consents_read_onl
 
     from newsletter import subscriptions
     from newsletter.models import ConsentRecord
-    from portal.accounts.roles import GESTIONE_NEWSLETTER
+    from portal.roles import GESTIONE_NEWSLETTER
 
     subscriber = factories.subscriber("rimbalza@example.it")
     ConsentRecord.objects.create(subscriber=subscriber, action="given", source="csv_import", detail="evento 2026")

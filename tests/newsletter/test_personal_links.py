@@ -151,7 +151,7 @@ def test_member_account_deletion_erases_the_subscription():
     from django.contrib.auth import get_user_model
 
     from newsletter.models import Subscriber
-    from portal.accounts.signals import account_deleting
+    from portal.membership import account_deleting
 
     user = get_user_model().objects.create_user("gino", "gino@example.it", "x-Password-123")
     factories.subscriber("Gino@example.it")

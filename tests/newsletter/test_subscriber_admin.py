@@ -25,7 +25,7 @@ def manager_client(client):
     from django.contrib.auth import get_user_model
     from django.contrib.auth.models import Group
 
-    from portal.accounts.roles import GESTIONE_NEWSLETTER
+    from portal.roles import GESTIONE_NEWSLETTER
 
     user = get_user_model().objects.create_user("gestrice", "gestrice@example.it", "x-Password-123")
     user.groups.add(Group.objects.get(name=GESTIONE_NEWSLETTER))

@@ -34,7 +34,7 @@ def _downloads(client, document) -> bool:
 
 
 def test_attachments_of_an_unpublished_or_deleted_practice_are_refused(client):
-    from portal.accounts.roles import REDATTORE
+    from portal.roles import REDATTORE
 
     unpublished_doc = make_document("Relazione con dati personali", "relazione-dati.pdf")
     deleted_doc = make_document("Relazione cancellata", "relazione-cancellata.pdf")
@@ -76,7 +76,7 @@ def test_a_cached_page_does_not_keep_its_attachment_online(client, settings):
 
 
 def test_documents_no_page_uses_are_for_editors_only(client):
-    from portal.accounts.roles import REDATTORE
+    from portal.roles import REDATTORE
 
     orphan = make_document("Caricato e mai usato", "mai-usato.pdf")
     assert client.get(orphan.url).status_code == 404

@@ -4,7 +4,7 @@ from django.db import migrations
 
 
 def resync_roles(apps, schema_editor):
-    from portal.accounts.roles import sync_roles
+    from portal.roles import sync_roles
 
     sync_roles(apps)
 

@@ -10,8 +10,8 @@ from django.dispatch import receiver
 from wagtail.models import WorkflowState
 from wagtail.signals import page_published, page_unpublished, workflow_cancelled, workflow_rejected
 
-from portal.accounts.mail import queue_mail
 from portal.accounts.models import PracticeSubmission, SubmissionStatus
+from portal.mail import queue_mail
 
 
 def _submission_for(page_id) -> PracticeSubmission | None:

@@ -64,7 +64,7 @@ def _collection(name: str, restricted_to: tuple[str, ...] = ()):
 
 
 def review_collection():
-    from portal.accounts.roles import AMMINISTRATORE, MODERATORE, REDATTORE
+    from portal.roles import AMMINISTRATORE, MODERATORE, REDATTORE
 
     return _collection(REVIEW_COLLECTION, restricted_to=(MODERATORE, REDATTORE, AMMINISTRATORE))
 

@@ -11,7 +11,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from portal.accounts.members import is_verified_member
 from portal.accounts.models import PracticeSubmission
 from portal.accounts.practices import service
 from portal.accounts.practices.forms import (
@@ -24,6 +23,7 @@ from portal.accounts.practices.forms import (
     step_form,
 )
 from portal.accounts.reserved import reserved_response
+from portal.membership import is_verified_member
 
 CONTACT_STEP = len(STEPS)
 

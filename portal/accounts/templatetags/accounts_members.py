@@ -11,7 +11,7 @@ In a seminar template::
 from django import template
 
 from portal.accounts import registrations
-from portal.accounts.members import is_verified_member as _is_verified_member
+from portal.membership import is_verified_member as _is_verified_member
 
 register = template.Library()
 

@@ -1,8 +1,8 @@
-"""Re-apply the roles table (portal/accounts/roles.py) to the groups; only adds permissions."""
+"""Re-apply the roles table (portal/roles.py) to the groups; only adds permissions."""
 from django.apps import apps
 from django.core.management.base import BaseCommand
 
-from portal.accounts.roles import sync_roles
+from portal.roles import sync_roles
 
 
 class Command(BaseCommand):

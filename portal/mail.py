@@ -2,8 +2,10 @@
 
 ``queue_mail`` waits for the transaction to commit; ``dispatch`` hands a rendered mail to
 the worker now (allauth's mails go this way through the adapter). A failed SMTP delivery
-is retried by the task; an unreachable broker makes us try SMTP in-process instead of
-dropping the mail.
+is retried by the task (portal.tasks.send_member_mail); an unreachable broker makes us try
+SMTP in-process instead of dropping the mail. The member area (portal.accounts), the questions
+and the relay send through here; it imports none of the portal's apps (the app-layers contract
+in pyproject.toml).
 """
 import logging
 
@@ -30,7 +32,7 @@ def render_mail(template_prefix: str, context: dict) -> tuple[str, str]:
 
 
 def dispatch(to: str, subject: str, body: str, attachments: list | None = None, reply_to: str | None = None) -> None:
-    from portal.accounts.tasks import send_member_mail
+    from portal.tasks import send_member_mail
 
     args = (to, subject, body, list(attachments or []), reply_to)
     try:

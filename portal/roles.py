@@ -3,6 +3,8 @@
 ``sync_roles`` applies the table below; a data migration runs it, and the command
 ``manage.py sync_roles`` re-applies it (e.g. after adding the practices index page).
 It only adds permissions: what staff grant by hand in the admin is left alone.
+It imports none of the portal's apps (they read it: the app-layers contract in pyproject.toml),
+so cms, questions, newsletter, adoptions and accounts may all ask it.
 """
 from __future__ import annotations
 
