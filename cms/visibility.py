@@ -228,20 +228,10 @@ def aliases_covered_with(page) -> list[Page]:
 # What other channels ask about reserved ("riservato agli operatori") content, answered from the above.
 
 
-def page_is_members_only(page: Page) -> bool:
-    """A login restriction covers the page (what editors set as 'privata, utenti registrati')."""
-    return any(r.restriction_type == PageViewRestriction.LOGIN for r in refusing(page, member=False))
-
-
 def members_only_page_ids() -> set[int]:
     """Ids of every page a login restriction covers (aliases included)."""
     seen_by_members = set(visible(Page.objects.all(), member=True).values_list("pk", flat=True))
     return seen_by_members - set(visible(Page.objects.all(), member=False).values_list("pk", flat=True))
-
-
-def has_reserved_materials(page) -> bool:
-    """A seminar (specific page) whose materials and recording are for members only."""
-    return bool(getattr(page, "members_only_materials", False))
 
 
 def document_is_reserved(document) -> bool:
