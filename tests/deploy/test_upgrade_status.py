@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.search import content
+from tests import builders
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -31,7 +31,7 @@ def test_search_status_says_when_an_upgrade_changed_the_index_schema(settings, e
 
     settings.ELASTICSEARCH_URLS = [elasticsearch_url]
     search_client.reset()
-    content.news("Notizia prima dell'aggiornamento", "testo")
+    builders.news("Notizia prima dell'aggiornamento", "testo")
     call_command("search_reindex", stdout=StringIO(), stderr=StringIO())
     index = VersionedIndex()
     in_step = status()

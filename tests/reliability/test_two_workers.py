@@ -141,7 +141,7 @@ def test_two_workers_applying_the_outbox_never_index_an_older_state(own_redis, s
     from django.db import connection
 
     from search.models import OutboxEntry
-    from tests.search import content
+    from tests import builders
 
     index = search_on_shared_es
     workers = [CeleryWorker(ROOT, connection.settings_dict, own_redis.url, node=f"indice-{name}") for name in ("uno", "due")]
@@ -150,7 +150,7 @@ def test_two_workers_applying_the_outbox_never_index_an_older_state(own_redis, s
         for worker in workers:
             worker.start()
         try:
-            pages = [content.news(f"Notizia concorrente {n} versione 0", "Pubblicata e ripubblicata.") for n in range(PAGES)]
+            pages = [builders.news(f"Notizia concorrente {n} versione 0", "Pubblicata e ripubblicata.") for n in range(PAGES)]
             for revision in range(1, REVISIONS + 1):
                 for page in pages:
                     page.title = f"Notizia concorrente {page.pk} versione {revision}"

@@ -56,19 +56,19 @@ def build_corpus():
     """A few public pages of each kind, some with markup in their text (it must come back escaped)."""
     from datetime import date
 
-    from tests.search import content
+    from tests import builders
 
-    zona = content.zona("val-di-nievole", "Val di Nievole")
-    topic = content.topic("lavoro", "Lavoro")
-    dgr = content.norm("Linee guida integrazione sociale e lavoro", "544", date(2023, 5, 15), topics=[topic])
+    zona = builders.zona("val-di-nievole", "Val di Nievole")
+    topic = builders.topic("lavoro", "Lavoro")
+    dgr = builders.norm("Linee guida integrazione sociale e lavoro", "544", date(2023, 5, 15), topics=[topic])
     return [
         dgr,
-        content.practice("Équipe multidisciplinare della Valdinievole", "L'inclusione nel territorio.",
+        builders.practice("Équipe multidisciplinare della Valdinievole", "L'inclusione nel territorio.",
                          zona_obj=zona, body="Il lavoro dell'équipe <b>multidisciplinare</b> & i CPI.", topics=[topic]),
-        content.news("Guida <script>alert('titolo')</script> all'inclusione", "Per l'inclusione <img src=x onerror=alert(1)>."),
-        content.seminar("Seminario sull'attività dei Centri per l'Impiego", "Servizi e lavoro."),
-        content.data("Progetti avviati nel 2023", "544 progetti in Toscana."),
-        content.workshop("Laboratorio \"presa in carico\"", "Il lavoro di rete."),
+        builders.news("Guida <script>alert('titolo')</script> all'inclusione", "Per l'inclusione <img src=x onerror=alert(1)>."),
+        builders.seminar("Seminario sull'attività dei Centri per l'Impiego", "Servizi e lavoro."),
+        builders.data("Progetti avviati nel 2023", "544 progetti in Toscana."),
+        builders.workshop("Laboratorio \"presa in carico\"", "Il lavoro di rete."),
     ]
 
 
