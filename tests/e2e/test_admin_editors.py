@@ -67,7 +67,6 @@ def test_dashboards_of_a_referente_and_of_an_editor(page, make_user):
     from cms.models import Zona
     from portal.accounts.models import Profile
     from tests import builders
-    from tests import builders
 
     tree = _tree()
     from cms.demo.builder import ensure_page
