@@ -59,12 +59,12 @@ def _versions(index, page_ids) -> dict[int, int | None]:
     return found
 
 
-def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, postgres_required):
+def test_broker_outage_loses_no_indexing_work(own_redis, shared_elasticsearch, postgres_required):
     from django.db import connection
 
     from search.models import OutboxEntry
 
-    index = search_on_shared_es
+    index = shared_elasticsearch
     pending = OutboxEntry.objects.filter(processed_at__isnull=True)
     worker = CeleryWorker(ROOT, connection.settings_dict, own_redis.url)
     beat = CeleryBeat(ROOT, connection.settings_dict, own_redis.url)

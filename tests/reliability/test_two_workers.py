@@ -134,7 +134,7 @@ def _applied_batches(worker) -> int:
     return len(re.findall(r"Task search\.apply_outbox\[[^\]]+\] succeeded", worker.log.read_text(errors="replace")))
 
 
-def test_two_workers_applying_the_outbox_never_index_an_older_state(own_redis, search_on_shared_es, postgres_required):
+def test_two_workers_applying_the_outbox_never_index_an_older_state(own_redis, shared_elasticsearch, postgres_required):
     """Editors publish revision after revision of the same pages while two workers apply the outbox at once:
     at the end every document in Elasticsearch holds its page's last title, however the tasks interleaved
     (the appliers read the page's current state under one lock: an older read cannot be written last)."""
@@ -143,7 +143,7 @@ def test_two_workers_applying_the_outbox_never_index_an_older_state(own_redis, s
     from search.models import OutboxEntry
     from tests import builders
 
-    index = search_on_shared_es
+    index = shared_elasticsearch
     workers = [CeleryWorker(ROOT, connection.settings_dict, own_redis.url, node=f"indice-{name}") for name in ("uno", "due")]
     last_titles: dict[int, str] = {}
     with celery_broker(own_redis.url):

@@ -1,35 +1,10 @@
-"""Fixtures of the security tests: a search index of our own, a small corpus, people in every role."""
+"""Fixtures of the security tests: a small corpus, people in every role (search on Elasticsearch: tests/conftest.py's
+``shared_elasticsearch``)."""
 from __future__ import annotations
-
-import uuid
 
 import pytest
 
 from tests.support.figures import pytest_terminal_summary, report  # noqa: F401  (summary hook)
-
-PREFIX = f"rel-sec-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-def es_index(elasticsearch_url, settings):
-    """Search on the real Elasticsearch for this test, with an index of this test (dropped at the end)."""
-    from search.engine import client as search_client
-    from search.engine.versions import VersionedIndex
-
-    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
-    settings.ELASTICSEARCH_INDEX_PREFIX = PREFIX
-    search_client.reset()
-    index = VersionedIndex()
-    index.drop_everything()
-    yield index
-    index.drop_everything()
-    try:
-        from search.indexing.synonyms import set_name
-
-        index.client.synonyms.delete_synonym(id=set_name(PREFIX))
-    except Exception:
-        pass
-    search_client.reset()
 
 
 @pytest.fixture

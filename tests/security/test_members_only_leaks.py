@@ -277,12 +277,12 @@ def _member_outside_the_group_registers(verified, world, channels: Channels) -> 
 
 
 @pytest.mark.services
-def test_members_only_content_is_absent_from_every_public_channel(es_index, settings):
+def test_members_only_content_is_absent_from_every_public_channel(shared_elasticsearch, settings):
     from search.engine import client as search_client
 
-    world = _reserved_world(before_restricting=lambda: drain(es_index))
-    drain(es_index)
-    assert es_index.client.count(index=es_index.read_alias)["count"] >= 5
+    world = _reserved_world(before_restricting=lambda: drain(shared_elasticsearch))
+    drain(shared_elasticsearch)
+    assert shared_elasticsearch.client.count(index=shared_elasticsearch.read_alias)["count"] >= 5
     channels = Channels()
     unverified = make_member("non.verificata@example.it", verified=False)
     verified = make_member("operatrice@example.it")

@@ -200,13 +200,13 @@ def _feed_entries(body: bytes) -> list[str]:
 
 
 @pytest.mark.services
-def test_editor_fields_search_queries_and_highlights_are_escaped(client, es_index, settings):
+def test_editor_fields_search_queries_and_highlights_are_escaped(client, shared_elasticsearch, settings):
     from search.engine import client as search_client
 
     surfaces = Surfaces()
     build_corpus()
     pages = _editor_content()
-    drain(es_index)
+    drain(shared_elasticsearch)
     news = pages["news"]
     for name, path in (
         ("news page", news.url), ("practice page", pages["practice"].url), ("seminar page", pages["seminar"].url),
