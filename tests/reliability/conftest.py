@@ -104,9 +104,3 @@ def own_elasticsearch():
     service = start_own("elasticsearch", heap="512m")
     yield service
     stop_own(service)
-
-
-@pytest.fixture
-def search_on_shared_es(shared_elasticsearch):
-    """The shared Elasticsearch with an index prefix of this test, for this process and its children."""
-    return shared_elasticsearch
