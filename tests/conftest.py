@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import sys
+import uuid
 from pathlib import Path
 
 import pytest
@@ -81,6 +82,37 @@ def _page_cache_off_by_default(settings):
 @pytest.fixture(scope="session")
 def elasticsearch_url() -> str:
     return require("ELASTICSEARCH_URL", "Elasticsearch").split(",")[0]
+
+
+@pytest.fixture
+def shared_elasticsearch(elasticsearch_url, settings, monkeypatch):
+    """Search on the harness's Elasticsearch for this test, under an index prefix of its own.
+
+    The URL and the prefix are in the settings and in the environment (for the processes the test
+    starts); yields the ``VersionedIndex`` of that prefix, empty. Its indices and synonyms set are
+    deleted at the end. Fixtures that need another node (a dead URL, an own node, a cluster, a secured
+    node) set ``ELASTICSEARCH_URLS`` themselves; the search tests' ``es`` keeps the session prefix,
+    which the session's Celery worker writes to.
+    """
+    from search.engine import client as search_client
+    from search.engine.versions import VersionedIndex
+    from search.indexing.synonyms import set_name
+
+    prefix = f"t-{uuid.uuid4().hex[:8]}"
+    monkeypatch.setenv("ELASTICSEARCH_URL", elasticsearch_url)
+    monkeypatch.setenv("ELASTICSEARCH_INDEX_PREFIX", prefix)
+    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
+    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
+    search_client.reset()
+    index = VersionedIndex()
+    index.drop_everything()
+    yield index
+    index.drop_everything()
+    try:
+        index.client.synonyms.delete_synonym(id=set_name(prefix))
+    except Exception:  # the set may never have been created
+        pass
+    search_client.reset()
 
 
 @pytest.fixture(scope="session")

@@ -12,15 +12,15 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.conftest import make_member
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def practice(db):
-    origin = content.zona("val-di-nievole", "Val di Nievole")
-    return content.practice("Sportello unico sociale e lavoro", "Un punto di accesso per sociale e lavoro.", zona_obj=origin)
+    origin = builders.zona("val-di-nievole", "Val di Nievole")
+    return builders.practice("Sportello unico sociale e lavoro", "Un punto di accesso per sociale e lavoro.", zona_obj=origin)
 
 
 @pytest.fixture
@@ -127,7 +127,7 @@ def test_a_members_only_practice_is_never_shown_to_a_visitor_through_a_zona(prac
 
     adoption = Adoption.objects.create(practice=practice, zona=mugello, since=datetime.date(2025, 3, 1), changes="Adattata.")
     _approve(adoption)
-    content.restrict(practice, PageViewRestriction.LOGIN)
+    builders.restrict(practice, PageViewRestriction.LOGIN)
     assert practice.title not in Client().get(mugello.get_absolute_url()).content.decode()
     assert practice.title in _member_client("altra.operatrice@sds.example.it").get(mugello.get_absolute_url()).content.decode()
 
@@ -172,8 +172,8 @@ def test_a_practice_covering_other_zones_or_the_region_counts_under_them_on_elas
     Elasticsearch: the zona facet finds them under every zona they cover, as on the database."""
     from cms.models import PracticePage, Zona
 
-    regional = content.practice("Protocollo regionale per l'équipe", zona_obj=practice.zona, covers_whole_region=True)
-    shared = content.practice("Servizio condiviso con il Mugello", zona_obj=practice.zona, publish=False)
+    regional = builders.practice("Protocollo regionale per l'équipe", zona_obj=practice.zona, covers_whole_region=True)
+    shared = builders.practice("Servizio condiviso con il Mugello", zona_obj=practice.zona, publish=False)
     shared.other_zones.set([mugello])
     shared.save_revision().publish()
     es.create()

@@ -77,11 +77,11 @@ def test_database_path_mails_new_matching_pages_once(alerts, member, client):
 
 def test_page_restricted_after_matching_never_reaches_the_visitor(alerts):
     from alerts import digest, matching
-    from tests.search import content
+    from tests import builders
 
     pages = publish_pages()
     matching.run_saved_searches()
-    content.restrict(pages["public"])  # restricted after it matched, before the digest
+    builders.restrict(pages["public"])  # restricted after it matched, before the digest
     digest.send_digests()
     assert _digests()[VISITOR] == titles(pages, "news")
 

@@ -1,13 +1,13 @@
 """Fixtures of the cms tests: the site tree of index pages on the test database."""
 import pytest
 
-from tests.cms import factories
+from tests import builders
 
 
 @pytest.fixture
 def site_tree(db):
     """{slug: index page} of the home's children (seminari, buone-pratiche, quadro-normativo ...)."""
-    return factories.tree()
+    return builders.tree()
 
 
 @pytest.fixture

@@ -50,9 +50,9 @@ def test_the_topic_chooser_finds_a_topic(editor):
 
 
 def test_a_norm_is_shown_and_found_with_its_identifier(editor):
-    from tests.search import content
+    from tests import builders
 
-    norm = content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
+    norm = builders.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
     assert str(norm) == "DGR 544/2023 – Linee guida integrazione sociale e lavoro"
     html = _results(editor, "/admin/choose-page/search/", "544")
     assert "DGR 544/2023" in html and "Linee guida integrazione sociale e lavoro" in html
@@ -63,18 +63,18 @@ def test_topics_zones_and_norms_are_type_ahead_pickers_not_list_boxes(editor):
     import json
     import re
 
-    from tests.search import content
+    from tests import builders
     from tests.security.conftest import site_tree
 
     tree = site_tree()
-    norm = content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
+    norm = builders.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
     form = editor.get(f"/admin/pages/add/cms/practicepage/{tree.practices.pk}/").content.decode()
     for name in ("topics", "related_norms"):
         assert not re.search(rf'<select[^>]*name="{name}"[^>]*multiple', form), f"{name} is still a Ctrl-click list box"
         assert f'data-autocomplete-input-name="{name}"' in form, f"{name} has no type-ahead picker"
     assert 'data-controller="autocomplete-controller"' in form and "wagtailautocomplete/dist.js" in form
 
-    practice = content.practice("Sportello unico inclusione", "Un punto di accesso.", norms=[norm])
+    practice = builders.practice("Sportello unico inclusione", "Un punto di accesso.", norms=[norm])
     edit = editor.get(f"/admin/pages/{practice.pk}/edit/").content.decode()
     chosen = re.search(r'data-autocomplete-input-name="related_norms"\s+data-autocomplete-input-value="([^"]*)"', edit)
     assert chosen, "the related norms' picker"
@@ -94,10 +94,10 @@ def _picked(client, model: str, query: str) -> list[str]:
 def test_the_norm_picker_finds_the_act_as_editors_cite_it(editor, typed):
     """The forms the search reads (cms.norm_citation), and what a type-ahead sees while the number is
     still being typed ("DGR 54")."""
-    from tests.search import content
+    from tests import builders
 
-    content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
-    content.norm("Piano sociale integrato regionale", "73", datetime.date(2024, 1, 29))
+    builders.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
+    builders.norm("Piano sociale integrato regionale", "73", datetime.date(2024, 1, 29))
     assert _picked(editor, "cms.NormPage", typed) == ["DGR 544/2023 – Linee guida integrazione sociale e lavoro"]
 
 

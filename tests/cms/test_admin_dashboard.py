@@ -12,7 +12,7 @@ import pytest
 from django.utils import timezone
 
 from cms.permissions import ensure_page_permissions
-from tests.cms import factories as f
+from tests import builders
 from tests.cms.test_permissions import make_user
 
 pytestmark = pytest.mark.django_db
@@ -48,27 +48,27 @@ def _panels(client, user) -> dict[str, dict[str, list[str]]]:
 
 @pytest.fixture
 def content(roles):
-    nievole, mugello = f.zona("val-di-nievole"), f.zona("mugello")
+    nievole, mugello = builders.zona("val-di-nievole"), builders.zona("mugello")
     ref = make_user("ref_nievole", "Referente di Zona", nievole)
     now = timezone.now()
     practices = roles["buone-pratiche"]
     out = {
         "ref": ref,
-        "draft": f.practice(practices, nievole, publish=False, title="Bozza della Valdinievole"),
-        "other_draft": f.practice(practices, mugello, publish=False, title="Bozza del Mugello"),
-        "published": f.practice(practices, nievole, title="Pratica pubblicata della Valdinievole"),
-        "submitted": f.practice(practices, nievole, publish=False, title="Pratica inviata della Valdinievole"),
-        "seminar": f.seminar(roles["seminari"], start=now + timedelta(days=3), zones=[nievole], title="Seminario in arrivo"),
-        "past": f.seminar(roles["seminari"], start=now - timedelta(days=3), zones=[nievole], title="Seminario passato"),
-        "elsewhere": f.seminar(roles["seminari"], start=now + timedelta(days=3), zones=[mugello], title="Seminario altrove"),
-        "workshop": f.workshop(roles["laboratori"], sessions=[now - timedelta(days=9), now + timedelta(days=8)],
+        "draft": builders.practice(parent=practices, zona_obj=nievole, publish=False, title="Bozza della Valdinievole"),
+        "other_draft": builders.practice(parent=practices, zona_obj=mugello, publish=False, title="Bozza del Mugello"),
+        "published": builders.practice(parent=practices, zona_obj=nievole, title="Pratica pubblicata della Valdinievole"),
+        "submitted": builders.practice(parent=practices, zona_obj=nievole, publish=False, title="Pratica inviata della Valdinievole"),
+        "seminar": builders.seminar(parent=roles["seminari"], start=now + timedelta(days=3), zones=[nievole], title="Seminario in arrivo"),
+        "past": builders.seminar(parent=roles["seminari"], start=now - timedelta(days=3), zones=[nievole], title="Seminario passato"),
+        "elsewhere": builders.seminar(parent=roles["seminari"], start=now + timedelta(days=3), zones=[mugello], title="Seminario altrove"),
+        "workshop": builders.workshop(parent=roles["laboratori"], sessions=[now - timedelta(days=9), now + timedelta(days=8)],
                                zones=[nievole], title="Laboratorio in arrivo"),
-        "norm_without": f.norm(roles["quadro-normativo"], title="Delibera senza fonte"),
-        "norm_with": f.norm(roles["quadro-normativo"], title="Delibera con fonte",
+        "norm_without": builders.norm(parent=roles["quadro-normativo"], title="Delibera senza fonte"),
+        "norm_with": builders.norm(parent=roles["quadro-normativo"], title="Delibera con fonte",
                             full_text_url="https://www.regione.toscana.it/burt"),
-        "lone": f.data(roles["dati"], title="Dato isolato", indicator="Indicatore solitario"),
-        "series_a": f.data(roles["dati"], title="Serie 2021", indicator="Indicatore in serie"),
-        "series_b": f.data(roles["dati"], title="Serie 2022", indicator="Indicatore in serie", period_label="2022",
+        "lone": builders.data(parent=roles["dati"], title="Dato isolato", indicator="Indicatore solitario"),
+        "series_a": builders.data(parent=roles["dati"], title="Serie 2021", indicator="Indicatore in serie"),
+        "series_b": builders.data(parent=roles["dati"], title="Serie 2022", indicator="Indicatore in serie", period_label="2022",
                            period_end=datetime.date(2022, 12, 31), value=Decimal("2000")),
     }
     _submit(out["submitted"], ref)

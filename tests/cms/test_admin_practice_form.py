@@ -11,7 +11,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from cms.admin_forms import REQUIRED_ON_SAVE_ATTR
 from cms.models import EvaluationLevel, NormPage, PracticePage
 from cms.permissions import ensure_page_permissions
-from tests.cms import factories as f
+from tests import builders
 from tests.cms.test_permissions import make_user
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_what_publishing_a_practice_needs_is_on_the_first_tab(roles, client):
 
 def test_a_practice_published_with_the_first_tab_only(roles, client):
     client.force_login(make_user("redattrice", "Redattore"))
-    data = _practice_data("Sportello unico di prova", f.zona("mugello"), "SdS Mugello", "Uno sportello per tutti.",
+    data = _practice_data("Sportello unico di prova", builders.zona("mugello"), "SdS Mugello", "Uno sportello per tutti.",
                           **{"action-publish": "1"})
     response = client.post(_add_url(roles["buone-pratiche"]), data)
     assert response.status_code == 302, response.context["form"].errors if response.context else response
@@ -80,11 +80,11 @@ def test_publishing_without_a_zona_points_at_the_field(roles, client):
 
 def test_a_new_practice_is_da_valutare_and_a_referente_cannot_set_the_level(roles, client):
     assert PracticePage._meta.get_field("evaluation_level").default == EvaluationLevel.DA_VALUTARE
-    referente = make_user("ref_mugello", "Referente di Zona", f.zona("mugello"))
+    referente = make_user("ref_mugello", "Referente di Zona", builders.zona("mugello"))
     client.force_login(referente)
     url = _add_url(roles["buone-pratiche"])
     assert client.get(url).context["form"].fields["evaluation_level"].disabled
-    data = _practice_data("Pratica proposta", f.zona("mugello"), "SdS Mugello", "Sintesi.",
+    data = _practice_data("Pratica proposta", builders.zona("mugello"), "SdS Mugello", "Sintesi.",
                           evaluation_level=EvaluationLevel.BUONA_PRATICA)
     response = client.post(url, data)
     assert response.status_code == 302
@@ -92,7 +92,7 @@ def test_a_new_practice_is_da_valutare_and_a_referente_cannot_set_the_level(role
 
 
 def test_a_moderator_sets_the_level(roles, client):
-    page = f.practice(roles["buone-pratiche"], evaluation_level=EvaluationLevel.DA_VALUTARE)
+    page = builders.practice(parent=roles["buone-pratiche"], evaluation_level=EvaluationLevel.DA_VALUTARE)
     client.force_login(make_user("moderatrice", "Moderatore"))
     form = client.get(reverse("wagtailadmin_pages:edit", args=[page.pk])).context["form"]
     assert not form.fields["evaluation_level"].disabled

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from cms.models import DataPage, NormPage
 from cms.permissions import ensure_page_permissions
-from tests.cms import factories as f
+from tests import builders
 from tests.cms.test_permissions import make_user
 
 pytestmark = pytest.mark.django_db
@@ -60,7 +60,7 @@ def test_published_when_asked(editor):
 
 
 def test_errors_per_row_in_italian_and_nothing_created(editor, site_tree):
-    f.norm(site_tree["quadro-normativo"], number="77", date=datetime.date(2022, 1, 10))
+    builders.norm(parent=site_tree["quadro-normativo"], number="77", date=datetime.date(2022, 1, 10))
     text = NORMS + (
         "DGX;12;2024-01-01;;Giunta;Un tipo sbagliato;Sintesi.;;;\n"
         "DGR;77;2022-02-01;;Giunta regionale Toscana;Già presente;Sintesi.;;;\n"
@@ -107,7 +107,8 @@ def test_a_data_series_is_imported_and_draws_a_chart(editor, client):
 
 
 def test_the_exported_series_can_be_imported_again_with_cells_made_safe(editor, site_tree):
-    page = f.data(site_tree["dati"], indicator="=HYPERLINK(\"http://x\")", zona=f.zona("mugello"))
+    page = builders.data(parent=site_tree["dati"], indicator="=HYPERLINK(\"http://x\")", zona=builders.zona("mugello"),
+                          period_label="2021", period_end=datetime.date(2021, 12, 31))
     exported = editor.get(reverse("cms:data_series_csv", args=[page.pk])).content.decode("utf-8-sig")
     assert "'=HYPERLINK" in exported, "a formula-like cell is made safe when exported"
     header, row = exported.strip().splitlines()
@@ -121,7 +122,7 @@ def test_the_exported_series_can_be_imported_again_with_cells_made_safe(editor, 
 
 def test_a_referente_cannot_import(site_tree, client):
     ensure_page_permissions()
-    client.force_login(make_user("ref", "Referente di Zona", f.zona("mugello")))
+    client.force_login(make_user("ref", "Referente di Zona", builders.zona("mugello")))
     for url in (reverse("cms_import:import", args=["norme"]), reverse("cms_import:index")):
         response = client.get(url)  # Wagtail's answer to PermissionDenied in the admin: back home with a message
         assert response.status_code == 302 and response.url == "/admin/"

@@ -8,7 +8,7 @@ from django.utils import formats, timezone
 from lxml import html as lxml_html
 
 from cms.events import next_occurrence
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -32,19 +32,19 @@ def _card(tree, title):
 def _workshop_with_past_first_session(site_tree):
     now = timezone.now()
     first, coming = now - timedelta(days=60), now + timedelta(days=9)
-    page = f.workshop(site_tree["laboratori"], sessions=[first, coming], title="Laboratorio in corso")
+    page = builders.workshop(parent=site_tree["laboratori"], sessions=[first, coming], title="Laboratorio in corso")
     return page, timezone.localtime(first), timezone.localtime(coming)
 
 
 def test_next_occurrence_of_a_workshop_is_its_next_session_not_its_first(site_tree):
     page, first, coming = _workshop_with_past_first_session(site_tree)
     assert next_occurrence(page) == coming
-    finished = f.workshop(site_tree["laboratori"], sessions=[timezone.now() - timedelta(days=3)])
+    finished = builders.workshop(parent=site_tree["laboratori"], sessions=[timezone.now() - timedelta(days=3)])
     assert next_occurrence(finished) is None
-    seminar = f.seminar(site_tree["seminari"], start=timezone.now() + timedelta(days=2))
+    seminar = builders.seminar(parent=site_tree["seminari"], start=timezone.now() + timedelta(days=2))
     assert next_occurrence(seminar) == seminar.start
     # a session under way (started, not yet ended) is still the one to show
-    running = f.workshop(site_tree["laboratori"], sessions=[timezone.now() - timedelta(hours=1)])
+    running = builders.workshop(parent=site_tree["laboratori"], sessions=[timezone.now() - timedelta(hours=1)])
     assert next_occurrence(running) == running.sessions.get().start
 
 
@@ -63,16 +63,16 @@ def test_prossimi_appuntamenti_show_a_workshop_by_its_next_session(client, site_
 
 def test_seminar_cards_carry_a_date_badge_and_other_cards_do_not(client, site_tree):
     start = timezone.localtime(timezone.now() + timedelta(days=4))
-    seminar = f.seminar(site_tree["seminari"], start=start)
+    seminar = builders.seminar(parent=site_tree["seminari"], start=start)
     tree = _doc(client, "/seminari/")
     badge = _card(tree, seminar.title).xpath('.//time[contains(@class, "event-date-badge")]')
     assert badge and badge[0].get("datetime") == start.isoformat()
-    news = f.news(site_tree["notizie"])
+    news = builders.news(parent=site_tree["notizie"])
     assert not _card(_doc(client, "/notizie/"), news.title).xpath('.//*[contains(@class, "event-date-badge")]')
 
 
 def test_a_seminar_with_online_registration_offers_iscriviti_at_the_top(client, site_tree):
-    seminar = f.seminar(site_tree["seminari"], capacity=80, title="Incontro annuale di prova")
+    seminar = builders.seminar(parent=site_tree["seminari"], start=builders.in_days(10), capacity=80, title="Incontro annuale di prova")
     tree = _doc(client, seminar.url)
     header = tree.xpath('//article//header')[0]
     cta = header.xpath('.//a[contains(@class, "btn")][normalize-space()="Iscriviti"]')
@@ -81,14 +81,14 @@ def test_a_seminar_with_online_registration_offers_iscriviti_at_the_top(client, 
     assert target.startswith("#") and tree.xpath(f'//*[@id="{target[1:]}"]')
     assert "Posti disponibili: 80 su 80" in _text(tree.xpath(f'//*[@id="{target[1:]}"]')[0].getparent().getparent())
     # without online registration, no call to action; a past seminar has none either
-    plain = f.seminar(site_tree["seminari"])
+    plain = builders.seminar(parent=site_tree["seminari"], start=builders.in_days(10))
     assert not _doc(client, plain.url).xpath('//article//header//a[contains(@class, "btn")]')
-    past = f.seminar(site_tree["seminari"], start=timezone.now() - timedelta(days=3), capacity=10)
+    past = builders.seminar(parent=site_tree["seminari"], start=timezone.now() - timedelta(days=3), capacity=10)
     assert not _doc(client, past.url).xpath('//article//header//a[contains(@class, "btn")]')
 
 
 def test_an_upcoming_online_seminar_without_registration_offers_partecipa(client, site_tree):
-    seminar = f.seminar(site_tree["seminari"], format="online", online_link="https://meet.example.org/cdp")
+    seminar = builders.seminar(parent=site_tree["seminari"], start=builders.in_days(10), format="online", online_link="https://meet.example.org/cdp")
     cta = _doc(client, seminar.url).xpath('//article//header//a[contains(@class, "btn")]')
     assert [(_text(a), a.get("href")) for a in cta] == [("Partecipa online", "https://meet.example.org/cdp")]
 
@@ -109,13 +109,13 @@ def test_month_calendar_lists_seminars_and_every_workshop_session_of_the_month(c
     from datetime import datetime
 
     in_month = datetime(2031, 3, 12, 10, 0, tzinfo=tz)
-    seminar = f.seminar(site_tree["seminari"], start=in_month, title="Seminario di marzo")
-    workshop = f.workshop(site_tree["laboratori"], title="Laboratorio di marzo",
+    seminar = builders.seminar(parent=site_tree["seminari"], start=in_month, title="Seminario di marzo")
+    workshop = builders.workshop(parent=site_tree["laboratori"], title="Laboratorio di marzo",
                           sessions=[datetime(2031, 2, 20, 10, tzinfo=tz), datetime(2031, 3, 5, 10, tzinfo=tz),
                                     datetime(2031, 3, 26, 10, tzinfo=tz)])
-    hidden = f.seminar(site_tree["seminari"], start=in_month, title="Seminario riservato")
-    f.make_private(hidden)
-    f.seminar(site_tree["seminari"], start=in_month, title="Seminario in bozza", publish=False)
+    hidden = builders.seminar(parent=site_tree["seminari"], start=in_month, title="Seminario riservato")
+    builders.restrict(hidden)
+    builders.seminar(parent=site_tree["seminari"], start=in_month, title="Seminario in bozza", publish=False)
 
     tree = _doc(client, "/calendario/2031/3/")
     assert _text(tree.xpath("//h1")[0]) == "Calendario degli appuntamenti: marzo 2031"

@@ -6,7 +6,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +17,11 @@ def _titles(response):
 
 def test_practice_filters(client, site_tree):
     parent = site_tree["buone-pratiche"]
-    a = f.practice(parent, zona_obj=f.zona("val-di-nievole"), topics=[f.topic("abitare")], evaluation_level="promettente",
+    a = builders.practice(parent=parent, zona_obj=builders.zona("val-di-nievole"), topics=[builders.topic("abitare")], evaluation_level="promettente",
                    period_start=date(2023, 6, 1))
-    b = f.practice(parent, zona_obj=f.zona("mugello"), topics=[f.topic("disabilita")], evaluation_level="buona_pratica",
+    b = builders.practice(parent=parent, zona_obj=builders.zona("mugello"), topics=[builders.topic("disabilita")], evaluation_level="buona_pratica",
                    period_start=date(2021, 1, 1))
-    c = f.practice(parent, zona_obj=f.zona("senese"), topics=[f.topic("abitare"), f.topic("disabilita")],
+    c = builders.practice(parent=parent, zona_obj=builders.zona("senese"), topics=[builders.topic("abitare"), builders.topic("disabilita")],
                    period_start=date(2021, 3, 1))
     url = parent.url
     assert set(_titles(client.get(url))) == {a.title, b.title, c.title}
@@ -37,8 +37,8 @@ def test_practice_filters(client, site_tree):
 
 def test_seminar_norm_workshop_data_news_filters(client, site_tree):
     now = timezone.now()
-    past = f.seminar(site_tree["seminari"], start=now - timedelta(days=400), zones=[f.zona("elba")], format="in_presenza")
-    future = f.seminar(site_tree["seminari"], start=now + timedelta(days=20), zones=[f.zona("mugello")], format="online")
+    past = builders.seminar(parent=site_tree["seminari"], start=now - timedelta(days=400), zones=[builders.zona("elba")], format="in_presenza")
+    future = builders.seminar(parent=site_tree["seminari"], start=now + timedelta(days=20), zones=[builders.zona("mugello")], format="online")
     url = site_tree["seminari"].url
     assert _titles(client.get(url, {"when": "upcoming"})) == [future.title]
     assert _titles(client.get(url, {"when": "past"})) == [past.title]
@@ -47,8 +47,8 @@ def test_seminar_norm_workshop_data_news_filters(client, site_tree):
     assert _titles(client.get(url, {"year": str(timezone.localtime(past.start).year)})) == [past.title]
 
     q = site_tree["quadro-normativo"]
-    dgr = f.norm(q, kind="DGR", number="544", date=date(2023, 5, 15))
-    lr = f.norm(q, kind="L.R.", number="40", date=date(2005, 2, 24), status="modificata")
+    dgr = builders.norm(parent=q, kind="DGR", number="544", date=date(2023, 5, 15))
+    lr = builders.norm(parent=q, kind="L.R.", number="40", date=date(2005, 2, 24), status="modificata")
     assert _titles(client.get(q.url, {"kind": "L.R."})) == [lr.title]
     assert _titles(client.get(q.url, {"status": "modificata"})) == [lr.title]
     assert _titles(client.get(q.url, {"year": "2023"})) == [dgr.title]
@@ -56,23 +56,23 @@ def test_seminar_norm_workshop_data_news_filters(client, site_tree):
     assert 'id="year-2023"' in timeline and 'id="year-2005"' in timeline
     assert timeline.index('id="year-2023"') < timeline.index('id="year-2005"')
 
-    w1 = f.workshop(site_tree["laboratori"], sessions=[timezone.make_aware(timezone.datetime(2021, 3, 1, 10))], zones=[f.zona("pratese")])
-    w2 = f.workshop(site_tree["laboratori"], sessions=[timezone.make_aware(timezone.datetime(2024, 3, 1, 10))], zones=[f.zona("elba")])
+    w1 = builders.workshop(parent=site_tree["laboratori"], sessions=[timezone.make_aware(timezone.datetime(2021, 3, 1, 10))], zones=[builders.zona("pratese")])
+    w2 = builders.workshop(parent=site_tree["laboratori"], sessions=[timezone.make_aware(timezone.datetime(2024, 3, 1, 10))], zones=[builders.zona("elba")])
     assert _titles(client.get(site_tree["laboratori"].url, {"year": "2021"})) == [w1.title]
     assert _titles(client.get(site_tree["laboratori"].url, {"zona": "elba"})) == [w2.title]
 
-    d1 = f.data(site_tree["dati"], zona=f.zona("pistoiese"))
-    f.data(site_tree["dati"])
+    d1 = builders.data(parent=site_tree["dati"], zona=builders.zona("pistoiese"))
+    builders.data(parent=site_tree["dati"])
     assert _titles(client.get(site_tree["dati"].url, {"zona": "pistoiese"})) == [d1.title]
 
-    n1 = f.news(site_tree["notizie"], date=date(2022, 1, 1), topics=[f.topic("migrazioni")])
-    f.news(site_tree["notizie"], date=date(2023, 1, 1))
+    n1 = builders.news(parent=site_tree["notizie"], date=date(2022, 1, 1), topics=[builders.topic("migrazioni")])
+    builders.news(parent=site_tree["notizie"], date=date(2023, 1, 1))
     assert _titles(client.get(site_tree["notizie"].url, {"topic": "migrazioni"})) == [n1.title]
     assert _titles(client.get(site_tree["notizie"].url, {"year": "2022"})) == [n1.title]
 
 
 def test_invalid_filters_answer_400_in_italian(client, site_tree):
-    f.practice(site_tree["buone-pratiche"])
+    builders.practice(parent=site_tree["buone-pratiche"])
     response = client.get(site_tree["buone-pratiche"].url, {"year": "duemila", "zona": "atlantide"})
     assert response.status_code == 400
     content = response.content.decode()
@@ -83,7 +83,7 @@ def test_invalid_filters_answer_400_in_italian(client, site_tree):
 def test_pagination(client, site_tree):
     parent = site_tree["notizie"]
     for day in range(1, 16):
-        f.news(parent, date=date(2024, 1, day))
+        builders.news(parent=parent, date=date(2024, 1, day))
     first = client.get(parent.url, {"per_page": 12})
     assert len(first.context["items"]) == 12 and first.context["items"].paginator.num_pages == 2
     second = client.get(parent.url, {"per_page": 12, "page": 2, "topic": ""})
@@ -101,7 +101,7 @@ def test_every_page_of_a_listing_once_in_order_deep_pages_read_backwards(client,
     """Pages in the second half are read from the end: same items, same order as reading forwards."""
     parent = site_tree["buone-pratiche"]
     for n in range(29):  # ties on the date: only the total order (pk last) keeps both directions consistent
-        f.practice(parent, title=f"Pratica {n:02d}", period_start=date(2022, 1 + n % 3, 1))
+        builders.practice(parent=parent, title=f"Pratica {n:02d}", period_start=date(2022, 1 + n % 3, 1))
     pages = [_titles(client.get(parent.url, {"per_page": 12, "page": p})) for p in (1, 2, 3)]
     assert [len(p) for p in pages] == [12, 12, 5]
     flat = [t for p in pages for t in p]
@@ -110,7 +110,7 @@ def test_every_page_of_a_listing_once_in_order_deep_pages_read_backwards(client,
     from cms.models import PracticePage
 
     assert flat == [p.title for p in filtered(PracticePage, None, parent).queryset]
-    f.practice(parent, title="Pratica nuova", period_start=date(2020, 1, 1))  # the kept count follows publication
+    builders.practice(parent=parent, title="Pratica nuova", period_start=date(2020, 1, 1))  # the kept count follows publication
     assert _titles(client.get(parent.url, {"per_page": 12, "page": 3}))[-1] == "Pratica nuova"
 
 
@@ -122,13 +122,13 @@ def _count(client, url, params):
 
 
 BUILDERS = {
-    "buone-pratiche": lambda p, i: f.practice(p, zona_obj=f.zona(["mugello", "pratese", "elba"][i % 3]),
-                                              topics=[f.topic("abitare"), f.topic("disabilita")], tags=["x"]),
-    "seminari": lambda p, i: f.seminar(p, zones=[f.zona("mugello"), f.zona("elba")], topics=[f.topic("abitare")]),
-    "laboratori": lambda p, i: f.workshop(p, zones=[f.zona("mugello")], topics=[f.topic("abitare")]),
-    "quadro-normativo": lambda p, i: f.norm(p, topics=[f.topic("abitare")], date=date(2000 + i % 20, 1, 2)),
-    "dati": lambda p, i: f.data(p, zona=f.zona("elba") if i % 2 else None, topics=[f.topic("abitare")]),
-    "notizie": lambda p, i: f.news(p, zones=[f.zona("elba")], topics=[f.topic("abitare")]),
+    "buone-pratiche": lambda p, i: builders.practice(parent=p, zona_obj=builders.zona(["mugello", "pratese", "elba"][i % 3]),
+                                              topics=[builders.topic("abitare"), builders.topic("disabilita")], tags=["x"]),
+    "seminari": lambda p, i: builders.seminar(parent=p, start=builders.in_days(10), zones=[builders.zona("mugello"), builders.zona("elba")], topics=[builders.topic("abitare")]),
+    "laboratori": lambda p, i: builders.workshop(parent=p, sessions=[builders.in_days(5)], zones=[builders.zona("mugello")], topics=[builders.topic("abitare")]),
+    "quadro-normativo": lambda p, i: builders.norm(parent=p, topics=[builders.topic("abitare")], date=date(2000 + i % 20, 1, 2)),
+    "dati": lambda p, i: builders.data(parent=p, zona=builders.zona("elba") if i % 2 else None, topics=[builders.topic("abitare")]),
+    "notizie": lambda p, i: builders.news(parent=p, zones=[builders.zona("elba")], topics=[builders.topic("abitare")]),
 }
 
 

@@ -16,7 +16,7 @@ from cms.models import (
     Zona,
     model_for_content_type,
 )
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -36,14 +36,14 @@ def test_taxonomies_loaded_by_migration():
 
 
 def test_search_payload_has_exactly_the_keys_for_every_type(site_tree):
-    dgr = f.norm(site_tree["quadro-normativo"], number="544", date=date(2023, 5, 15))
+    dgr = builders.norm(parent=site_tree["quadro-normativo"], number="544", date=date(2023, 5, 15))
     pages = [
-        f.seminar(site_tree["seminari"], zones=[f.zona()], topics=[f.topic()], related_norms=[dgr]),
-        f.workshop(site_tree["laboratori"], zones=[f.zona("pistoiese")]),
-        f.practice(site_tree["buone-pratiche"], related_norms=[dgr], tags=["newsletter"]),
+        builders.seminar(parent=site_tree["seminari"], start=builders.in_days(10), zones=[builders.zona()], topics=[builders.topic()], related_norms=[dgr]),
+        builders.workshop(parent=site_tree["laboratori"], sessions=[builders.in_days(5)], zones=[builders.zona("pistoiese")]),
+        builders.practice(parent=site_tree["buone-pratiche"], period_start=date(2023, 6, 1), related_norms=[dgr], tags=["newsletter"]),
         dgr,
-        f.data(site_tree["dati"], zona=f.zona("pistoiese")),
-        f.news(site_tree["notizie"]),
+        builders.data(parent=site_tree["dati"], zona=builders.zona("pistoiese"), period_end=date(2021, 12, 31)),
+        builders.news(parent=site_tree["notizie"], date=date(2024, 3, 1)),
     ]
     kinds = set()
     for page in pages:
@@ -59,7 +59,7 @@ def test_search_payload_has_exactly_the_keys_for_every_type(site_tree):
 
     seminar, workshop, practice, norm, figure, news = (p.search_payload() for p in pages)
     assert seminar["upcoming"] is True and workshop["upcoming"] is True and practice["upcoming"] is None
-    assert seminar["zones"] == [{"id": f.zona().pk, "name": "Val di Nievole", "slug": "val-di-nievole", "azienda_usl": "centro"}]
+    assert seminar["zones"] == [{"id": builders.zona().pk, "name": "Val di Nievole", "slug": "val-di-nievole", "azienda_usl": "centro"}]
     assert seminar["topics"][0]["slug"] == "poverta-e-inclusione"
     assert "DGR 544/2023" in seminar["norm_ids"] and "DGR 544/2023" in practice["norm_ids"]
     assert practice["evaluation_level"] == "emergente" and practice["tags"] == ["newsletter"]
@@ -86,7 +86,7 @@ def test_urn_nir(kind, number, when, body, expected):
 
 
 def test_norm_page_urn_saved_and_label(site_tree):
-    page = f.norm(site_tree["quadro-normativo"], kind="L.R.", number="40", date=date(2005, 2, 24),
+    page = builders.norm(parent=site_tree["quadro-normativo"], kind="L.R.", number="40", date=date(2005, 2, 24),
                   issuing_body="Consiglio regionale Toscana")
     page.refresh_from_db()
     assert page.urn == "urn:nir:regione.toscana:legge:2005-02-24;40"
@@ -142,7 +142,7 @@ def test_missing_number_refused_for_dgr_but_allowed_for_dm():
 
 
 def test_duplicate_norm_number_same_kind_and_year_refused(site_tree):
-    f.norm(site_tree["quadro-normativo"], number="544", date=date(2023, 5, 15))
+    builders.norm(parent=site_tree["quadro-normativo"], number="544", date=date(2023, 5, 15))
     twin = NormPage(title="x", slug="dup", summary="s", kind="DGR", number="544", date=date(2023, 9, 1), issuing_body="G")
     with pytest.raises(ValidationError) as exc:
         twin.full_clean()
@@ -159,7 +159,7 @@ def test_norm_without_date_or_year_refused():
 
 
 def test_norm_related_to_itself_refused(site_tree):
-    page = f.norm(site_tree["quadro-normativo"])
+    page = builders.norm(parent=site_tree["quadro-normativo"])
     relation = NormRelation(source=page, target=page, kind="modifica")
     with pytest.raises(ValidationError) as exc:
         relation.full_clean()
@@ -172,8 +172,8 @@ def test_norm_related_to_itself_refused(site_tree):
 
 def test_relations_shown_from_both_sides(site_tree):
     parent = site_tree["quadro-normativo"]
-    old = f.norm(parent, kind="L.R.", number="40", date=date(2005, 2, 24))
-    new = f.norm(parent, kind="L.R.", number="11", date=None, year=2017)
+    old = builders.norm(parent=parent, kind="L.R.", number="40", date=date(2005, 2, 24))
+    new = builders.norm(parent=parent, kind="L.R.", number="11", date=None, year=2017)
     NormRelation.objects.create(source=new, target=old, kind="modifica")
     assert [(str(label), n.pk) for label, n in new.relations_both_sides()] == [("modifica", old.pk)]
     assert [(str(label), n.pk) for label, n in old.relations_both_sides()] == [("modificata da", new.pk)]

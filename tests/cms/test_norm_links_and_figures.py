@@ -11,7 +11,7 @@ from lxml import html as lxml_html
 
 from cms import charts
 from cms.norms_ids import normattiva_url
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -31,15 +31,15 @@ def _official_links(tree):
 
 
 def test_national_act_links_to_normattiva_by_urn(client, site_tree):
-    dlgs = f.norm(site_tree["quadro-normativo"], kind="D.Lgs", number="147", date=date(2017, 9, 15), issuing_body="Stato")
+    dlgs = builders.norm(parent=site_tree["quadro-normativo"], kind="D.Lgs", number="147", date=date(2017, 9, 15), issuing_body="Stato")
     assert dlgs.urn == "urn:nir:stato:decreto.legislativo:2017-09-15;147"
     assert _official_links(_doc(client, dlgs.url)) == [
         "https://www.normattiva.it/uri-res/N2Ls?urn:nir:stato:decreto.legislativo:2017-09-15;147"]
 
 
 def test_act_without_full_date_or_regional_links_only_when_the_field_is_set(client, site_tree):
-    year_only = f.norm(site_tree["quadro-normativo"], kind="D.Lgs", number="117", date=None, year=2017, issuing_body="Stato")
-    regional = f.norm(site_tree["quadro-normativo"], kind="L.R.", number="40", date=date(2005, 2, 24),
+    year_only = builders.norm(parent=site_tree["quadro-normativo"], kind="D.Lgs", number="117", date=None, year=2017, issuing_body="Stato")
+    regional = builders.norm(parent=site_tree["quadro-normativo"], kind="L.R.", number="40", date=date(2005, 2, 24),
                       issuing_body="Consiglio regionale Toscana")
     for norm in (year_only, regional):
         tree = _doc(client, norm.url)
@@ -60,7 +60,7 @@ def test_normattiva_url_only_for_state_primary_acts_with_date_and_number():
 
 
 def test_data_card_and_page_show_value_source_and_period(client, site_tree):
-    figure = f.data(site_tree["dati"], value=Decimal("51599773"), unit="euro", period_label="2019-2020",
+    figure = builders.data(parent=site_tree["dati"], value=Decimal("51599773"), unit="euro", period_label="2019-2020",
                     source="Regione Toscana, Welfare e salute in Toscana 2021")
     card = _doc(client, site_tree["dati"].url).xpath(f'//article[.//a[@href="{figure.url}"]]')[0]
     assert _text(card.xpath('.//*[contains(@class, "card-figure")]')[0]) == "51.599.773 euro"
@@ -75,12 +75,12 @@ def test_data_card_and_page_show_value_source_and_period(client, site_tree):
 
 def test_series_has_chart_table_and_csv_with_every_point(client, site_tree):
     indicator = "Avviso contributi in ambito sociale - enti finanziati"
-    first = f.data(site_tree["dati"], indicator=indicator, value=Decimal(428), unit="enti", period_label="2020",
+    first = builders.data(parent=site_tree["dati"], indicator=indicator, value=Decimal(428), unit="enti", period_label="2020",
                    period_end=date(2020, 12, 31), source="Fonte A")
-    second = f.data(site_tree["dati"], indicator=indicator, value=Decimal("2165.5"), unit="enti", period_label="2021",
+    second = builders.data(parent=site_tree["dati"], indicator=indicator, value=Decimal("2165.5"), unit="enti", period_label="2021",
                     period_end=date(2021, 12, 31), source="Fonte A")
-    hidden = f.data(site_tree["dati"], indicator=indicator, value=Decimal(1), period_label="2022", period_end=date(2022, 12, 31))
-    f.make_private(hidden)
+    hidden = builders.data(parent=site_tree["dati"], indicator=indicator, value=Decimal(1), period_label="2022", period_end=date(2022, 12, 31))
+    builders.restrict(hidden)
 
     tree = _doc(client, second.url)
     svg = tree.xpath('//section[contains(@class, "figure-chart")]//*[local-name()="svg"]')[0]

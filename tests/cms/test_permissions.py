@@ -10,7 +10,7 @@ from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_
 from cms.models import PracticePage
 from cms.permissions import can_manage_practice_of, ensure_page_permissions, is_zona_restricted, user_zona
 from cms.workflows import PRACTICE_WORKFLOW_NAME
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -38,12 +38,12 @@ def roles(site_tree):
 @pytest.fixture
 def people(roles):
     return {
-        "nievole": make_user("ref_nievole", "Referente di Zona", f.zona("val-di-nievole")),
-        "mugello": make_user("ref_mugello", "Referente di Zona", f.zona("mugello")),
+        "nievole": make_user("ref_nievole", "Referente di Zona", builders.zona("val-di-nievole")),
+        "mugello": make_user("ref_mugello", "Referente di Zona", builders.zona("mugello")),
         "nozona": make_user("ref_senza_zona", "Referente di Zona"),
         "redattore": make_user("redattore", "Redattore"),
         "moderatore": make_user("moderatore", "Moderatore"),
-        "operatore": make_user("operatore", "Operatore", f.zona("mugello")),
+        "operatore": make_user("operatore", "Operatore", builders.zona("mugello")),
     }
 
 
@@ -60,8 +60,8 @@ def test_user_zona_reads_the_profile(people):
 
 def test_zona_editor_can_edit_only_own_zona(people, roles):
     parent = roles["buone-pratiche"]
-    own = f.practice(parent, zona_obj=f.zona("val-di-nievole"))
-    other = f.practice(parent, zona_obj=f.zona("mugello"))
+    own = builders.practice(parent=parent, zona_obj=builders.zona("val-di-nievole"))
+    other = builders.practice(parent=parent, zona_obj=builders.zona("mugello"))
     editor = people["nievole"]
     assert own.permissions_for_user(editor).can_edit()
     assert not other.permissions_for_user(editor).can_edit()
@@ -76,8 +76,8 @@ def test_zona_editor_can_edit_only_own_zona(people, roles):
 
 def test_admin_edit_view_refuses_other_zona(client, people, roles):
     parent = roles["buone-pratiche"]
-    own = f.practice(parent, zona_obj=f.zona("val-di-nievole"))
-    other = f.practice(parent, zona_obj=f.zona("mugello"))
+    own = builders.practice(parent=parent, zona_obj=builders.zona("val-di-nievole"))
+    other = builders.practice(parent=parent, zona_obj=builders.zona("mugello"))
     client.force_login(people["nievole"])
     assert client.get(reverse("wagtailadmin_pages:edit", args=[own.pk])).status_code == 200
     response = client.get(reverse("wagtailadmin_pages:edit", args=[other.pk]))
@@ -112,12 +112,12 @@ def test_admin_create_form_offers_only_own_zona(client, people, roles):
     zona_field = response.context["form"].fields["zona"]
     assert [z.slug for z in zona_field.queryset] == ["val-di-nievole"]
 
-    refused = client.post(url, _practice_post(f.zona("mugello"), "Pratica di un'altra zona"))
+    refused = client.post(url, _practice_post(builders.zona("mugello"), "Pratica di un'altra zona"))
     assert refused.status_code == 200  # the form again, with the error
     assert "zona" in refused.context["form"].errors
     assert not PracticePage.objects.filter(title="Pratica di un'altra zona").exists()
 
-    accepted = client.post(url, _practice_post(f.zona("val-di-nievole"), "Pratica della mia zona"))
+    accepted = client.post(url, _practice_post(builders.zona("val-di-nievole"), "Pratica della mia zona"))
     assert accepted.status_code == 302, accepted.context["form"].errors if accepted.context else ""
     page = PracticePage.objects.get(title="Pratica della mia zona")
     assert page.zona.slug == "val-di-nievole" and not page.live
@@ -128,7 +128,7 @@ def test_moderation_submit_approve_publish(client, people, roles):
     editor, moderator = people["nievole"], people["moderatore"]
     client.force_login(editor)
     url = reverse("wagtailadmin_pages:add", args=["cms", "practicepage", parent.pk])
-    response = client.post(url, _practice_post(f.zona("val-di-nievole"), "Pratica da revisionare", "action-submit"))
+    response = client.post(url, _practice_post(builders.zona("val-di-nievole"), "Pratica da revisionare", "action-submit"))
     assert response.status_code == 302
     page = PracticePage.objects.get(title="Pratica da revisionare")
     assert not page.live
@@ -157,7 +157,7 @@ def test_moderator_can_reject(client, people, roles):
     parent = roles["buone-pratiche"]
     client.force_login(people["nievole"])
     url = reverse("wagtailadmin_pages:add", args=["cms", "practicepage", parent.pk])
-    client.post(url, _practice_post(f.zona("val-di-nievole"), "Pratica da rivedere", "action-submit"))
+    client.post(url, _practice_post(builders.zona("val-di-nievole"), "Pratica da rivedere", "action-submit"))
     page = PracticePage.objects.get(title="Pratica da rivedere")
     state = WorkflowState.objects.get(base_content_type__model="page", object_id=str(page.pk))
     client.force_login(people["moderatore"])

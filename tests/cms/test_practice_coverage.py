@@ -16,14 +16,14 @@ from lxml import html as lxml_html
 
 from cms.models import PracticePage
 from tests.accounts.conftest import make_member
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
 
 def _practice(site_tree, zona, others=(), *, publish=True, **fields):
-    """A practice of ``zona`` (tests.cms.factories) that also covers ``others``."""
-    page = f.practice(site_tree["buone-pratiche"], zona_obj=zona, publish=False, **fields)
+    """A practice of ``zona`` (tests.builders) that also covers ``others``."""
+    page = builders.practice(parent=site_tree["buone-pratiche"], zona_obj=zona, publish=False, **fields)
     page.other_zones.set(others)
     revision = page.save_revision()
     if publish:
@@ -42,9 +42,9 @@ def _listing_titles(client, **params) -> str:
 
 
 def test_a_practice_shared_with_another_zona_is_on_that_zonas_page_apart_from_its_own(client, site_tree):
-    nievole, mugello = f.zona("val-di-nievole"), f.zona("mugello")
+    nievole, mugello = builders.zona("val-di-nievole"), builders.zona("mugello")
     shared = _practice(site_tree, nievole, [mugello], title="Équipe condivisa Valdinievole e Mugello")
-    f.practice(site_tree["buone-pratiche"], zona_obj=mugello, title="Pratica propria del Mugello")
+    builders.practice(parent=site_tree["buone-pratiche"], zona_obj=mugello, title="Pratica propria del Mugello")
 
     travelling = _section(client, mugello)
     assert "Realizzate insieme ad altre zone" in travelling and shared.title in travelling
@@ -56,7 +56,7 @@ def test_a_practice_shared_with_another_zona_is_on_that_zonas_page_apart_from_it
 
 
 def test_the_listing_filtered_by_a_covered_zona_or_its_azienda_finds_the_practice(client, site_tree):
-    nievole, mugello, elba = f.zona("val-di-nievole"), f.zona("mugello"), f.zona("elba")
+    nievole, mugello, elba = builders.zona("val-di-nievole"), builders.zona("mugello"), builders.zona("elba")
     shared = _practice(site_tree, nievole, [mugello], title="Sportello condiviso col Mugello")
     assert shared.title in _listing_titles(client, zona="mugello")
     assert shared.title in _listing_titles(client, zona="val-di-nievole")
@@ -71,7 +71,7 @@ def test_the_listing_filtered_by_a_covered_zona_or_its_azienda_finds_the_practic
 def test_a_region_wide_practice_is_on_every_zona_page_in_every_filter_and_says_so(client, site_tree):
     from cms.models import Zona
 
-    nievole = f.zona("val-di-nievole")
+    nievole = builders.zona("val-di-nievole")
     regional = _practice(site_tree, nievole, covers_whole_region=True, title="Protocollo regionale équipe")
     for zona in Zona.objects.exclude(pk=nievole.pk).order_by("?")[:3]:
         travelling = _section(client, zona)
@@ -84,7 +84,7 @@ def test_a_region_wide_practice_is_on_every_zona_page_in_every_filter_and_says_s
 
 
 def test_the_practice_page_names_the_zones_involved_and_json_ld_and_api_say_it(client, site_tree):
-    nievole, mugello, pistoiese = f.zona("val-di-nievole"), f.zona("mugello"), f.zona("pistoiese")
+    nievole, mugello, pistoiese = builders.zona("val-di-nievole"), builders.zona("mugello"), builders.zona("pistoiese")
     shared = _practice(site_tree, nievole, [pistoiese, mugello], title="Pratica di tre zone")
     tree = lxml_html.fromstring(client.get(shared.url).content.decode())
     header = " ".join(tree.xpath('string(//li[strong[normalize-space()="Zone coinvolte:"]])').split())
@@ -102,9 +102,9 @@ def test_the_database_search_counts_the_practice_under_the_zones_it_covers(site_
     from search.querying.database import DatabaseBackend
 
     settings.ELASTICSEARCH_URLS = []
-    nievole, mugello = f.zona("val-di-nievole"), f.zona("mugello")
+    nievole, mugello = builders.zona("val-di-nievole"), builders.zona("mugello")
     shared = _practice(site_tree, nievole, [mugello], title="Pratica condivisa per la ricerca")
-    regional = _practice(site_tree, f.zona("pistoiese"), covers_whole_region=True, title="Pratica regionale per la ricerca")
+    regional = _practice(site_tree, builders.zona("pistoiese"), covers_whole_region=True, title="Pratica regionale per la ricerca")
 
     def search(zona_slug):
         result = DatabaseBackend().search(SearchRequest(filters={"zona": (zona_slug,)}))
@@ -127,7 +127,7 @@ def test_the_search_documents_of_many_practices_read_their_zones_in_constant_que
     from search.querying.facets import page_values
     from search.querying.database import facet_rows
 
-    nievole, mugello, elba = f.zona("val-di-nievole"), f.zona("mugello"), f.zona("elba")
+    nievole, mugello, elba = builders.zona("val-di-nievole"), builders.zona("mugello"), builders.zona("elba")
     first = [_practice(site_tree, nievole, [mugello]).pk, _practice(site_tree, nievole, covers_whole_region=True).pk]
     with CaptureQueriesContext(connection) as few:
         rows = facet_rows(first)
@@ -141,11 +141,11 @@ def test_the_search_documents_of_many_practices_read_their_zones_in_constant_que
 
 
 def test_a_members_only_practice_is_not_shown_to_a_visitor_through_a_covered_zona(site_tree):
-    nievole, mugello, elba = f.zona("val-di-nievole"), f.zona("mugello"), f.zona("elba")
+    nievole, mugello, elba = builders.zona("val-di-nievole"), builders.zona("mugello"), builders.zona("elba")
     hidden = _practice(site_tree, nievole, [mugello], title="Pratica riservata condivisa")
     hidden_regional = _practice(site_tree, nievole, covers_whole_region=True, title="Pratica riservata regionale")
-    f.make_private(hidden)
-    f.make_private(hidden_regional)
+    builders.restrict(hidden)
+    builders.restrict(hidden_regional)
     visitor = Client()
     assert hidden.title not in visitor.get(mugello.get_absolute_url()).content.decode()
     assert hidden_regional.title not in visitor.get(elba.get_absolute_url()).content.decode()
@@ -160,7 +160,7 @@ def test_the_main_zona_among_the_other_zones_is_refused_in_italian(site_tree, cl
     from tests.cms.test_admin_practice_form import _practice_data
     from tests.cms.test_permissions import make_user
 
-    nievole, mugello = f.zona("val-di-nievole"), f.zona("mugello")
+    nievole, mugello = builders.zona("val-di-nievole"), builders.zona("mugello")
     page = PracticePage(title="Pratica ripetuta", slug="pratica-ripetuta", summary="Sintesi.", owner_body="SdS", zona=nievole)
     page.other_zones.set([mugello, nievole])
     with pytest.raises(ValidationError) as refused:
@@ -186,7 +186,7 @@ def test_the_main_zona_among_the_other_zones_is_refused_in_italian(site_tree, cl
 
 
 def test_the_api_filters_by_the_coverage_and_refuses_bad_values_in_italian(client, site_tree):
-    nievole, mugello = f.zona("val-di-nievole"), f.zona("mugello")
+    nievole, mugello = builders.zona("val-di-nievole"), builders.zona("mugello")
     shared = _practice(site_tree, nievole, [mugello])
     regional = _practice(site_tree, nievole, covers_whole_region=True)
     listed = client.get("/api/v2/pages/", {"type": "cms.PracticePage", "other_zones": mugello.pk}).json()
@@ -201,7 +201,7 @@ def test_the_api_filters_by_the_coverage_and_refuses_bad_values_in_italian(clien
 def test_a_region_wide_practice_in_the_search_results_names_its_zona_and_how_many_more(client, site_tree, settings):
     """A hit lists its zones; a region-wide practice would list all 28, so it names its own and counts the rest."""
     settings.ELASTICSEARCH_URLS = []
-    _practice(site_tree, f.zona("pistoiese"), covers_whole_region=True, title="Pratica regionale di prossimità")
+    _practice(site_tree, builders.zona("pistoiese"), covers_whole_region=True, title="Pratica regionale di prossimità")
     page = client.get("/cerca/", {"q": "regionale prossimità"}).content.decode()
     tree = lxml_html.fromstring(page)
     zones = [" ".join(z.text_content().split()) for z in tree.xpath('//*[contains(@class, "search-hit-zones")]')]

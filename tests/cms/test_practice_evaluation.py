@@ -15,7 +15,7 @@ from wagtail.test.utils.form_data import inline_formset
 
 from cms.models import EvaluationLevel, PracticeCriterionEvidence, PracticePage
 from cms.permissions import ensure_page_permissions
-from tests.cms import factories as f
+from tests import builders
 from tests.cms.test_admin_practice_form import _practice_data
 from tests.cms.test_permissions import make_user
 
@@ -32,8 +32,8 @@ def roles(site_tree):
 
 
 def _evaluated(parent, evidence, *, by=None, on=None, **fields):
-    """A published practice (tests.cms.factories) with these {criterion: justification} rows."""
-    page = f.practice(parent, publish=False, **fields)
+    """A published practice (tests.builders) with these {criterion: justification} rows."""
+    page = builders.practice(parent=parent, publish=False, **fields)
     page.criteria_evidence = [PracticeCriterionEvidence(criterion=c, justification=t) for c, t in evidence.items()]
     page.evaluated_by, page.evaluated_at = by, on
     page.save_revision().publish()
@@ -75,14 +75,14 @@ def test_an_evaluator_without_a_name_is_the_redazione_and_an_old_evaluation_read
                       by=nameless, on=datetime.date(2025, 4, 1), evaluation_level=EvaluationLevel.PROMETTENTE,
                       criteria_met=["partecipazione"])
     assert "Valutata da la redazione il 1 aprile 2025" in _text(_evaluation(client, page))
-    old = f.practice(site_tree["buone-pratiche"], evaluation_level=EvaluationLevel.PROMETTENTE,
+    old = builders.practice(parent=site_tree["buone-pratiche"], evaluation_level=EvaluationLevel.PROMETTENTE,
                      criteria_met=["trasferibilita", "partecipazione"])
     said = _text(_evaluation(client, old))
     assert said == "Valutazione Pratica promettente – criteri soddisfatti: trasferibilità, partecipazione"
 
 
 def test_the_moderators_edit_records_who_evaluated_and_today(roles, client):
-    page = f.practice(roles["buone-pratiche"], evaluation_level=EvaluationLevel.DA_VALUTARE)
+    page = builders.practice(parent=roles["buone-pratiche"], evaluation_level=EvaluationLevel.DA_VALUTARE)
     moderator = make_user("moderatrice_edit", "Moderatore", first_name="Giulia", last_name="Bianchi")
     client.force_login(moderator)
     response = _edit(client, page, level=EvaluationLevel.BUONA_PRATICA, criteria=["trasferibilita"],
@@ -118,8 +118,8 @@ def test_an_edit_that_leaves_the_evaluation_alone_keeps_who_and_when_and_the_evi
 
 
 def test_a_referente_proposes_criteria_but_is_never_the_evaluator(roles, client):
-    mugello = f.zona("mugello")
-    page = f.practice(roles["buone-pratiche"], zona_obj=mugello, evaluation_level=EvaluationLevel.DA_VALUTARE)
+    mugello = builders.zona("mugello")
+    page = builders.practice(parent=roles["buone-pratiche"], zona_obj=mugello, evaluation_level=EvaluationLevel.DA_VALUTARE)
     client.force_login(make_user("ref_mugello_eval", "Referente di Zona", mugello))
     response = _edit(client, page, level=EvaluationLevel.DA_VALUTARE, criteria=["partecipazione"],
                      evidence=[{"criterion": "partecipazione", "justification": "Co-progettata con le associazioni."}])
@@ -139,7 +139,7 @@ def test_a_referente_proposes_criteria_but_is_never_the_evaluator(roles, client)
      "Il criterio «trasferibilità» ha due motivazioni: scrivine una sola."),
 ])
 def test_an_evaluation_without_its_evidence_is_refused_in_italian(roles, client, criteria, evidence, field, message):
-    page = f.practice(roles["buone-pratiche"], evaluation_level=EvaluationLevel.DA_VALUTARE)
+    page = builders.practice(parent=roles["buone-pratiche"], evaluation_level=EvaluationLevel.DA_VALUTARE)
     client.force_login(make_user("moderatrice_errori", "Moderatore"))
     response = _edit(client, page, level=EvaluationLevel.BUONA_PRATICA, criteria=criteria, evidence=evidence,
                      **{"action-publish": "1"})
@@ -152,7 +152,7 @@ def test_an_evaluation_without_its_evidence_is_refused_in_italian(roles, client,
 
 
 def test_a_promising_practice_may_list_criteria_without_justification(roles, client):
-    page = f.practice(roles["buone-pratiche"], evaluation_level=EvaluationLevel.DA_VALUTARE)
+    page = builders.practice(parent=roles["buone-pratiche"], evaluation_level=EvaluationLevel.DA_VALUTARE)
     client.force_login(make_user("moderatrice_promettente", "Moderatore"))
     response = _edit(client, page, level=EvaluationLevel.PROMETTENTE, criteria=["misurabilita"], evidence=[],
                      **{"action-publish": "1"})

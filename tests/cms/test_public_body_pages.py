@@ -13,7 +13,7 @@ from lxml import html as lxml_html
 from cms.models import StandardPage
 from cms.models.blocks import BodyBlock
 from cms.demo.builder import ensure_page, home_page
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -71,10 +71,10 @@ def test_footer_links_note_legali_contacts_and_an_html_site_map(client, site_tre
 
 
 def test_html_site_map_lists_public_pages_and_the_zone_not_drafts_or_members_only(client, site_tree):
-    practice = f.practice(site_tree["buone-pratiche"], title="Pratica visibile")
-    hidden = f.practice(site_tree["buone-pratiche"], title="Pratica riservata")
-    f.make_private(hidden)
-    f.practice(site_tree["buone-pratiche"], title="Pratica in bozza", publish=False)
+    practice = builders.practice(parent=site_tree["buone-pratiche"], title="Pratica visibile")
+    hidden = builders.practice(parent=site_tree["buone-pratiche"], title="Pratica riservata")
+    builders.restrict(hidden)
+    builders.practice(parent=site_tree["buone-pratiche"], title="Pratica in bozza", publish=False)
     tree = _doc(client, "/mappa-del-sito/")
     assert _text(tree.xpath("//h1")[0]) == "Mappa del sito"
     hrefs = {a.get("href") for a in tree.xpath("//main//a")}
@@ -85,7 +85,7 @@ def test_html_site_map_lists_public_pages_and_the_zone_not_drafts_or_members_onl
 
 
 def test_content_pages_show_last_update_share_and_print(client, site_tree):
-    news = f.news(site_tree["notizie"], title="Una notizia da condividere")
+    news = builders.news(parent=site_tree["notizie"], title="Una notizia da condividere")
     tree = _doc(client, news.url)
     updated = tree.xpath('//main//*[contains(@class, "last-update")]')[0]
     when = timezone.localtime(news.last_published_at)

@@ -2,7 +2,7 @@
 import csv
 import io
 import json
-from datetime import timedelta
+from datetime import date, timedelta
 
 import feedparser
 import pytest
@@ -10,7 +10,7 @@ from django.utils import timezone
 from icalendar import Calendar
 from lxml import etree
 
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -20,23 +20,24 @@ SITEMAP_NS = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}
 @pytest.fixture
 def mixed(site_tree):
     """For each type: one public page, one draft, one unpublished and one private page."""
-    builders = {
-        "seminari": lambda **kw: f.seminar(site_tree["seminari"], **kw),
-        "laboratori": lambda **kw: f.workshop(site_tree["laboratori"], **kw),
-        "buone-pratiche": lambda **kw: f.practice(site_tree["buone-pratiche"], zona_obj=f.zona("pistoiese"), **kw),
-        "quadro-normativo": lambda **kw: f.norm(site_tree["quadro-normativo"], **kw),
-        "dati": lambda **kw: f.data(site_tree["dati"], zona=f.zona("pistoiese"), indicator=kw["title"], **kw),
-        "notizie": lambda **kw: f.news(site_tree["notizie"], **kw),
+    makers = {
+        "seminari": lambda **kw: builders.seminar(parent=site_tree["seminari"], start=builders.in_days(10), **kw),
+        "laboratori": lambda **kw: builders.workshop(parent=site_tree["laboratori"], sessions=[builders.in_days(5)], **kw),
+        "buone-pratiche": lambda **kw: builders.practice(parent=site_tree["buone-pratiche"], zona_obj=builders.zona("pistoiese"),
+                                                    period_start=date(2023, 6, 1), **kw),
+        "quadro-normativo": lambda **kw: builders.norm(parent=site_tree["quadro-normativo"], **kw),
+        "dati": lambda **kw: builders.data(parent=site_tree["dati"], zona=builders.zona("pistoiese"), indicator=kw["title"], **kw),
+        "notizie": lambda **kw: builders.news(parent=site_tree["notizie"], **kw),
     }
-    extra = {"seminari": {"zones": [f.zona("pistoiese")]}, "laboratori": {"zones": [f.zona("pistoiese")]}}
+    extra = {"seminari": {"zones": [builders.zona("pistoiese")]}, "laboratori": {"zones": [builders.zona("pistoiese")]}}
     public, hidden = {}, {}
-    for slug, build in builders.items():
+    for slug, build in makers.items():
         kw = extra.get(slug, {})
         public[slug] = build(title=f"Pubblico {slug}", **kw)
         draft = build(title=f"Bozza {slug}", publish=False, **kw)
-        gone = f.unpublish(build(title=f"Ritirato {slug}", **kw))
+        gone = builders.unpublish(build(title=f"Ritirato {slug}", **kw))
         private = build(title=f"Riservato {slug}", **kw)
-        f.make_private(private)
+        builders.restrict(private)
         hidden[slug] = [draft, gone, private]
     return public, hidden
 
@@ -87,7 +88,7 @@ def test_seminar_ics(client, mixed):
 
 def test_calendar_feed_has_upcoming_seminars_and_workshop_sessions(client, mixed, site_tree):
     public, hidden = mixed
-    old = f.seminar(site_tree["seminari"], start=timezone.now() - timedelta(days=60), title="Seminario passato")
+    old = builders.seminar(parent=site_tree["seminari"], start=timezone.now() - timedelta(days=60), title="Seminario passato")
     response = client.get("/seminari.ics")
     cal = Calendar.from_ical(response.content)
     summaries = [str(e["SUMMARY"]) for e in cal.walk("VEVENT")]
@@ -160,7 +161,7 @@ def test_listings_and_zona_page_show_only_public(client, mixed, site_tree):
 
 def test_practice_export_honours_filters_and_hides_non_public(client, mixed, site_tree):
     public, hidden = mixed
-    other = f.practice(site_tree["buone-pratiche"], zona_obj=f.zona("elba"), title="Pratica dell'Elba", funding_sources=["pnrr"])
+    other = builders.practice(parent=site_tree["buone-pratiche"], zona_obj=builders.zona("elba"), title="Pratica dell'Elba", funding_sources=["pnrr"])
     data = client.get("/export/buone-pratiche.json").json()
     titles = [row["titolo"] for row in data["results"]]
     assert public["buone-pratiche"].title in titles and other.title in titles

@@ -10,7 +10,7 @@ from django.utils import timezone
 from lxml import html as lxml_html
 
 from cms.models import Zona
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -42,14 +42,14 @@ def test_zone_list_is_in_the_main_menu_and_in_the_footer(client, site_tree):
 
 
 def test_zone_list_groups_by_azienda_with_counts_of_public_content(client, site_tree):
-    mugello, pistoiese = f.zona("mugello"), f.zona("pistoiese")
-    f.practice(site_tree["buone-pratiche"], zona_obj=mugello)
-    f.practice(site_tree["buone-pratiche"], zona_obj=mugello)
-    f.seminar(site_tree["seminari"], zones=[mugello, pistoiese])
-    f.news(site_tree["notizie"], zones=[mugello])
-    hidden = f.practice(site_tree["buone-pratiche"], zona_obj=mugello)
-    f.make_private(hidden)  # members only: not counted on a public page
-    f.practice(site_tree["buone-pratiche"], zona_obj=mugello, publish=False)
+    mugello, pistoiese = builders.zona("mugello"), builders.zona("pistoiese")
+    builders.practice(parent=site_tree["buone-pratiche"], zona_obj=mugello)
+    builders.practice(parent=site_tree["buone-pratiche"], zona_obj=mugello)
+    builders.seminar(parent=site_tree["seminari"], start=builders.in_days(10), zones=[mugello, pistoiese])
+    builders.news(parent=site_tree["notizie"], zones=[mugello])
+    hidden = builders.practice(parent=site_tree["buone-pratiche"], zona_obj=mugello)
+    builders.restrict(hidden)  # members only: not counted on a public page
+    builders.practice(parent=site_tree["buone-pratiche"], zona_obj=mugello, publish=False)
 
     tree = _doc(client, "/zone/")
     sections = tree.xpath('//main//section[h2]')
@@ -73,7 +73,7 @@ def test_zone_list_groups_by_azienda_with_counts_of_public_content(client, site_
 
 
 def test_zona_page_shows_comuni_structure_and_contacts_unknown_marked(client, site_tree):
-    mugello = f.zona("mugello")
+    mugello = builders.zona("mugello")
     tree = _doc(client, "/zone/mugello/")
     profile = tree.xpath('//dl[contains(@class, "zona-profile")]')[0]
     comuni = [_text(li).rstrip(",") for li in profile.xpath('.//dd[contains(@class, "zona-comuni")]//li')]
@@ -101,17 +101,17 @@ def test_zona_page_shows_comuni_structure_and_contacts_unknown_marked(client, si
 
 
 def test_zona_page_lists_upcoming_events_next_session_first_and_latest_news(client, site_tree):
-    z = f.zona("mugello")
+    z = builders.zona("mugello")
     now = timezone.now()
-    later = f.seminar(site_tree["seminari"], start=now + timedelta(days=20), zones=[z], title="Seminario lontano")
-    f.seminar(site_tree["seminari"], start=now - timedelta(days=20), zones=[z], title="Seminario passato")
-    workshop = f.workshop(site_tree["laboratori"], zones=[z], title="Laboratorio in corso",
+    later = builders.seminar(parent=site_tree["seminari"], start=now + timedelta(days=20), zones=[z], title="Seminario lontano")
+    builders.seminar(parent=site_tree["seminari"], start=now - timedelta(days=20), zones=[z], title="Seminario passato")
+    workshop = builders.workshop(parent=site_tree["laboratori"], zones=[z], title="Laboratorio in corso",
                           sessions=[now - timedelta(days=30), now + timedelta(days=3), now + timedelta(days=40)])
-    f.seminar(site_tree["seminari"], start=now + timedelta(days=1), zones=[f.zona("pistoiese")], title="Altra zona")
-    private = f.seminar(site_tree["seminari"], start=now + timedelta(days=2), zones=[z], title="Seminario riservato")
-    f.make_private(private)
-    old = f.news(site_tree["notizie"], zones=[z], title="Notizia vecchia", date=date(2023, 1, 1))
-    new = f.news(site_tree["notizie"], zones=[z], title="Notizia recente", date=date(2024, 6, 1))
+    builders.seminar(parent=site_tree["seminari"], start=now + timedelta(days=1), zones=[builders.zona("pistoiese")], title="Altra zona")
+    private = builders.seminar(parent=site_tree["seminari"], start=now + timedelta(days=2), zones=[z], title="Seminario riservato")
+    builders.restrict(private)
+    old = builders.news(parent=site_tree["notizie"], zones=[z], title="Notizia vecchia", date=date(2023, 1, 1))
+    new = builders.news(parent=site_tree["notizie"], zones=[z], title="Notizia recente", date=date(2024, 6, 1))
 
     tree = _doc(client, "/zone/mugello/")
     events = tree.xpath('//section[@aria-labelledby="zona-upcoming"]//li')
@@ -126,12 +126,12 @@ def test_zona_page_lists_upcoming_events_next_session_first_and_latest_news(clie
 
 def test_blank_zona_shows_the_regional_content_that_applies_to_every_zona(client, site_tree):
     now = timezone.now()
-    norm = f.norm(site_tree["quadro-normativo"], number="544", title="Linee guida integrazione")
-    regional = f.seminar(site_tree["seminari"], start=now + timedelta(days=7), title="Seminario regionale")
-    past_regional = f.seminar(site_tree["seminari"], start=now - timedelta(days=7), title="Seminario regionale passato")
-    f.seminar(site_tree["seminari"], start=now + timedelta(days=5), zones=[f.zona("mugello")], title="Seminario del Mugello")
-    hidden = f.norm(site_tree["quadro-normativo"], number="545", title="Norma riservata")
-    f.make_private(hidden)
+    norm = builders.norm(parent=site_tree["quadro-normativo"], number="544", title="Linee guida integrazione")
+    regional = builders.seminar(parent=site_tree["seminari"], start=now + timedelta(days=7), title="Seminario regionale")
+    past_regional = builders.seminar(parent=site_tree["seminari"], start=now - timedelta(days=7), title="Seminario regionale passato")
+    builders.seminar(parent=site_tree["seminari"], start=now + timedelta(days=5), zones=[builders.zona("mugello")], title="Seminario del Mugello")
+    hidden = builders.norm(parent=site_tree["quadro-normativo"], number="545", title="Norma riservata")
+    builders.restrict(hidden)
 
     tree = _doc(client, "/zone/apuane/")
     section = tree.xpath('//section[@aria-labelledby="zona-regional"]')
@@ -140,5 +140,5 @@ def test_blank_zona_shows_the_regional_content_that_applies_to_every_zona(client
     assert {norm.label, regional.title, past_regional.title} <= links
     assert "Seminario del Mugello" not in links and hidden.label not in links
 
-    f.practice(site_tree["buone-pratiche"], zona_obj=f.zona("apuane"))
+    builders.practice(parent=site_tree["buone-pratiche"], zona_obj=builders.zona("apuane"))
     assert not _doc(client, "/zone/apuane/").xpath('//section[@aria-labelledby="zona-regional"]')

@@ -61,10 +61,10 @@ def stack(settings):
 
 def _published_practice_with_document():
     from tests.accounts.conftest import make_document
-    from tests.search import content
+    from tests import builders
 
     document = make_document("Relazione annuale della zona", "relazione-annuale.pdf", DOCUMENT)
-    page = content.practice("Sportello unico di prossimità", "Una buona pratica.", slug="sportello-prossimita")
+    page = builders.practice("Sportello unico di prossimità", "Una buona pratica.", slug="sportello-prossimita")
     page.attachments = [("document", {"document": document, "description": "relazione"})]
     page.save_revision().publish()
     page.refresh_from_db()

@@ -85,12 +85,12 @@ def _reindex_and_snapshot(env: dict[str, str]) -> dict:
 def test_dump_restore_reindex_gives_the_same_site(tmp_path, elasticsearch_url):
     from django.db import connection
 
-    from tests.search import content
+    from tests import builders
 
     published = [
-        content.news(f"Notizia {MARKER} numero {n}", f"Lo sportello {MARKER} apre in zona.") for n in range(3)
-    ] + [content.practice(f"Sportello {MARKER} di prossimità", "Una buona pratica di inclusione.")]
-    draft = content.news(f"Bozza {MARKER} mai pubblicata", "Non deve comparire.", publish=False)
+        builders.news(f"Notizia {MARKER} numero {n}", f"Lo sportello {MARKER} apre in zona.") for n in range(3)
+    ] + [builders.practice(f"Sportello {MARKER} di prossimità", "Una buona pratica di inclusione.")]
+    draft = builders.news(f"Bozza {MARKER} mai pubblicata", "Non deve comparire.", publish=False)
 
     db = connection.settings_dict
     restored_name = f"{db['NAME']}_restore_{uuid.uuid4().hex[:6]}"

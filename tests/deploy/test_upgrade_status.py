@@ -11,7 +11,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 
-from tests.search import content
+from tests import builders
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -24,14 +24,11 @@ def status() -> str:
     return out.getvalue()
 
 
-def test_search_status_says_when_an_upgrade_changed_the_index_schema(settings, elasticsearch_url):
-    from search.engine import client as search_client
+def test_search_status_says_when_an_upgrade_changed_the_index_schema(shared_elasticsearch):
     from search.engine.versions import VersionedIndex
     from search.indexing.status import collect
 
-    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
-    search_client.reset()
-    content.news("Notizia prima dell'aggiornamento", "testo")
+    builders.news("Notizia prima dell'aggiornamento", "testo")
     call_command("search_reindex", stdout=StringIO(), stderr=StringIO())
     index = VersionedIndex()
     in_step = status()

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import re
-import uuid
 from pathlib import Path
 
 import pytest
@@ -163,7 +162,6 @@ class SearchIndex:
     def __init__(self, prefix: str):
         from search.engine.versions import VersionedIndex
 
-        self.prefix = prefix
         self.index = VersionedIndex(prefix=prefix)
 
     def rebuild(self) -> str:
@@ -183,28 +181,12 @@ class SearchIndex:
         response = self.index.client.search(index=self.index.read_alias, size=1000, source=False)
         return {int(hit["_id"]) for hit in response["hits"]["hits"]}
 
-    def drop(self) -> None:
-        from search.indexing import synonyms
-
-        self.index.drop_everything()
-        try:
-            synonyms.delete_set(self.index.client, self.prefix)
-        except Exception:  # the set may never have been created
-            pass
-
 
 @pytest.fixture
-def search_index(elasticsearch_url, settings):
-    """Elasticsearch on for this test with a unique index prefix; ``.rebuild()`` indexes the database."""
-    from search.engine import client as search_client
-
-    prefix = f"e2e-{uuid.uuid4().hex[:8]}"
-    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
-    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
-    search_client.reset()
-    index = SearchIndex(prefix)
-    yield index
-    index.drop()
+def search_index(shared_elasticsearch, settings):
+    """Elasticsearch on for this test with a unique index prefix (tests/conftest.py's ``shared_elasticsearch``,
+    which drops it at the end); ``.rebuild()`` indexes the database."""
+    return SearchIndex(settings.ELASTICSEARCH_INDEX_PREFIX)
 
 
 # --- people ----------------------------------------------------------------------------------------------

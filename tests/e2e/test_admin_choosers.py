@@ -13,12 +13,12 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def test_an_editor_finds_a_zona_by_name_and_a_norm_by_number(page, make_user):
     from cms.models import Zona
-    from tests.search import content
+    from tests import builders
     from tests.security.conftest import site_tree
 
     tree = site_tree()
-    first = content.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
-    content.norm("Piano sociale integrato regionale", "73", datetime.date(2024, 1, 29))
+    first = builders.norm("Linee guida integrazione sociale e lavoro", "544", datetime.date(2023, 5, 15))
+    builders.norm("Piano sociale integrato regionale", "73", datetime.date(2024, 1, 29))
     editor = make_user("redattrice.e2e@regione.example.it", roles=("Redattore",))
     login_as(page, editor)
     page.goto(f"/admin/pages/add/cms/practicepage/{tree.practices.pk}/")

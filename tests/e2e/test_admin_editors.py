@@ -66,8 +66,7 @@ def test_dashboards_of_a_referente_and_of_an_editor(page, make_user):
 
     from cms.models import Zona
     from portal.accounts.models import Profile
-    from tests.cms import factories as f
-    from tests.search import content
+    from tests import builders
 
     tree = _tree()
     from cms.demo.builder import ensure_page
@@ -76,12 +75,12 @@ def test_dashboards_of_a_referente_and_of_an_editor(page, make_user):
     ensure_page(tree.home, NormIndexPage, "quadro-normativo", title="Quadro normativo")
     ensure_page(tree.home, DataIndexPage, "dati", title="Dati")
     mugello = Zona.objects.get(name="Mugello")
-    f.practice(tree.practices, mugello, publish=False, title="Bozza del Mugello")
-    f.practice(tree.practices, Zona.objects.get(name="Lunigiana"), publish=False, title="Bozza della Lunigiana")
-    f.practice(tree.practices, mugello, title="Pratica pubblicata del Mugello")
-    f.seminar(tree.seminars, start=timezone.now() + datetime.timedelta(days=5), zones=[mugello],
+    builders.practice(parent=tree.practices, zona_obj=mugello, publish=False, title="Bozza del Mugello")
+    builders.practice(parent=tree.practices, zona_obj=Zona.objects.get(name="Lunigiana"), publish=False, title="Bozza della Lunigiana")
+    builders.practice(parent=tree.practices, zona_obj=mugello, title="Pratica pubblicata del Mugello")
+    builders.seminar(parent=tree.seminars, start=timezone.now() + datetime.timedelta(days=5), zones=[mugello],
               title="Seminario nel Mugello")
-    content.norm("Delibera senza fonte ufficiale", "4321", datetime.date(2024, 2, 12))
+    builders.norm("Delibera senza fonte ufficiale", "4321", datetime.date(2024, 2, 12))
 
     referente = make_user("referente.mugello@sds.example.it", roles=("Referente di Zona",))
     profile = Profile.for_user(referente)

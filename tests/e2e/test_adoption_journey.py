@@ -13,10 +13,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def test_a_member_records_an_adoption_from_the_practice_page(mobile_page, make_user):
     from adoptions.models import Adoption
-    from tests.search import content
+    from tests import builders
 
-    practice = content.practice("Sportello unico sociale e lavoro", "Un punto di accesso.",
-                                zona_obj=content.zona("val-di-nievole", "Val di Nievole"))
+    practice = builders.practice("Sportello unico sociale e lavoro", "Un punto di accesso.",
+                                zona_obj=builders.zona("val-di-nievole", "Val di Nievole"))
     page = mobile_page
     login_as(page, make_user("operatrice.mugello@sds.example.it", roles=("Operatore",)))
     page.goto(practice.url)

@@ -32,20 +32,20 @@ def phone(browser, live_server, request):
 def events():
     from django.utils import timezone
 
-    from tests.cms import factories as f
+    from tests import builders
 
-    tree = f.tree()
-    norm = f.norm(tree["quadro-normativo"], kind="DGR", number="1627", title="Linee guida operative équipe")
-    topic = f.topic()
-    meeting = f.seminar(
-        tree["seminari"], start=timezone.now() + timedelta(days=30), title="Incontro annuale di prova", capacity=120,
+    tree = builders.tree()
+    norm = builders.norm(parent=tree["quadro-normativo"], kind="DGR", number="1627", title="Linee guida operative équipe")
+    topic = builders.topic()
+    meeting = builders.seminar(
+        parent=tree["seminari"], start=timezone.now() + timedelta(days=30), title="Incontro annuale di prova", capacity=120,
         format="misto", place="Firenze, Palazzo di prova", online_link="https://meet.example.org/incontro",
         body="<p>" + "Una giornata di lavoro tra le zone. " * 30 + "</p>", related_norms=[norm], topics=[topic],
     )
-    f.seminar(tree["seminari"], start=timezone.now() - timedelta(days=90), title="Seminario passato collegato",
+    builders.seminar(parent=tree["seminari"], start=timezone.now() - timedelta(days=90), title="Seminario passato collegato",
               topics=[topic])
     now = timezone.now()
-    workshop = f.workshop(tree["laboratori"], title="Laboratorio con una sessione passata",
+    workshop = builders.workshop(parent=tree["laboratori"], title="Laboratorio con una sessione passata",
                           sessions=[now - timedelta(days=40), now + timedelta(days=12)])
     return {"meeting": meeting, "workshop": workshop, "next_session": timezone.localtime(now + timedelta(days=12))}
 

@@ -13,10 +13,10 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 def test_a_member_asks_a_question_from_the_practice_page(mobile_page, make_user):
     from questions.models import PracticeQuestion
-    from tests.search import content
+    from tests import builders
 
-    practice = content.practice("Équipe unica sociale-lavoro", "Percorsi integrati.",
-                                zona_obj=content.zona("val-di-nievole", "Val di Nievole"))
+    practice = builders.practice("Équipe unica sociale-lavoro", "Percorsi integrati.",
+                                zona_obj=builders.zona("val-di-nievole", "Val di Nievole"))
     page = mobile_page
     page.goto(practice.url)
     section = page.locator("section", has=page.get_by_role("heading", name="Domande e risposte"))

@@ -17,16 +17,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialize
 
 @pytest.fixture
 def content():
-    from tests.cms import factories as f
+    from tests import builders
 
-    tree = f.tree()
+    tree = builders.tree()
     indicator = "Fondo Nazionale Politiche Sociali ripartito"
-    f.data(tree["dati"], indicator=indicator, value=Decimal("45917191"), unit="euro", period_label="2017-2018",
+    builders.data(parent=tree["dati"], indicator=indicator, value=Decimal("45917191"), unit="euro", period_label="2017-2018",
            period_end=date(2018, 12, 31))
-    figure = f.data(tree["dati"], indicator=indicator, value=Decimal("51599773"), unit="euro", period_label="2019-2020",
+    figure = builders.data(parent=tree["dati"], indicator=indicator, value=Decimal("51599773"), unit="euro", period_label="2019-2020",
                     period_end=date(2020, 12, 31), source="Regione Toscana, Welfare e salute in Toscana 2021")
-    norm = f.norm(tree["quadro-normativo"], kind="D.Lgs", number="147", date=date(2017, 9, 15), issuing_body="Stato")
-    return {"figure": figure, "norm": norm, "mugello": f.zona("mugello")}
+    norm = builders.norm(parent=tree["quadro-normativo"], kind="D.Lgs", number="147", date=date(2017, 9, 15), issuing_body="Stato")
+    return {"figure": figure, "norm": norm, "mugello": builders.zona("mugello")}
 
 
 def test_zona_comuni_and_data_figure_fit_a_375px_phone(mobile_page, content):

@@ -84,6 +84,7 @@ import urllib.request
 from pathlib import Path
 
 from tests.harness.service import Service, as_user_command, free_port, tail
+from tests.support.waiting import wait_for
 
 POM = Path(__file__).resolve().with_name("elasticsearch") / "pom.xml"
 DEFAULT_USER = "nobody"
@@ -296,22 +297,25 @@ class ElasticsearchCluster:
     def wait_for_status(self, status: str, *, nodes: int | None = None, timeout: float = 120,
                         no_relocating: bool = False) -> dict:
         """Wait until the cluster is ``status`` (with ``nodes`` nodes, no shard moving); returns the health."""
-        deadline = time.monotonic() + timeout
         params = {"wait_for_status": status, "timeout": "2s"}
         if no_relocating:
             params["wait_for_no_relocating_shards"] = "true"
         if nodes is not None:
             params["wait_for_nodes"] = str(nodes)
         health: dict = {}
-        while time.monotonic() < deadline:
+
+        def reached():
+            nonlocal health
             try:
                 health = self.health(**params)
-                if not health.get("timed_out") and health.get("status") in _AT_LEAST[status]:
-                    return health
             except RuntimeError:
-                pass
-            time.sleep(0.2)
-        raise RuntimeError(f"cluster not {status} in {timeout:.0f}s: {health}")
+                return None
+            return health if not health.get("timed_out") and health.get("status") in _AT_LEAST[status] else None
+
+        try:
+            return wait_for(reached, timeout, f"cluster {status}", interval=0.2)
+        except AssertionError:
+            raise RuntimeError(f"cluster not {status} in {timeout:.0f}s: {health}") from None
 
     def stop(self, timeout: float = 30) -> None:
         for node in self.nodes:

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 
-from tests.cms import factories
+from tests import builders
 
 CATALOG = Path(settings.BASE_DIR) / "locale" / "en" / "LC_MESSAGES" / "django.po"
 PLACEHOLDER = re.compile(r"%\(\w+\)[sdif]|\{\w*\}")
@@ -75,7 +75,7 @@ def test_english_catalog_is_complete_and_not_fuzzy():
 
 @pytest.fixture
 def home(db):
-    factories.tree()
+    builders.tree()
 
 
 def test_home_in_english_with_accept_language(client, home):

@@ -7,14 +7,14 @@ from django.core.cache import cache
 from lxml import html as lxml_html
 
 from portal.feedback.models import PageRating
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def site_tree(db):
-    return f.tree()
+    return builders.tree()
 
 
 @pytest.fixture(autouse=True)
@@ -33,7 +33,7 @@ def _counts(page):
 
 
 def test_every_content_page_asks_how_clear_it_is_with_a_form_that_works_without_javascript(client, site_tree):
-    news = f.news(site_tree["notizie"])
+    news = builders.news(parent=site_tree["notizie"])
     tree = _doc(client.get(news.url))
     form = tree.xpath('//form[contains(@class, "page-rating")]')[0]
     assert form.get("method") == "post" and form.get("action") == f"/valutazione/{news.pk}/"
@@ -46,7 +46,7 @@ def test_every_content_page_asks_how_clear_it_is_with_a_form_that_works_without_
 
 
 def test_answers_are_counted_per_page_stars_and_reason_without_personal_data(client, site_tree):
-    news = f.news(site_tree["notizie"])
+    news = builders.news(parent=site_tree["notizie"])
     for data in ({"stars": "5", "reason": "chiare"}, {"stars": "5", "reason": "chiare"}, {"stars": "2", "reason": "incomplete"},
                  {"stars": "4"}):
         response = client.post(f"/valutazione/{news.pk}/", data, REMOTE_ADDR="203.0.113.7")
@@ -60,7 +60,7 @@ def test_answers_are_counted_per_page_stars_and_reason_without_personal_data(cli
 @pytest.mark.parametrize("data", [{"stars": "9"}, {"stars": ""}, {"stars": "2", "reason": "chiare"},
                                   {"stars": "4", "reason": "<script>"}])
 def test_bad_answers_are_refused_in_italian_and_not_counted(client, site_tree, data):
-    news = f.news(site_tree["notizie"])
+    news = builders.news(parent=site_tree["notizie"])
     response = client.post(f"/valutazione/{news.pk}/", data)
     assert response.status_code == 400
     body = response.content.decode()
@@ -69,9 +69,9 @@ def test_bad_answers_are_refused_in_italian_and_not_counted(client, site_tree, d
 
 
 def test_pages_nobody_may_see_cannot_be_rated(client, site_tree):
-    hidden = f.news(site_tree["notizie"])
-    f.make_private(hidden)
-    draft = f.news(site_tree["notizie"], publish=False)
+    hidden = builders.news(parent=site_tree["notizie"])
+    builders.restrict(hidden)
+    draft = builders.news(parent=site_tree["notizie"], publish=False)
     for page in (hidden, draft):
         assert client.post(f"/valutazione/{page.pk}/", {"stars": "3"}).status_code == 404
     assert client.post("/valutazione/999999/", {"stars": "3"}).status_code == 404
@@ -82,7 +82,7 @@ def test_pages_nobody_may_see_cannot_be_rated(client, site_tree):
 def test_a_visitor_answering_too_often_is_refused_and_not_counted(client, site_tree):
     from portal.feedback.views import LIMIT_PER_HOUR
 
-    news = f.news(site_tree["notizie"])
+    news = builders.news(parent=site_tree["notizie"])
     for _ in range(LIMIT_PER_HOUR):
         assert client.post(f"/valutazione/{news.pk}/", {"stars": "1"}, REMOTE_ADDR="198.51.100.4").status_code == 200
     refused = client.post(f"/valutazione/{news.pk}/", {"stars": "1"}, REMOTE_ADDR="198.51.100.4")
@@ -93,8 +93,8 @@ def test_a_visitor_answering_too_often_is_refused_and_not_counted(client, site_t
 
 
 def test_editors_see_the_answers_per_page_in_the_admin_reports(client, site_tree, django_user_model):
-    news = f.news(site_tree["notizie"], title="Notizia valutata")
-    other = f.news(site_tree["notizie"], title="Notizia non valutata")
+    news = builders.news(parent=site_tree["notizie"], title="Notizia valutata")
+    other = builders.news(parent=site_tree["notizie"], title="Notizia non valutata")
     for stars in ("5", "4", "3"):
         client.post(f"/valutazione/{news.pk}/", {"stars": stars})
     assert client.get("/admin/reports/valutazioni/").status_code in (302, 403)  # not for the public

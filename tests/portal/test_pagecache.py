@@ -12,7 +12,7 @@ from django.test import Client
 from wagtail.models import PageViewRestriction
 
 from tests.accounts.conftest import PASSWORD, make_member
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -29,8 +29,8 @@ def page_cache(settings):
 
 @pytest.fixture
 def practice(db):
-    tree = f.tree()
-    return f.practice(tree["buone-pratiche"], title="Orti sociali in Valdinievole", zona_obj=f.zona("val-di-nievole"))
+    tree = builders.tree()
+    return builders.practice(parent=tree["buone-pratiche"], title="Orti sociali in Valdinievole", zona_obj=builders.zona("val-di-nievole"))
 
 
 def _state(response) -> str | None:

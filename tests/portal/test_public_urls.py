@@ -17,7 +17,7 @@ from django.core.management import call_command
 from icalendar import Calendar
 from lxml import etree
 
-from tests.cms import factories as f
+from tests import builders
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -43,12 +43,12 @@ def public_origin(settings):
 
 @pytest.fixture
 def content(public_origin):
-    tree = f.tree()
+    tree = builders.tree()
     return {
-        "seminar": f.seminar(tree["seminari"], zones=[f.zona("pistoiese")], capacity=10),
-        "practice": f.practice(tree["buone-pratiche"]),
-        "news": f.news(tree["notizie"]),
-        "norm": f.norm(tree["quadro-normativo"]),
+        "seminar": builders.seminar(parent=tree["seminari"], start=builders.in_days(10), zones=[builders.zona("pistoiese")], capacity=10),
+        "practice": builders.practice(parent=tree["buone-pratiche"]),
+        "news": builders.news(parent=tree["notizie"]),
+        "norm": builders.norm(parent=tree["quadro-normativo"]),
     }
 
 

@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.accounts.conftest import make_member
-from tests.search import content
+from tests import builders
 
 ASKER = "operatrice.domande@sds-mugello.example.it"
 QUESTION = "Ogni quanto si riunisce l'équipe multidisciplinare e chi redige il verbale?"
@@ -25,8 +25,8 @@ def _fresh_cache():
 
 @pytest.fixture
 def practice(db):
-    origin = content.zona("val-di-nievole", "Val di Nievole")
-    return content.practice("Équipe unica sociale-lavoro", "Percorsi integrati per sociale e lavoro.", zona_obj=origin)
+    origin = builders.zona("val-di-nievole", "Val di Nievole")
+    return builders.practice("Équipe unica sociale-lavoro", "Percorsi integrati per sociale e lavoro.", zona_obj=origin)
 
 
 def member_client(email=ASKER, **kwargs):

@@ -8,7 +8,7 @@ from django.test import Client
 from django.urls import reverse
 
 from tests.questions.conftest import ANSWER, QUESTION, admin_save, member_client, with_zona
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -19,7 +19,7 @@ def questions(practice, people):
     from questions.models import PracticeQuestion
 
     asker = member_client().user
-    elsewhere = content.practice("Sportello di prossimità", "Un altro territorio.",
+    elsewhere = builders.practice("Sportello di prossimità", "Un altro territorio.",
                                  zona_obj=people["other_referent"].profile.zona)
     return {
         "own": PracticeQuestion.objects.create(practice=practice, asked_by=asker, question=QUESTION),

@@ -13,7 +13,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from tests.questions.conftest import ANSWER, ASKER, QUESTION, admin_save, ask, member_client
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -149,10 +149,10 @@ def test_a_practice_the_asker_may_not_see_is_a_404(practice, hidden):
 
     asker = member_client()
     if hidden == "members_only":
-        content.restrict(practice, PageViewRestriction.LOGIN)
+        builders.restrict(practice, PageViewRestriction.LOGIN)
         asker = member_client("non.verificata@example.it", verified=False)  # a member would see it
     elif hidden == "password":
-        content.restrict(practice, PageViewRestriction.PASSWORD, password="segreta")
+        builders.restrict(practice, PageViewRestriction.PASSWORD, password="segreta")
     else:
         practice.unpublish()
     assert asker.get(reverse("questions:ask", args=[practice.pk])).status_code == 404
@@ -172,7 +172,7 @@ def test_published_answers_of_a_practice_the_reader_may_not_see_are_not_given(pr
     request.user = member.user
     request.session = {}
     assert [q.answer for q in queries.of_practice(practice, request)] == [ANSWER]
-    content.restrict(practice, PageViewRestriction.PASSWORD, password="segreta")
+    builders.restrict(practice, PageViewRestriction.PASSWORD, password="segreta")
     assert queries.of_practice(practice, request) == []
 
 

@@ -7,7 +7,7 @@ from django.core import mail
 from django.urls import reverse
 
 from tests.accounts.conftest import make_member
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -27,7 +27,7 @@ def _fresh_cache():
 def contact(db):
     from cms.models import PracticeContact
 
-    practice = content.practice("Équipe unica sociale-lavoro", "Percorsi integrati")
+    practice = builders.practice("Équipe unica sociale-lavoro", "Percorsi integrati")
     return PracticeContact.objects.create(page=practice, service="Referente del progetto", email=PRIVATE, private=True)
 
 

@@ -11,7 +11,6 @@ import os
 import shutil
 import socket
 import tempfile
-import uuid
 from pathlib import Path
 
 import pytest
@@ -105,27 +104,3 @@ def own_elasticsearch():
     service = start_own("elasticsearch", heap="512m")
     yield service
     stop_own(service)
-
-
-@pytest.fixture
-def search_on_shared_es(elasticsearch_url, settings, monkeypatch):
-    """The shared Elasticsearch with an index prefix of this test, for this process and its children."""
-    from search.engine import client as search_client
-    from search.engine.versions import VersionedIndex
-
-    prefix = f"rel-{uuid.uuid4().hex[:8]}"
-    monkeypatch.setenv("ELASTICSEARCH_URL", elasticsearch_url)
-    monkeypatch.setenv("ELASTICSEARCH_INDEX_PREFIX", prefix)
-    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
-    settings.ELASTICSEARCH_INDEX_PREFIX = prefix
-    search_client.reset()
-    index = VersionedIndex()
-    yield index
-    index.drop_everything()
-    try:
-        from search.indexing.synonyms import set_name
-
-        index.client.synonyms.delete_synonym(id=set_name(prefix))
-    except Exception:
-        pass
-    search_client.reset()

@@ -21,7 +21,7 @@ import time
 import pytest
 
 from tests.reliability.conftest import is_down, not_written_once, report
-from tests.search import content
+from tests import builders
 from tests.support.app_server import ROOT
 from tests.support.beat import CeleryBeat
 from tests.support.broker import celery_broker
@@ -59,12 +59,12 @@ def _versions(index, page_ids) -> dict[int, int | None]:
     return found
 
 
-def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, postgres_required):
+def test_broker_outage_loses_no_indexing_work(own_redis, shared_elasticsearch, postgres_required):
     from django.db import connection
 
     from search.models import OutboxEntry
 
-    index = search_on_shared_es
+    index = shared_elasticsearch
     pending = OutboxEntry.objects.filter(processed_at__isnull=True)
     worker = CeleryWorker(ROOT, connection.settings_dict, own_redis.url)
     beat = CeleryBeat(ROOT, connection.settings_dict, own_redis.url)
@@ -74,7 +74,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
         worker.start()
         try:
             # Broker up: the after-commit task reaches the worker.
-            first = content.news("Notizia con il broker acceso", "Prima del guasto.")
+            first = builders.news("Notizia con il broker acceso", "Prima del guasto.")
             wait_for(lambda: _versions(index, [first.pk])[first.pk], 60, "the first page in the index", interval=0.25)
             worker_pid = worker.process.pid
 
@@ -85,7 +85,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
             durations, during = [], []
             for n in range(DURING_OUTAGE):
                 began = time.monotonic()
-                page = content.news(f"Notizia pubblicata senza broker {n}", "Durante il guasto.")
+                page = builders.news(f"Notizia pubblicata senza broker {n}", "Durante il guasto.")
                 durations.append(time.monotonic() - began)
                 assert page.live
                 during.append(page.pk)
@@ -114,7 +114,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, search_on_shared_es, po
             # Fault 2: tasks queued in Redis (no worker consuming), then Redis killed.
             beat.stop()
             worker.stop()
-            queued = [content.news(f"Notizia in coda nel broker {n}", "Task in coda.").pk for n in range(QUEUED_WHEN_KILLED)]
+            queued = [builders.news(f"Notizia in coda nel broker {n}", "Task in coda.").pk for n in range(QUEUED_WHEN_KILLED)]
             import redis
 
             queue_length = redis.Redis.from_url(own_redis.url).llen("celery")

@@ -39,7 +39,7 @@ from collections import Counter
 import pytest
 
 from tests.reliability.conftest import _workdir, report
-from tests.search import content
+from tests import builders
 from tests.support.app_server import ROOT, fetch
 from tests.support.broker import celery_broker
 from tests.support.waiting import wait_for
@@ -164,7 +164,7 @@ class Publishing:
             while self.running:
                 phase = self.searching.phase
                 try:
-                    page = content.news(f"Notizia {MARKER} numero {n}", f"Pubblicata nella fase {phase}.")
+                    page = builders.news(f"Notizia {MARKER} numero {n}", f"Pubblicata nella fase {phase}.")
                     self.published.append((phase, page.pk))
                 except Exception as exc:  # counted: publishing must not fail because a node is away
                     self.errors.append(f"{phase}: {exc!r}"[:300])
@@ -231,7 +231,7 @@ def test_node_killed_under_search_and_publish_traffic(cluster, portal_on_cluster
     master = index.client.cat.master(format="json")[0]["node"]
     # Copies off the elected master: the fault is a data node with the primary, not an election too.
     index.client.indices.put_settings(index=name, settings={"index.routing.allocation.exclude._name": master})
-    first = [content.news(f"Notizia {MARKER} iniziale {n}", "Prima del guasto.") for n in range(3)]
+    first = [builders.news(f"Notizia {MARKER} iniziale {n}", "Prima del guasto.") for n in range(3)]
     wait_for(lambda: all(_versions(index, [p.pk for p in first]).values()), 60, "the first pages indexed by the worker",
              interval=0.25)
     cluster.wait_for_status("green", nodes=3, timeout=120, no_relocating=True)
@@ -346,7 +346,7 @@ def test_zero_downtime_reindex_and_synonyms_update_on_the_cluster(cluster, porta
 
     index = portal_on_cluster
     old = ensure_index(index)[0]
-    pages = [content.news(f"Notizia {MARKER} sul sistema di accoglienza e integrazione {n}",
+    pages = [builders.news(f"Notizia {MARKER} sul sistema di accoglienza e integrazione {n}",
                           "Sistema di accoglienza e integrazione dei richiedenti asilo.") for n in range(20)]
     apply_pending()
     index.client.indices.refresh(index=index.read_alias)

@@ -18,7 +18,7 @@ import pytest
 
 from tests.reliability.conftest import is_down, not_written_once, report
 from tests.reliability.traffic import PhasedTraffic
-from tests.search import content
+from tests import builders
 from tests.support.app_server import fetch
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
@@ -58,8 +58,8 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
     from search.tasks import drain_outbox
 
     node = es_on_own_node
-    before = [content.news(f"Notizia {MARKER} iniziale {n}", "Prima del guasto.") for n in range(3)]
-    practice = content.practice("Équipe multidisciplinare della Valdinievole", "Una buona pratica.")
+    before = [builders.news(f"Notizia {MARKER} iniziale {n}", "Prima del guasto.") for n in range(3)]
+    practice = builders.practice("Équipe multidisciplinare della Valdinievole", "Una buona pratica.")
     assert OutboxEntry.objects.filter(processed_at__isnull=True).count() == 0, "ES up: applied after each commit"
     index = VersionedIndex()
     index.client.indices.refresh(index=index.read_alias)
@@ -73,7 +73,7 @@ def test_elasticsearch_killed_while_in_use_then_everything_published_meanwhile_i
         assert is_down(node), "Elasticsearch killed"
         faults = ["Elasticsearch SIGKILLed (launcher and JVM)"]
         for n in range(PUBLISHED_DURING_OUTAGE):
-            page = content.news(f"Notizia {MARKER} durante il guasto {n}", "Pubblicata mentre Elasticsearch è spento.")
+            page = builders.news(f"Notizia {MARKER} durante il guasto {n}", "Pubblicata mentre Elasticsearch è spento.")
             assert page.live
             published.append(page.pk)
         browsing.wait_for("outage", 20)

@@ -25,7 +25,7 @@ import pytest
 from django.core.management import call_command
 
 from tests.reliability.conftest import report, start_own, stop_own
-from tests.search import content
+from tests import builders
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -99,7 +99,7 @@ def test_portal_indexes_and_searches_with_an_api_key_over_tls(secured_node, port
     key = portal_key(node, settings.ELASTICSEARCH_INDEX_PREFIX)
     portal_on(api_key=key, ca_certs=node.ca_certs)
 
-    page = content.news(f"Orto sociale del {MARKER}", "Un orto condiviso con le persone seguite dai servizi.")
+    page = builders.news(f"Orto sociale del {MARKER}", "Un orto condiviso con le persone seguite dai servizi.")
     apply_pending()  # the after-commit task, run here
     index = VersionedIndex()
     index.client.indices.refresh(index=index.read_alias)
@@ -152,7 +152,7 @@ def test_wrong_key_or_untrusted_certificate_degrade_to_the_database_search_and_s
 
     # 1. a wrong key: visitors get the database search with the notice; probes name the problem
     portal_on(api_key=wrong_key, ca_certs=node.ca_certs)
-    page = content.news(f"Laboratorio del {MARKER}", "Pubblicato con la chiave sbagliata.")
+    page = builders.news(f"Laboratorio del {MARKER}", "Pubblicato con la chiave sbagliata.")
     drained = apply_pending()
     pending = OutboxEntry.objects.filter(processed_at__isnull=True, page_id=page.pk).count()
     response = client.get(f"/cerca/?q={MARKER}")

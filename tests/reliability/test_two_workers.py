@@ -134,23 +134,23 @@ def _applied_batches(worker) -> int:
     return len(re.findall(r"Task search\.apply_outbox\[[^\]]+\] succeeded", worker.log.read_text(errors="replace")))
 
 
-def test_two_workers_applying_the_outbox_never_index_an_older_state(own_redis, search_on_shared_es, postgres_required):
+def test_two_workers_applying_the_outbox_never_index_an_older_state(own_redis, shared_elasticsearch, postgres_required):
     """Editors publish revision after revision of the same pages while two workers apply the outbox at once:
     at the end every document in Elasticsearch holds its page's last title, however the tasks interleaved
     (the appliers read the page's current state under one lock: an older read cannot be written last)."""
     from django.db import connection
 
     from search.models import OutboxEntry
-    from tests.search import content
+    from tests import builders
 
-    index = search_on_shared_es
+    index = shared_elasticsearch
     workers = [CeleryWorker(ROOT, connection.settings_dict, own_redis.url, node=f"indice-{name}") for name in ("uno", "due")]
     last_titles: dict[int, str] = {}
     with celery_broker(own_redis.url):
         for worker in workers:
             worker.start()
         try:
-            pages = [content.news(f"Notizia concorrente {n} versione 0", "Pubblicata e ripubblicata.") for n in range(PAGES)]
+            pages = [builders.news(f"Notizia concorrente {n} versione 0", "Pubblicata e ripubblicata.") for n in range(PAGES)]
             for revision in range(1, REVISIONS + 1):
                 for page in pages:
                     page.title = f"Notizia concorrente {page.pk} versione {revision}"

@@ -9,11 +9,11 @@ the end.
 from __future__ import annotations
 
 import os
-import time
 
 import pytest
 
 from tests.support.index_prefix import SESSION_PREFIX
+from tests.support.waiting import wait_for
 
 
 @pytest.fixture(autouse=True)
@@ -96,15 +96,14 @@ class Elastic:
         return self.client.count(index=self.index.read_alias)["count"]
 
     def wait_for(self, predicate, timeout: float = 30.0, interval: float = 0.25):
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.index.read_indices():
-                self.refresh()
-                value = predicate()
-                if value:
-                    return value
-            time.sleep(interval)
-        raise AssertionError(f"condition not met within {timeout}s")
+        """The first truthy ``predicate()`` on the refreshed index (tests.support.waiting polls)."""
+        def on_the_refreshed_index():
+            if not self.index.read_indices():
+                return None
+            self.refresh()
+            return predicate()
+
+        return wait_for(on_the_refreshed_index, timeout, "a condition on the search index", interval)
 
 
 @pytest.fixture

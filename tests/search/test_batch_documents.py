@@ -17,7 +17,7 @@ from wagtail.models import Page, PageViewRestriction
 
 from search import corpus
 from search.indexing import documents
-from tests.search import content
+from tests import builders
 from tests.search.pdf import pdf_with_text
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +58,11 @@ def without_time(document):
 
 @pytest.fixture
 def demo_pages():
-    z1 = content.zona("valle-alta", "Valle Alta", "centro")
-    z2 = content.zona("costa-bassa", "Costa Bassa", "nord-ovest")
-    abitare, lavoro = content.topic("abitare-b", "Abitare (b)"), content.topic("lavoro-b", "Lavoro (b)")
-    n1 = content.norm("Regolamento inclusione", "544", date(2023, 5, 2), topics=[abitare])
-    n2 = content.norm("Legge casa", "12", date(2021, 3, 1), kind="L.R.")
+    z1 = builders.zona("valle-alta", "Valle Alta", "centro")
+    z2 = builders.zona("costa-bassa", "Costa Bassa", "nord-ovest")
+    abitare, lavoro = builders.topic("abitare-b", "Abitare (b)"), builders.topic("lavoro-b", "Lavoro (b)")
+    n1 = builders.norm("Regolamento inclusione", "544", date(2023, 5, 2), topics=[abitare])
+    n2 = builders.norm("Legge casa", "12", date(2021, 3, 1), kind="L.R.")
     n1.tags.add("casa", "Abitare")
     n1.save_revision().publish()
 
@@ -70,37 +70,37 @@ def demo_pages():
     document.file.save("protocollo.pdf", ContentFile(pdf_with_text("Accordo sulla coprogettazione")), save=False)
     document.save()
 
-    practice = content.practice("Orti condivisi", "orticoltura sociale", zona_obj=z1, topics=[abitare, lavoro],
+    practice = builders.practice("Orti condivisi", "orticoltura sociale", zona_obj=z1, topics=[abitare, lavoro],
                                 norms=[n1, n2], body="Orti e famiglie")
     practice.tags.add("orti", "Famiglie", "àbitare")
     practice.attachments = [("document", {"document": document, "description": ""})]
     practice.save_revision().publish()
-    seminar = content.seminar("Seminario sul lavoro", zones=[z1, z2], topics=[lavoro], norms=[n1],
+    seminar = builders.seminar("Seminario sul lavoro", zones=[z1, z2], topics=[lavoro], norms=[n1],
                               start=timezone.now() + timedelta(days=3), body="Programma")
     seminar.speakers.create(name="Anna Rossi", role="assistente sociale", organisation="SdS")
     seminar.speakers.create(name="Luca Bianchi", role="educatore", organisation="Coop")
     seminar.tags.add("lavoro")
     seminar.save_revision().publish()
-    members_seminar = content.seminar("Seminario riservato", zones=[z2])
+    members_seminar = builders.seminar("Seminario riservato", zones=[z2])
     members_seminar.materials = [("document", {"document": document, "description": ""})]
     members_seminar.members_only_materials = True
     members_seminar.save_revision().publish()
-    content.restrict(members_seminar)
-    workshop = content.workshop("Laboratorio di rete", zones=[z1], body="Incontri")
+    builders.restrict(members_seminar)
+    workshop = builders.workshop("Laboratorio di rete", zones=[z1], body="Incontri")
     workshop.sessions.create(start=timezone.now() + timedelta(days=10), place="Firenze")
     workshop.sessions.create(start=timezone.now() - timedelta(days=10), place="Pisa")
     workshop.save_revision().publish()
-    news = content.news("Firmato un accordo", zones=[z2], topics=[abitare], norms=[n2], body="Accordo")
+    news = builders.news("Firmato un accordo", zones=[z2], topics=[abitare], norms=[n2], body="Accordo")
     news.attachments = [("document", {"document": document, "description": ""})]
     news.tags.add("accordi")
     news.save_revision().publish()
-    figure = content.data("Persone seguite", zona_obj=z1)
-    toscana = content.data("Persone seguite in Toscana")
-    hidden = content.practice("Pratica con password", zona_obj=z2)
-    content.restrict(hidden, PageViewRestriction.PASSWORD, "segreta")
-    draft = content.news("Bozza", publish=False)
+    figure = builders.data("Persone seguite", zona_obj=z1)
+    toscana = builders.data("Persone seguite in Toscana")
+    hidden = builders.practice("Pratica con password", zona_obj=z2)
+    builders.restrict(hidden, PageViewRestriction.PASSWORD, "segreta")
+    draft = builders.news("Bozza", publish=False)
     return [n1, n2, practice, seminar, members_seminar, workshop, news, figure, toscana, hidden, draft,
-            content.index_of(type(news))]
+            builders.index_of(type(news))]
 
 
 def test_batch_single_page_and_legacy_documents_are_identical(demo_pages):
@@ -123,7 +123,7 @@ def test_batch_single_page_and_legacy_documents_are_identical(demo_pages):
 
 def test_a_restriction_on_an_ancestor_counts_in_the_batch(demo_pages):
     practice = next(p for p in demo_pages if p.title == "Orti condivisi")
-    content.restrict(practice.get_parent())
+    builders.restrict(practice.get_parent())
     pages = list(Page.objects.filter(pk__in=[p.pk for p in demo_pages]).specific(defer=False))
     batch = {page.pk: without_time(document) for page, document, _e in documents.build_documents(pages)}
     assert batch == {p.pk: legacy_document(p.pk) for p in demo_pages}
@@ -163,9 +163,9 @@ def test_a_replaced_file_is_read_again_even_without_a_hash(settings):
 def test_a_batch_that_fails_as_a_whole_loses_only_the_page_at_fault(monkeypatch):
     """A failure outside one page's own document (here the batch's prefetch) is narrowed
     down by building each page alone: the other pages of the batch are still built."""
-    good = content.news("Tavolo povertà", "coprogettazione")
-    broken = content.news("Pagina guasta", "relazioni illeggibili")
-    other = content.news("Sportello lavoro", "inserimento lavorativo")
+    good = builders.news("Tavolo povertà", "coprogettazione")
+    broken = builders.news("Pagina guasta", "relazioni illeggibili")
+    other = builders.news("Sportello lavoro", "inserimento lavorativo")
     real_prefetch = documents._prefetch
 
     def prefetch(model, group):

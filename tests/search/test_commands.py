@@ -6,7 +6,7 @@ from io import StringIO
 import pytest
 from django.core.management import CommandError, call_command
 
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -18,8 +18,8 @@ def run(*args) -> tuple[str, str]:
 
 
 def test_status_without_elasticsearch_counts_the_database():
-    content.practice("Pratica", "testo")
-    content.news("Notizia", "testo")
+    builders.practice("Pratica", "testo")
+    builders.news("Notizia", "testo")
     out, _ = run("search_status")
     assert "non configurato" in out
     assert "practice             1" in out and "news                 1" in out
@@ -33,8 +33,8 @@ def test_reindex_refuses_without_elasticsearch():
 @pytest.mark.services
 def test_reindex_and_status_on_elasticsearch(es):
     for n in range(3):
-        content.news(f"Notizia {n}", "testo")
-    content.practice("Pratica", "testo")
+        builders.news(f"Notizia {n}", "testo")
+    builders.practice("Pratica", "testo")
     out, _ = run("search_status")
     assert "Nessun indice" in out
     from search.models import OutboxEntry

@@ -13,7 +13,7 @@ import pytest
 from wagtail.models import Page, PageViewRestriction
 
 from search.querying.contract import SearchRequest, SearchResult
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -47,30 +47,30 @@ def backend(request):
 
 @pytest.fixture
 def site(backend):
-    z1 = content.zona("valle-alta", "Valle Alta", "centro")
-    z2 = content.zona("costa-bassa", "Costa Bassa", "nord-ovest")
-    z3 = content.zona("colline-sud", "Colline Sud", "sud-est")
-    abitare, lavoro = content.topic("abitare-t", "Abitare (test)"), content.topic("lavoro-t", "Lavoro (test)")
+    z1 = builders.zona("valle-alta", "Valle Alta", "centro")
+    z2 = builders.zona("costa-bassa", "Costa Bassa", "nord-ovest")
+    z3 = builders.zona("colline-sud", "Colline Sud", "sud-est")
+    abitare, lavoro = builders.topic("abitare-t", "Abitare (test)"), builders.topic("lavoro-t", "Lavoro (test)")
     today = date.today()
     pages = {
-        "p1": content.practice("Orti condivisi a Valle Alta", "orticoltura sociale per famiglie",
+        "p1": builders.practice("Orti condivisi a Valle Alta", "orticoltura sociale per famiglie",
                                zona_obj=z1, topics=[abitare], level="promettente"),
-        "p2": content.practice("Sportello lavoro e orti", "orticoltura e inserimento lavorativo",
+        "p2": builders.practice("Sportello lavoro e orti", "orticoltura e inserimento lavorativo",
                                zona_obj=z1, topics=[lavoro], level="buona_pratica"),
-        "p3": content.practice("Orti in costa", "orticoltura urbana diffusa", zona_obj=z2, topics=[abitare]),
-        "s1": content.seminar("Seminario sulla orticoltura sociale", "incontro aperto a tutte le zone",
-                              start=content.aware(today + timedelta(days=30)), zones=[z1, z3], topics=[lavoro]),
-        "s2": content.seminar("Seminario sulla mediazione", "mediazione dei conflitti",
-                              start=content.aware(today - timedelta(days=60)), zones=[z2]),
-        "n1": content.news("Notizia dalle colline", "orticoltura nelle scuole", day=date(2024, 3, 1),
+        "p3": builders.practice("Orti in costa", "orticoltura urbana diffusa", zona_obj=z2, topics=[abitare]),
+        "s1": builders.seminar("Seminario sulla orticoltura sociale", "incontro aperto a tutte le zone",
+                              start=builders.aware(today + timedelta(days=30)), zones=[z1, z3], topics=[lavoro]),
+        "s2": builders.seminar("Seminario sulla mediazione", "mediazione dei conflitti",
+                              start=builders.aware(today - timedelta(days=60)), zones=[z2]),
+        "n1": builders.news("Notizia dalle colline", "orticoltura nelle scuole", day=date(2024, 3, 1),
                            zones=[z3], topics=[abitare]),
-        "x1": content.norm("Regolamento delle mense", "12", date(2022, 2, 2), summary="refezione scolastica"),
-        "r1": content.practice("Orti riservati", "orticoltura riservata agli operatori", zona_obj=z3),
-        "h1": content.practice("Orti con password", "orticoltura segreta", zona_obj=z2),
-        "d1": content.practice("Orti in bozza", "orticoltura non ancora pubblicata", zona_obj=z1, publish=False),
+        "x1": builders.norm("Regolamento delle mense", "12", date(2022, 2, 2), summary="refezione scolastica"),
+        "r1": builders.practice("Orti riservati", "orticoltura riservata agli operatori", zona_obj=z3),
+        "h1": builders.practice("Orti con password", "orticoltura segreta", zona_obj=z2),
+        "d1": builders.practice("Orti in bozza", "orticoltura non ancora pubblicata", zona_obj=z1, publish=False),
     }
-    content.restrict(pages["r1"], PageViewRestriction.LOGIN)
-    content.restrict(pages["h1"], PageViewRestriction.PASSWORD, password="segreto")
+    builders.restrict(pages["r1"], PageViewRestriction.LOGIN)
+    builders.restrict(pages["h1"], PageViewRestriction.PASSWORD, password="segreto")
     backend.sync()
     return {"pages": pages, "zones": (z1, z2, z3), "topics": (abitare, lavoro)}
 
@@ -189,7 +189,7 @@ _TAG = re.compile(r"</?([a-zA-Z]+)[^>]*>")
 
 
 def test_highlights_are_escaped_except_the_marks(backend, site):
-    page = content.news("Orti <em>urbani</em> & orticoltura", "orticoltura <script>alert(1)</script> in città")
+    page = builders.news("Orti <em>urbani</em> & orticoltura", "orticoltura <script>alert(1)</script> in città")
     backend.sync()
     hit = next(h for h in backend.search("orticoltura").hits if h.page_id == page.pk)
     marked = [hit.title_html or "", *hit.fragments]
@@ -218,9 +218,9 @@ def test_malformed_queries_give_a_result(backend, site):
 
 def test_accents_fold_both_ways(backend):
     """A phone keyboard often drops the accent: both backends fold it, in the query and in the text."""
-    zona = content.zona("valle-accenti", "Valle degli Accenti", "centro")
-    poverty = content.practice("Contrasto alla povertà educativa", "doposcuola per famiglie fragili", zona_obj=zona)
-    team = content.practice("Equipe minima di zona", "presa in carico condivisa", zona_obj=zona)
+    zona = builders.zona("valle-accenti", "Valle degli Accenti", "centro")
+    poverty = builders.practice("Contrasto alla povertà educativa", "doposcuola per famiglie fragili", zona_obj=zona)
+    team = builders.practice("Equipe minima di zona", "presa in carico condivisa", zona_obj=zona)
     backend.sync()
     assert poverty.pk in backend.ids("poverta")
     assert poverty.pk in backend.ids("povertà")
@@ -246,8 +246,8 @@ def test_boosts_rescore_a_window_and_pages_still_agree(es, monkeypatch):
     from search.querying import contract, elasticsearch
 
     es.create()
-    titled = content.news("Orticoltura sociale nei quartieri", "un progetto di quartiere")
-    others = [content.news(f"Progetto {n}", f"attività di orticoltura numero {n} con le scuole") for n in range(7)]
+    titled = builders.news("Orticoltura sociale nei quartieri", "un progetto di quartiere")
+    others = [builders.news(f"Progetto {n}", f"attività di orticoltura numero {n} con le scuole") for n in range(7)]
     es.drain()
     monkeypatch.setattr(elasticsearch, "RESCORE_WINDOW", 3)
 

@@ -14,7 +14,7 @@ from wagtail.documents import get_document_model
 
 from search.querying.contract import SearchRequest
 from search.querying.database import DatabaseBackend
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -29,14 +29,14 @@ def ids(q: str) -> list[int]:
 
 @pytest.fixture
 def acts():
-    dgr = content.norm("Programma regionale per l'inclusione", "917", date(2021, 8, 2),
+    dgr = builders.norm("Programma regionale per l'inclusione", "917", date(2021, 8, 2),
                        summary="Indirizzi per i servizi sociali territoriali.")
-    other_year = content.norm("Modifiche al programma regionale", "544", date(2023, 5, 15))
-    dlgs = content.norm("Codice del Terzo settore", "117", date(2017, 7, 3), kind="D.Lgs")
-    lr = content.norm("Sistema integrato di interventi", "41", date(2005, 2, 24), kind="L.R.")
-    citing = content.news("La Valdinievole attua la DGR 917/2021", "Protocollo firmato in attuazione della delibera 917.",
+    other_year = builders.norm("Modifiche al programma regionale", "544", date(2023, 5, 15))
+    dlgs = builders.norm("Codice del Terzo settore", "117", date(2017, 7, 3), kind="D.Lgs")
+    lr = builders.norm("Sistema integrato di interventi", "41", date(2005, 2, 24), kind="L.R.")
+    citing = builders.news("La Valdinievole attua la DGR 917/2021", "Protocollo firmato in attuazione della delibera 917.",
                           norms=[dgr])
-    numbers = content.data("Progetti avviati", "917 progetti avviati nel 2021 in Toscana.", value="917")
+    numbers = builders.data("Progetti avviati", "917 progetti avviati nel 2021 in Toscana.", value="917")
     return {"dgr": dgr, "other_year": other_year, "dlgs": dlgs, "lr": lr, "citing": citing, "numbers": numbers}
 
 
@@ -64,8 +64,8 @@ def test_a_number_with_words_puts_the_act_first_and_keeps_the_words(acts):
 
 
 def test_autocomplete_folds_accents():
-    equipe = content.practice("L'équipe unica sociale lavoro", "Servizi integrati.")
-    poverty = content.news("Piano povertà 2024", "Misure contro la povertà.")
+    equipe = builders.practice("L'équipe unica sociale lavoro", "Servizi integrati.")
+    poverty = builders.news("Piano povertà 2024", "Misure contro la povertà.")
     backend = DatabaseBackend()
     assert [item["title"] for item in backend.autocomplete("equipe")] == [equipe.title]
     assert [item["title"] for item in backend.autocomplete("poverta")] == [poverty.title]
@@ -73,18 +73,18 @@ def test_autocomplete_folds_accents():
 
 
 def test_a_tag_only_word_finds_its_page():
-    page = content.practice("Scambi tra territori", "Visite di studio.")
+    page = builders.practice("Scambi tra territori", "Visite di studio.")
     page.tags.add("esperienze extra-regionali")
     page.save_revision().publish()
-    content.practice("Altro progetto", "Nulla di simile.")
+    builders.practice("Altro progetto", "Nulla di simile.")
     assert ids("esperienze extra-regionali")[:1] == [page.pk]
 
 
 def test_zona_and_topic_names_find_their_pages():
-    zona = content.zona("lunigiana-test", "Lunigiana di prova")
-    topic = content.topic("abitare-test", "Abitare sociale")
-    in_zona = content.practice("Sportello di quartiere", "Ascolto e orientamento.", zona_obj=zona)
-    on_topic = content.news("Un nuovo bando", "Contributi per i Comuni.", topics=[topic])
+    zona = builders.zona("lunigiana-test", "Lunigiana di prova")
+    topic = builders.topic("abitare-test", "Abitare sociale")
+    in_zona = builders.practice("Sportello di quartiere", "Ascolto e orientamento.", zona_obj=zona)
+    on_topic = builders.news("Un nuovo bando", "Contributi per i Comuni.", topics=[topic])
     assert in_zona.pk in ids("lunigiana")
     assert on_topic.pk in ids("abitare sociale")
 
@@ -93,72 +93,72 @@ def test_attachment_text_finds_its_page():
     document = get_document_model()(title="Allegato")
     document.file.save("allegato.txt", ContentFile(b"Verbale della equipe minima di zona"), save=False)
     document.save()
-    act = content.norm("Linee di indirizzo", "12", date(2022, 1, 10))
+    act = builders.norm("Linee di indirizzo", "12", date(2022, 1, 10))
     act.full_text_document = document
     act.save_revision().publish()
     assert ids("equipe minima")[:1] == [act.pk]
 
 
 def test_the_synonyms_of_the_data_file_apply():
-    page = content.seminar("Incontro con i Centri per l'Impiego", "Servizi sociali e collocamento a confronto.")
+    page = builders.seminar("Incontro con i Centri per l'Impiego", "Servizi sociali e collocamento a confronto.")
     assert page.pk in ids("CPI")
 
 
 def test_a_synonym_rule_added_in_the_admin_applies():
     from search.models import SynonymRule
 
-    page = content.practice("Orti condivisi in periferia", "Coltivare insieme.")
+    page = builders.practice("Orti condivisi in periferia", "Coltivare insieme.")
     assert page.pk not in ids("zucchetta")
     SynonymRule.objects.create(terms="zucchetta, orti condivisi")
     assert page.pk in ids("zucchetta")
 
 
 def test_a_page_with_most_words_is_found_and_flagged_as_partial():
-    page = content.practice("L'équipe unica sociale lavoro", "Presa in carico integrata in Valdinievole.")
-    content.news("Notizie varie", "Un altro argomento.")
+    page = builders.practice("L'équipe unica sociale lavoro", "Presa in carico integrata in Valdinievole.")
+    builders.news("Notizie varie", "Un altro argomento.")
     result = search("come funziona l'équipe unica sociale lavoro in valdinievole domani")
     assert [hit.page_id for hit in result.hits][:1] == [page.pk]
     assert result.partial is True
 
 
 def test_a_page_with_every_word_is_not_flagged_as_partial():
-    page = content.practice("L'équipe unica sociale lavoro", "Presa in carico integrata.")
+    page = builders.practice("L'équipe unica sociale lavoro", "Presa in carico integrata.")
     result = search("équipe sociale lavoro")
     assert [hit.page_id for hit in result.hits] == [page.pk]
     assert result.partial is False
 
 
 def test_pages_covering_more_words_rank_first():
-    most = content.practice("Abitare e lavoro per i giovani", "Autonomia abitativa dei giovani.")
-    fewer = content.practice("Giovani in rete", "Un gruppo di giovani.")
+    most = builders.practice("Abitare e lavoro per i giovani", "Autonomia abitativa dei giovani.")
+    fewer = builders.practice("Giovani in rete", "Un gruppo di giovani.")
     found = ids("giovani abitare lavoro migranti")
     assert found.index(most.pk) < found.index(fewer.pk)
 
 
 @pytest.mark.parametrize("query", ["inclusone", "povertà eduactiva", "coprogetazione"])
 def test_a_typo_still_finds_the_page(query):
-    page = content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
-    content.news("Bilancio", "Conti dell'anno.")
+    page = builders.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
+    builders.news("Bilancio", "Conti dell'anno.")
     assert ids(query)[:1] == [page.pk]
 
 
 def test_nonsense_finds_nothing():
-    content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
+    builders.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
     result = search("xqzvw")
     assert result.hits == [] and result.total == 0
 
 
 def test_an_acronym_written_with_dots_in_the_body_is_found_as_typed():
-    page = content.seminar("Le équipe che funzionano", "Esperienze di équipe.",
+    page = builders.seminar("Le équipe che funzionano", "Esperienze di équipe.",
                            body="L'esperienza del programma P.I.P.P.I. per la tutela dei bambini.")
-    content.seminar("Un altro seminario", "Nulla di simile.")
+    builders.seminar("Un altro seminario", "Nulla di simile.")
     assert ids("PIPPI")[:1] == [page.pk]
     assert ids("P.I.P.P.I.")[:1] == [page.pk]
 
 
 def test_pages_missing_one_word_follow_the_pages_holding_every_word():
-    every = content.practice("Scheda unica di segnalazione", "Condivisa tra servizi sociali e lavoro.")
-    one_less = content.practice("Segnalazione dei casi", "Una scheda per i servizi.")
+    every = builders.practice("Scheda unica di segnalazione", "Condivisa tra servizi sociali e lavoro.")
+    one_less = builders.practice("Segnalazione dei casi", "Una scheda per i servizi.")
     result = search("scheda unica segnalazione")
     found = [hit.page_id for hit in result.hits]
     assert found[:2] == [every.pk, one_less.pk]
@@ -166,7 +166,7 @@ def test_pages_missing_one_word_follow_the_pages_holding_every_word():
 
 
 def test_a_corrected_typo_is_offered_as_forse_cercavi():
-    content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
+    builders.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
     assert search("inclusone").suggestion == "inclusione"
     assert search("inclusione").suggestion is None
 
@@ -175,8 +175,8 @@ def test_above_the_page_limit_the_search_relies_on_wagtails_index_alone(monkeypa
     from search.querying import database_text
 
     monkeypatch.setattr(database_text, "MAX_PAGES", 1)
-    page = content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
-    content.news("Bilancio", "Conti dell'anno.")
+    page = builders.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
+    builders.news("Bilancio", "Conti dell'anno.")
     assert database_text.corpus().complete is False
     assert ids("coprogettazione inclusione")[:1] == [page.pk]
     assert [item["title"] for item in DatabaseBackend().autocomplete("coprog")] == [page.title]
@@ -186,7 +186,7 @@ def test_when_only_the_correction_matches_its_results_are_shown_with_a_link_back
     """As on Elasticsearch: five letters tolerate no typo, so "rette" holds nothing as typed;
     the page shows the results of its correction "rete", says so and links to the literal query."""
     settings.ELASTICSEARCH_URLS = []  # the page served by the database backend
-    page = content.practice("Una rete di servizi", "Sportelli collegati in tutta la zona.")
+    page = builders.practice("Una rete di servizi", "Sportelli collegati in tutta la zona.")
     typed = "rette"
     result = search(typed)
     assert result.corrected_from == typed
@@ -200,7 +200,7 @@ def test_when_only_the_correction_matches_its_results_are_shown_with_a_link_back
 
 
 def test_a_tolerated_typo_shows_its_results_and_offers_the_correction_without_replacing_the_query():
-    page = content.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
+    page = builders.news("Coprogettazione per l'inclusione", "Povertà educativa e inclusione.")
     result = search("inclusone")  # nine letters: one edit tolerated, as on Elasticsearch
     assert [hit.page_id for hit in result.hits] == [page.pk]
     assert result.corrected_from is None and result.suggestion == "inclusione"
@@ -208,7 +208,7 @@ def test_a_tolerated_typo_shows_its_results_and_offers_the_correction_without_re
 
 def test_a_page_lacking_words_says_which(client, settings):
     settings.ELASTICSEARCH_URLS = []
-    page = content.practice("Cohousing per anziani", "Abitare insieme in città.")
+    page = builders.practice("Cohousing per anziani", "Abitare insieme in città.")
     result = search("cohousing anziani giardino")
     assert result.partial is True
     hit = result.hits[0]
@@ -218,5 +218,5 @@ def test_a_page_lacking_words_says_which(client, settings):
 
 
 def test_a_page_holding_every_word_lacks_none():
-    content.practice("Cohousing per anziani", "Abitare insieme in città.")
+    builders.practice("Cohousing per anziani", "Abitare insieme in città.")
     assert [hit.missing for hit in search("cohousing anziani").hits] == [[]]

@@ -12,7 +12,7 @@ from wagtail.models import PageViewRestriction
 from search.engine import client as search_client
 from search.indexing.outbox import apply_pending
 from search.models import OutboxEntry
-from tests.search import content
+from tests import builders
 from tests.search.pdf import pdf_with_text
 
 pytestmark = pytest.mark.services
@@ -21,7 +21,7 @@ pytestmark = pytest.mark.services
 @pytest.mark.django_db
 def test_publish_found_unpublish_gone_republish_found_delete_gone(es):
     es.create()
-    page = content.practice("Orto sociale di quartiere", "Coltivare insieme per l'inclusione.")
+    page = builders.practice("Orto sociale di quartiere", "Coltivare insieme per l'inclusione.")
     es.drain()
     assert es.ids("orto sociale") == [page.pk]
 
@@ -41,8 +41,8 @@ def test_publish_found_unpublish_gone_republish_found_delete_gone(es):
 @pytest.mark.django_db
 def test_drafts_are_never_indexed(es):
     es.create()
-    content.practice("Bozza mai pubblicata sulla ciclofficina", "ciclofficina", publish=False)
-    live = content.practice("Sportello casa", "Aiuto per l'affitto.")
+    builders.practice("Bozza mai pubblicata sulla ciclofficina", "ciclofficina", publish=False)
+    live = builders.practice("Sportello casa", "Aiuto per l'affitto.")
     es.drain()
     assert es.ids("ciclofficina") == [] and es.count() == 1
 
@@ -58,17 +58,17 @@ def test_drafts_are_never_indexed(es):
 @pytest.mark.django_db
 def test_private_pages_hidden_from_anonymous_and_password_pages_from_everyone(es):
     es.create()
-    page = content.practice("Verbali del tavolo di coordinamento", "verbali riservati")
+    page = builders.practice("Verbali del tavolo di coordinamento", "verbali riservati")
     es.drain()
     assert es.ids("verbali") == [page.pk]
 
-    restriction = content.restrict(page, PageViewRestriction.LOGIN)
+    restriction = builders.restrict(page, PageViewRestriction.LOGIN)
     es.drain()
     assert es.ids("verbali") == []
     assert es.ids("verbali", user_is_member=True) == [page.pk]
 
     restriction.delete()
-    content.restrict(page.get_parent(), PageViewRestriction.PASSWORD, password="x")  # an ancestor counts
+    builders.restrict(page.get_parent(), PageViewRestriction.PASSWORD, password="x")  # an ancestor counts
     es.drain()
     assert es.document(page.pk) is None
     assert es.ids("verbali", user_is_member=True) == []
@@ -83,7 +83,7 @@ def test_moves_and_slug_changes_update_urls(es):
     from cms.models import PracticeIndexPage
 
     es.create()
-    page = content.practice("Emporio solidale", "Spesa a prezzi calmierati.")
+    page = builders.practice("Emporio solidale", "Spesa a prezzi calmierati.")
     es.drain()
     assert es.document(page.pk)["url"].startswith("/buone-pratiche/")
 
@@ -93,7 +93,7 @@ def test_moves_and_slug_changes_update_urls(es):
     es.drain()
     assert es.document(page.pk)["url"].startswith("/pratiche/")
 
-    archive = content.home().add_child(instance=PracticeIndexPage(title="Archivio", slug="archivio"))
+    archive = builders.home().add_child(instance=PracticeIndexPage(title="Archivio", slug="archivio"))
     page.move(archive, pos="last-child")
     es.drain()
     assert es.document(page.pk)["url"].startswith("/archivio/")
@@ -102,10 +102,10 @@ def test_moves_and_slug_changes_update_urls(es):
 @pytest.mark.django_db
 def test_renaming_a_zona_or_topic_reaches_the_documents_that_show_it(es):
     es.create()
-    zona = content.zona("zona-prova", "Zona di prova")
-    topic = content.topic("tema-prova", "Tema di prova")
-    page = content.practice("Mensa sociale", "Pasti caldi.", zona_obj=zona, topics=[topic])
-    other = content.practice("Altro", "Altra pratica.", zona_obj=content.zona("altra-zona", "Altra zona"))
+    zona = builders.zona("zona-prova", "Zona di prova")
+    topic = builders.topic("tema-prova", "Tema di prova")
+    page = builders.practice("Mensa sociale", "Pasti caldi.", zona_obj=zona, topics=[topic])
+    other = builders.practice("Altro", "Altra pratica.", zona_obj=builders.zona("altra-zona", "Altra zona"))
     es.drain()
     before = OutboxEntry.objects.count()
 
@@ -136,13 +136,13 @@ def test_renaming_a_zona_reaches_the_practices_that_show_it_without_naming_it(es
     from adoptions.models import Adoption, AdoptionStatus
 
     es.create()
-    zona = content.zona("zona-rinominata", "Zona prima del nome nuovo")
-    elsewhere = content.zona("zona-titolare", "Zona titolare")
-    regional = content.practice("Protocollo regionale", "In ogni zona.", zona_obj=elsewhere, covers_whole_region=True)
-    adopted = content.practice("Sportello adottato", "Nato altrove.", zona_obj=elsewhere)
+    zona = builders.zona("zona-rinominata", "Zona prima del nome nuovo")
+    elsewhere = builders.zona("zona-titolare", "Zona titolare")
+    regional = builders.practice("Protocollo regionale", "In ogni zona.", zona_obj=elsewhere, covers_whole_region=True)
+    adopted = builders.practice("Sportello adottato", "Nato altrove.", zona_obj=elsewhere)
     Adoption.objects.create(practice=adopted, zona=zona, since=datetime.date(2025, 3, 1), changes="Adattata.",
                             status=AdoptionStatus.APPROVED)
-    unrelated = content.practice("Pratica senza legami", "Solo la sua zona.", zona_obj=elsewhere)
+    unrelated = builders.practice("Pratica senza legami", "Solo la sua zona.", zona_obj=elsewhere)
     es.drain()
     assert "Zona prima del nome nuovo" in {z["name"] for z in es.document(adopted.pk)["zones"]}
 
@@ -161,8 +161,8 @@ def test_outbox_keeps_changes_while_elasticsearch_is_down_and_applies_each_once(
     es.create()
     settings.ELASTICSEARCH_URLS = [dead_elasticsearch_url]
     search_client.reset()
-    pages = [content.news(f"Bando numero {n} per i tirocini", f"tirocini di inclusione, bando {n}") for n in range(3)]
-    gone = content.news("Notizia da ritirare sui tirocini", "tirocini ritirati")
+    pages = [builders.news(f"Bando numero {n} per i tirocini", f"tirocini di inclusione, bando {n}") for n in range(3)]
+    gone = builders.news("Notizia da ritirare sui tirocini", "tirocini ritirati")
     gone.unpublish()
 
     report = apply_pending()  # what the after-commit task and the periodic drain do meanwhile
@@ -193,13 +193,13 @@ def test_pdf_attachments_are_searchable_but_not_members_only_materials(es):
     document = Document(title="Protocollo")
     document.file.save("protocollo.pdf", ContentFile(pdf_with_text("Accordo sulla coprogettazione", "con gli enti del terzo settore")), save=False)
     document.save()
-    page = content.news("Firmato un accordo", "Un accordo tra enti.")
+    page = builders.news("Firmato un accordo", "Un accordo tra enti.")
     page.attachments = [("document", {"document": document, "description": ""})]
     page.save_revision().publish()
     es.drain()
     assert es.ids("coprogettazione") == [page.pk]
 
-    seminar = content.seminar("Seminario con materiali", "Materiali per gli iscritti.")
+    seminar = builders.seminar("Seminario con materiali", "Materiali per gli iscritti.")
     seminar.materials = [("document", {"document": document, "description": ""})]
     seminar.members_only_materials = True
     seminar.save_revision().publish()
@@ -215,7 +215,7 @@ def test_events_stop_being_upcoming_when_their_date_passes(es):
 
     es.create()
     now = timezone.now()
-    seminar = content.seminar("Seminario in corso", "Due giorni di lavori.", start=now - timedelta(days=1))
+    seminar = builders.seminar("Seminario in corso", "Due giorni di lavori.", start=now - timedelta(days=1))
     SeminarPage.objects.filter(pk=seminar.pk).update(end=now + timedelta(days=1))
     OutboxEntry.objects.create(page_id=seminar.pk)
     es.drain()
@@ -233,7 +233,7 @@ def test_synonym_rule_edited_in_the_admin_applies_without_reindex(es, django_cap
     from search.models import SynonymRule
 
     es.create()
-    page = content.news("Accoglienza dei richiedenti asilo", "Sistema di accoglienza e integrazione per richiedenti asilo.")
+    page = builders.news("Accoglienza dei richiedenti asilo", "Sistema di accoglienza e integrazione per richiedenti asilo.")
     es.drain()
     index_before = es.index.read_indices()
     assert es.ids("SAI") == []
@@ -255,7 +255,7 @@ def test_synonym_rule_edited_in_the_admin_applies_without_reindex(es, django_cap
 @pytest.mark.django_db(transaction=True)
 def test_publish_applies_after_commit_in_eager_mode(es):
     es.create()
-    page = content.practice("Portierato sociale", "Presidio nei condomini popolari.")
+    page = builders.practice("Portierato sociale", "Presidio nei condomini popolari.")
     # no explicit drain: the after-commit task ran inline (no broker in eager mode)
     es.refresh()
     assert es.ids("portierato") == [page.pk]
@@ -264,7 +264,7 @@ def test_publish_applies_after_commit_in_eager_mode(es):
 
 def test_real_worker_makes_a_published_page_searchable(es, celery_worker):
     es.create()
-    page = content.practice("Ciclofficina sociale", "Riparare biciclette insieme.")
+    page = builders.practice("Ciclofficina sociale", "Riparare biciclette insieme.")
     assert es.wait_for(lambda: es.ids("ciclofficina") == [page.pk], timeout=60)
     page.unpublish()
     assert es.wait_for(lambda: es.ids("ciclofficina") == [], timeout=60)

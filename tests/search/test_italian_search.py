@@ -6,7 +6,7 @@ from datetime import date
 
 import pytest
 
-from tests.search import content
+from tests import builders
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -14,25 +14,25 @@ pytestmark = [pytest.mark.services, pytest.mark.django_db]
 @pytest.fixture
 def corpus(es):
     """Pages each written with one form of a word, so a match can only come from the analysis."""
-    home_zona = content.zona("val-di-nievole", "Val di Nievole")
-    dgr = content.norm(
+    home_zona = builders.zona("val-di-nievole", "Val di Nievole")
+    dgr = builders.norm(
         "Linee guida per l'integrazione sociale e lavoro", "544", date(2023, 5, 15),
         summary="Indirizzi regionali per i servizi sociali e per il lavoro.",
     )
     pages = {
-        "equipe": content.practice(
+        "equipe": builders.practice(
             "Coordinamento zonale dei servizi", "Una squadra stabile tra Comuni e Azienda USL.",
             zona_obj=home_zona, body="Il lavoro dell'équipe multidisciplinare sui casi complessi.",
         ),
-        "elision": content.news("Un anno di lavoro in rete", "Bilancio dell'anno per l'inclusione nei territori."),
-        "accent": content.seminar("Programmazione delle attività zonali", "Come si costruisce il piano delle attività."),
-        "cpi": content.seminar("Incontro con i Centri per l'Impiego", "Servizi sociali e collocamento a confronto."),
+        "elision": builders.news("Un anno di lavoro in rete", "Bilancio dell'anno per l'inclusione nei territori."),
+        "accent": builders.seminar("Programmazione delle attività zonali", "Come si costruisce il piano delle attività."),
+        "cpi": builders.seminar("Incontro con i Centri per l'Impiego", "Servizi sociali e collocamento a confronto."),
         "dgr": dgr,
-        "cites_dgr": content.news(
+        "cites_dgr": builders.news(
             "Protocollo firmato in Valdinievole", "Il protocollo attua la DGR 544/2023 sul territorio.", norms=[dgr],
         ),
-        "numbers": content.data("Progetti avviati nel 2023", "544 progetti avviati nel 2023 in Toscana.", value="544"),
-        "other": content.news("Abitare e povertà", "Risposte integrate al disagio abitativo."),
+        "numbers": builders.data("Progetti avviati nel 2023", "544 progetti avviati nel 2023 in Toscana.", value="544"),
+        "other": builders.news("Abitare e povertà", "Risposte integrate al disagio abitativo."),
     }
     es.drain()
     return pages
@@ -77,7 +77,7 @@ def test_exact_phrase_exclusion_and_or(corpus, es):
 
 
 def test_highlights_escape_html_but_keep_marks(es):
-    page = content.news("Guida <script>alert(1)</script> all'inclusione", "Per l'inclusione & la rete <b>locale</b>.")
+    page = builders.news("Guida <script>alert(1)</script> all'inclusione", "Per l'inclusione & la rete <b>locale</b>.")
     es.drain()
     hit = next(h for h in es.search("inclusione").hits if h.page_id == page.pk)
     assert "<mark>" in hit.title_html and "<script>" not in hit.title_html
@@ -86,8 +86,8 @@ def test_highlights_escape_html_but_keep_marks(es):
 
 
 def test_typo_tolerance_only_when_the_exact_words_find_almost_nothing(es):
-    mediation = [content.news(f"Mediazione familiare {n}", "Percorsi di mediazione per le famiglie.") for n in range(3)]
-    meditation = content.news("Meditazione e benessere", "Un corso di meditazione per gli operatori.")
+    mediation = [builders.news(f"Mediazione familiare {n}", "Percorsi di mediazione per le famiglie.") for n in range(3)]
+    meditation = builders.news("Meditazione e benessere", "Un corso di meditazione per gli operatori.")
     es.drain()
     assert set(es.ids("mediazione")) == {p.pk for p in mediation}, "enough exact matches: no fuzzy neighbours"
     assert meditation.pk in es.ids("meditazone"), "a typo that finds nothing exactly is tolerated"
@@ -96,7 +96,7 @@ def test_typo_tolerance_only_when_the_exact_words_find_almost_nothing(es):
 def test_forse_cercavi_when_a_typo_finds_nothing(es):
     """Nothing matches the typed word, its correction does: the correction's results are shown,
     saying which word was searched instead (the page links back to the literal query)."""
-    page = content.news("Servizio di mediazione linguistica", "Mediazione per le famiglie straniere.")
+    page = builders.news("Servizio di mediazione linguistica", "Mediazione per le famiglie straniere.")
     es.drain()
     result = es.search("mediasone")  # two letters wrong: beyond the typo allowance of a 9-letter word
     assert result.corrected_from == "mediasone" and result.request.q == "mediazione"
@@ -105,7 +105,7 @@ def test_forse_cercavi_when_a_typo_finds_nothing(es):
 
 def test_no_suggestion_when_the_query_finds_enough(corpus, es):
     for _ in range(3):
-        content.news("Inclusione sociale in rete", "Inclusione e territori.")
+        builders.news("Inclusione sociale in rete", "Inclusione e territori.")
     es.drain()
     result = es.search("inclusione")
     assert result.total >= 3

@@ -9,7 +9,7 @@ from search.engine import client as search_client
 from search.indexing.enqueue import enqueue
 from search.indexing.outbox import apply_pending, purge_processed
 from search.models import OutboxEntry
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -26,24 +26,24 @@ def pending_pages() -> set[int]:
 
 
 def test_without_elasticsearch_no_rows_are_written():
-    content.practice("Pratica senza indice", "testo")
+    builders.practice("Pratica senza indice", "testo")
     assert not OutboxEntry.objects.exists()
 
 
 def test_rows_are_written_in_the_transaction_of_the_change(configured):
     with pytest.raises(RuntimeError):
         with transaction.atomic():
-            content.practice("Pratica annullata", "testo")
+            builders.practice("Pratica annullata", "testo")
             assert OutboxEntry.objects.exists()
             raise RuntimeError("rollback")
     assert not OutboxEntry.objects.exists()  # the page and its rows went together
 
-    page = content.practice("Pratica confermata", "testo")
+    page = builders.practice("Pratica confermata", "testo")
     assert page.pk in pending_pages()
 
 
 def test_draft_saves_write_nothing_publish_writes(configured):
-    page = content.practice("Pratica", "testo", publish=False)
+    page = builders.practice("Pratica", "testo", publish=False)
     OutboxEntry.objects.all().delete()
     draft = page.get_latest_revision_as_object()
     draft.title = "Pratica modificata"
@@ -54,14 +54,14 @@ def test_draft_saves_write_nothing_publish_writes(configured):
 
 
 def test_privacy_change_on_a_section_enqueues_every_page_below(configured):
-    pages = [content.practice(f"Pratica {n}", "testo") for n in range(3)]
+    pages = [builders.practice(f"Pratica {n}", "testo") for n in range(3)]
     OutboxEntry.objects.all().delete()
-    content.restrict(pages[0].get_parent(), PageViewRestriction.LOGIN)
+    builders.restrict(pages[0].get_parent(), PageViewRestriction.LOGIN)
     assert pending_pages() == {p.pk for p in pages}
 
 
 def test_failed_application_keeps_rows_pending_with_attempts(configured):
-    page = content.news("Notizia", "testo")
+    page = builders.news("Notizia", "testo")
     report = apply_pending()
     assert report.unavailable and report.applied == 0
     rows = OutboxEntry.objects.filter(page_id=page.pk)
@@ -74,12 +74,12 @@ def test_one_apply_task_per_transaction(configured, django_capture_on_commit_cal
     with django_capture_on_commit_callbacks() as callbacks:
         with transaction.atomic():
             for n in range(3):
-                content.news(f"Notizia {n}", "testo")
+                builders.news(f"Notizia {n}", "testo")
     assert len([c for c in callbacks if getattr(c, "__name__", "") == "_send_apply"]) == 1
 
 
 def test_enqueue_is_the_public_entry_point(configured):
-    page = content.news("Notizia", "testo")
+    page = builders.news("Notizia", "testo")
     OutboxEntry.objects.all().delete()
     assert enqueue(page, reason="newsletter") == 1
     row = OutboxEntry.objects.get()

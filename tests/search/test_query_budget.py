@@ -27,7 +27,7 @@ from cms import visibility
 from search.querying import database_text
 from search.querying.contract import SearchRequest
 from search.querying.database import DatabaseBackend
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -42,19 +42,19 @@ DETAIL_BUDGET = 33  # a practice with its related content (database answer) and 
 
 def _site(practices: int, restricted: int = 1):
     """A site like the demo's, ``practices`` practices about "orticoltura" (some for members)."""
-    valley = content.zona("valle-alta", "Valle Alta")
-    garden = content.topic("orti", "Orti sociali")
-    act = content.norm("Programma regionale per gli orti sociali", "917", date(2021, 8, 2))
+    valley = builders.zona("valle-alta", "Valle Alta")
+    garden = builders.topic("orti", "Orti sociali")
+    act = builders.norm("Programma regionale per gli orti sociali", "917", date(2021, 8, 2))
     for n in range(practices):
-        page = content.practice(f"Orticoltura sociale numero {n}", "Orti condivisi e orticoltura in rete.",
+        page = builders.practice(f"Orticoltura sociale numero {n}", "Orti condivisi e orticoltura in rete.",
                                 zona_obj=valley, topics=[garden], norms=[act])
         if n < restricted:
-            content.restrict(page)
-    content.seminar("Seminario sull'orticoltura", "Orticoltura e inclusione.", zones=[valley],
-                    start=content.aware(date.today() + timedelta(days=20)))
-    content.workshop("Laboratorio di orticoltura", "Orticoltura nei servizi.", zones=[valley])
-    content.news("Notizie dagli orti", "Orticoltura in Valle Alta.", zones=[valley])
-    content.data("Orti attivi", "Orticoltura: orti attivi in zona.", zona_obj=valley)
+            builders.restrict(page)
+    builders.seminar("Seminario sull'orticoltura", "Orticoltura e inclusione.", zones=[valley],
+                    start=builders.aware(date.today() + timedelta(days=20)))
+    builders.workshop("Laboratorio di orticoltura", "Orticoltura nei servizi.", zones=[valley])
+    builders.news("Notizie dagli orti", "Orticoltura in Valle Alta.", zones=[valley])
+    builders.data("Orti attivi", "Orticoltura: orti attivi in zona.", zona_obj=valley)
 
 
 def _queries(client, path: str, **params) -> int:
@@ -70,7 +70,7 @@ def test_search_page_queries_do_not_grow_with_the_hits_and_stay_in_budget(client
     everything = _queries(client, "/cerca/", q="orticoltura")  # every page type among the hits
     few = _queries(client, "/cerca/", q="orticoltura", tipo="buona-pratica")  # two practices shown
     for _more in range(9):  # now more matching practices than one page of hits shows
-        content.practice("Orticoltura sociale di comunità", "Orticoltura in rete.", zona_obj=content.zona("valle-alta"))
+        builders.practice("Orticoltura sociale di comunità", "Orticoltura in rete.", zona_obj=builders.zona("valle-alta"))
     many = _queries(client, "/cerca/", q="orticoltura", tipo="buona-pratica")
     second_page = _queries(client, "/cerca/", q="orticoltura", tipo="buona-pratica", pagina="2")
     assert many == few, "a search reads each page of hits one by one"
@@ -105,7 +105,7 @@ def test_restrictions_are_read_once_per_request(client):
 
 def test_a_restriction_saved_during_a_request_is_seen_at_once():
     """Read once per request, but never stale: a save in the request forgets what was read."""
-    page = content.practice("Orticoltura riservata", "Per gli operatori.")
+    page = builders.practice("Orticoltura riservata", "Per gli operatori.")
     visibility._request_started()  # what the request_started signal calls (its other receivers close the connection)
     try:
         assert visibility.kind_of(page) == visibility.PUBLIC

@@ -9,7 +9,7 @@ import pytest
 from search.indexing.reindex import rebuild
 from search.querying.contract import SearchRequest
 from search.querying.elasticsearch import ElasticsearchBackend
-from tests.search import content
+from tests import builders
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db]
 
@@ -50,8 +50,8 @@ class SlowProgress:
 
 
 def test_reindex_while_searching_swaps_without_a_failed_search(es):
-    pages = [content.news(f"Tavolo di coprogettazione {n}", f"coprogettazione con il terzo settore, incontro {n}") for n in range(12)]
-    content.news("Altro argomento", "mense scolastiche")
+    pages = [builders.news(f"Tavolo di coprogettazione {n}", f"coprogettazione con il terzo settore, incontro {n}") for n in range(12)]
+    builders.news("Altro argomento", "mense scolastiche")
     es.drain()
     old_index = es.index.read_indices()
     before = [h.page_id for h in es.search("coprogettazione", per_page=50).hits]
@@ -82,7 +82,7 @@ def test_reindex_while_searching_swaps_without_a_failed_search(es):
 
 
 def test_changes_made_during_the_bulk_load_are_caught_up(es):
-    first = content.news("Prima notizia sugli empori", "empori solidali")
+    first = builders.news("Prima notizia sugli empori", "empori solidali")
     es.drain()
     made: dict = {}
 
@@ -95,7 +95,7 @@ def test_changes_made_during_the_bulk_load_are_caught_up(es):
         def update(self, n):
             self.calls += 1
             if self.calls == 1:
-                made["new"] = content.news("Notizia arrivata durante la ricostruzione", "empori solidali nuovi")
+                made["new"] = builders.news("Notizia arrivata durante la ricostruzione", "empori solidali nuovi")
                 first.unpublish()
 
         def close(self):

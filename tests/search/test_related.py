@@ -12,7 +12,7 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 
 from search import service
-from tests.search import content
+from tests import builders
 
 
 def _titles(pages) -> list[str]:
@@ -22,45 +22,45 @@ def _titles(pages) -> list[str]:
 @pytest.fixture
 def corpus(db):
     """A practice and an act about the same thing, pages like it (one members-only), and unrelated pages."""
-    work = content.topic("lavoro", "Integrazione sociale e lavoro")
-    house = content.topic("abitare", "Abitare")
-    nievole = content.zona("val-di-nievole", "Val di Nievole")
-    elsewhere = content.zona("lunigiana", "Lunigiana")
-    act = content.norm(
+    work = builders.topic("lavoro", "Integrazione sociale e lavoro")
+    house = builders.topic("abitare", "Abitare")
+    nievole = builders.zona("val-di-nievole", "Val di Nievole")
+    elsewhere = builders.zona("lunigiana", "Lunigiana")
+    act = builders.norm(
         "Linee guida per l'integrazione tra servizi sociali e centri per l'impiego", "544", date(2023, 5, 15),
         summary="La delibera regola l'équipe unica sociale-lavoro tra servizi sociali e centri per l'impiego.",
         topics=[work],
     )
     pages = {
         "act": act,
-        "practice": content.practice(
+        "practice": builders.practice(
             "Équipe unica sociale-lavoro in Valdinievole",
             "Servizi sociali e centri per l'impiego valutano insieme le persone in una équipe unica.",
             zona_obj=nievole, topics=[work], norms=[act],
             body="La scheda unica di segnalazione e il patto di inclusione condiviso tra servizi sociali e centri per l'impiego.",
         ),
-        "seminar": content.seminar(
+        "seminar": builders.seminar(
             "Servizi sociali e centri per l'impiego: l'équipe unica",
             "Come lavorano insieme servizi sociali e centri per l'impiego nell'équipe unica sociale-lavoro.",
             zones=[nievole], topics=[work], norms=[act],
             body="Il patto di inclusione e la scheda unica di segnalazione raccontati dalle zone.",
         ),
-        "members": content.news(
+        "members": builders.news(
             "Verbale riservato dell'équipe unica sociale-lavoro",
             "Servizi sociali e centri per l'impiego: il verbale dell'équipe unica sulla scheda unica di segnalazione.",
             zones=[nievole], topics=[work], norms=[act],
         ),
-        "unrelated": content.practice(
+        "unrelated": builders.practice(
             "Contributi per l'affitto delle famiglie",
             "Un fondo comunale per il canone di locazione delle famiglie in difficoltà abitativa.",
             zona_obj=elsewhere, topics=[house], body="Graduatorie, canone concordato e morosità incolpevole.",
         ),
-        "unrelated_news": content.news(
+        "unrelated_news": builders.news(
             "Nuovi alloggi di edilizia residenziale pubblica", "Case popolari assegnate in Lunigiana.",
             zones=[elsewhere], topics=[house],
         ),
     }
-    content.restrict(pages["members"])
+    builders.restrict(pages["members"])
     return pages
 
 
@@ -124,27 +124,27 @@ def test_database_related_lists_pages_sharing_norms_topics_and_zona(corpus, memb
 
 
 def test_database_related_newest_first_among_equals(db):
-    topic = content.topic("reti", "Reti")
-    page = content.news("Una notizia sulle reti", topics=[topic])
-    older = content.news("Notizia meno recente", topics=[topic], day=date(2020, 1, 1))
-    newer = content.news("Notizia più recente", topics=[topic], day=date(2024, 1, 1))
+    topic = builders.topic("reti", "Reti")
+    page = builders.news("Una notizia sulle reti", topics=[topic])
+    older = builders.news("Notizia meno recente", topics=[topic], day=date(2020, 1, 1))
+    newer = builders.news("Notizia più recente", topics=[topic], day=date(2024, 1, 1))
     assert _titles(service.related_pages(page, AnonymousUser())) == [newer.title, older.title]
 
 
 def test_database_related_at_most_four(db):
-    topic = content.topic("reti", "Reti")
-    page = content.news("Una notizia sulle reti", topics=[topic])
+    topic = builders.topic("reti", "Reti")
+    page = builders.news("Una notizia sulle reti", topics=[topic])
     for n in range(6):
-        content.news(f"Altra notizia {n}", topics=[topic])
+        builders.news(f"Altra notizia {n}", topics=[topic])
     assert len(service.related_pages(page, AnonymousUser())) == 4
 
 
 def test_database_related_follows_publications(corpus):
     """The database answer is kept until the content changes: a new page appears at once."""
-    topic = content.topic("lavoro")
+    topic = builders.topic("lavoro")
     page = corpus["unrelated"]
     before = _titles(service.related_pages(page, AnonymousUser()))
-    newcomer = content.news("Affitti e lavoro in Lunigiana", zones=[content.zona("lunigiana")], topics=[topic],
+    newcomer = builders.news("Affitti e lavoro in Lunigiana", zones=[builders.zona("lunigiana")], topics=[topic],
                             day=date(2030, 1, 1))
     after = _titles(service.related_pages(page, AnonymousUser()))
     assert newcomer.title not in before
@@ -178,18 +178,18 @@ def test_members_see_members_only_pages_in_the_block(client, corpus, member):
 
 
 def test_workshop_page_shows_the_related_block(client, db):
-    topic = content.topic("reti", "Reti")
-    workshop = content.workshop("Laboratorio sulle reti")
+    topic = builders.topic("reti", "Reti")
+    workshop = builders.workshop("Laboratorio sulle reti")
     workshop.topics.set([topic])
     workshop.save_revision().publish()
-    other = content.news("Notizia sulle reti", topics=[topic])
+    other = builders.news("Notizia sulle reti", topics=[topic])
     html = client.get(workshop.url).content.decode()
     section = html.split('id="related-heading"', 1)[1].split("</section>", 1)[0]
     assert f'href="{other.url}"' in section
 
 
 def test_no_block_when_nothing_is_related(client, db):
-    page = content.practice("Una pratica senza legami", zona_obj=content.zona("solitaria"))
+    page = builders.practice("Una pratica senza legami", zona_obj=builders.zona("solitaria"))
     html = client.get(page.url).content.decode()
     assert "Contenuti correlati" not in html
 

@@ -17,7 +17,7 @@ from search.querying.contract import SearchRequest
 from search.querying.elasticsearch import ElasticsearchBackend, text_query
 from cms.norm_citation import norm_reference
 from search.querying.userquery import parse
-from tests.search import content
+from tests import builders
 
 
 def _named(body: dict) -> list[str]:
@@ -125,16 +125,16 @@ def test_missing_words_come_from_the_clauses_a_hit_matched():
 # --- on the real Elasticsearch ---------------------------------------------------------------------
 @pytest.fixture
 def corpus(es):
-    dgr = content.norm("Linee guida per l'integrazione sociale e lavoro", "544", date(2023, 5, 15),
+    dgr = builders.norm("Linee guida per l'integrazione sociale e lavoro", "544", date(2023, 5, 15),
                        summary="Indirizzi regionali per i servizi sociali.")
     pages = {
         "dgr": dgr,
-        "cites": content.news("Protocollo firmato", "Il protocollo attua la DGR 544/2023 sul territorio.", norms=[dgr]),
-        "three": content.practice("Coabitazione per anziani", "Cohousing per persone anziane sole in città."),
-        "one": content.news("Persone in rete", "Una rete di volontari."),
-        "settore": content.seminar("Coprogettare con il terzo settore", "Amministrazione condivisa."),
-        "title_word": content.news("Abitare", "Una giornata di studio."),
-        "covers_all": content.practice("Una pratica lunga", "Risposte integrate.",
+        "cites": builders.news("Protocollo firmato", "Il protocollo attua la DGR 544/2023 sul territorio.", norms=[dgr]),
+        "three": builders.practice("Coabitazione per anziani", "Cohousing per persone anziane sole in città."),
+        "one": builders.news("Persone in rete", "Una rete di volontari."),
+        "settore": builders.seminar("Coprogettare con il terzo settore", "Amministrazione condivisa."),
+        "title_word": builders.news("Abitare", "Una giornata di studio."),
+        "covers_all": builders.practice("Una pratica lunga", "Risposte integrate.",
                                        body="Abitare e povertà: la casa come fattore di autonomia per le famiglie."),
     }
     es.drain()

@@ -17,7 +17,7 @@ from search import corpus
 from search.indexing import documents as sources
 from search.querying.contract import SearchRequest
 from search.querying.database import DatabaseBackend
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
@@ -26,14 +26,14 @@ LOGIN, PASSWORD = PageViewRestriction.LOGIN, PageViewRestriction.PASSWORD
 
 @pytest.fixture
 def pages():
-    public = content.practice("Orti aperti", "orticoltura per tutti")
-    members = content.practice("Orti riservati", "orticoltura per gli operatori")
-    content.restrict(members, LOGIN)
-    password = content.practice("Orti con password", "orticoltura con parola d'ordine")
-    content.restrict(password, PASSWORD, "segreta")
-    both = content.practice("Orti con accesso e password", "orticoltura doppiamente protetta")
-    content.restrict(both, LOGIN)
-    content.restrict(both, PASSWORD, "segreta")
+    public = builders.practice("Orti aperti", "orticoltura per tutti")
+    members = builders.practice("Orti riservati", "orticoltura per gli operatori")
+    builders.restrict(members, LOGIN)
+    password = builders.practice("Orti con password", "orticoltura con parola d'ordine")
+    builders.restrict(password, PASSWORD, "segreta")
+    both = builders.practice("Orti con accesso e password", "orticoltura doppiamente protetta")
+    builders.restrict(both, LOGIN)
+    builders.restrict(both, PASSWORD, "segreta")
     return {"public": public, "members": members, "password": password, "both": both}
 
 

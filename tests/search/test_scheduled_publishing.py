@@ -13,7 +13,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from tests.search import content
+from tests import builders
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -28,7 +28,7 @@ def test_beat_task_publishes_a_scheduled_page_that_search_then_finds(es, celery_
     assert beat_entry.enabled and (beat_entry.interval.every, beat_entry.interval.period) == (1, "minutes")
 
     es.create()
-    page = content.practice("Sportello mobile per le aree interne", "Un furgone attrezzato.", publish=False)
+    page = builders.practice("Sportello mobile per le aree interne", "Un furgone attrezzato.", publish=False)
     go_live = timezone.now() + timedelta(seconds=3)
     page.go_live_at = go_live
     page.save_revision().publish()

@@ -14,7 +14,7 @@ import pytest
 from search.engine import versions
 from search.indexing.outbox import applier_lock, apply_pending, documents_applied, next_version
 from search.models import OutboxEntry
-from tests.search import content
+from tests import builders
 
 
 class BulkSentTwice:
@@ -54,7 +54,7 @@ def _version(es, page_id: int) -> int:
 @pytest.mark.django_db
 def test_a_bulk_request_carried_out_twice_is_applied_once(es, monkeypatch, announced):
     es.create()
-    page = content.news("Notizia sulla consulta del volontariato", "Prima versione.")
+    page = builders.news("Notizia sulla consulta del volontariato", "Prima versione.")
     es.drain()
     announced.clear()
     page.title = "Notizia sulla consulta del volontariato, aggiornata"
@@ -87,7 +87,7 @@ def test_the_bulk_load_older_than_an_outbox_write_is_refused_and_the_newer_state
     from search.indexing.reindex import ReindexReport, _bulk_load
 
     name = es.create()
-    page = content.news("Notizia sul tavolo della povertà", "Prima versione.")
+    page = builders.news("Notizia sul tavolo della povertà", "Prima versione.")
     es.drain()
     with applier_lock():
         started = next_version()
@@ -123,7 +123,7 @@ def test_a_delete_is_not_undone_by_an_older_write(es):
     from search.indexing.reindex import ReindexReport, _bulk_load
 
     name = es.create()
-    page = content.news("Notizia da ritirare sul microcredito", "Testo.")
+    page = builders.news("Notizia da ritirare sul microcredito", "Testo.")
     es.drain()
     with applier_lock():
         started = next_version()
@@ -154,7 +154,7 @@ def test_a_version_above_the_clock_in_the_index_leaves_the_row_pending_and_moves
     from search.models import IndexWriteClock
 
     name = es.create()
-    page = content.news("Notizia sul centro antiviolenza", "Testo.")
+    page = builders.news("Notizia sul centro antiviolenza", "Testo.")
     ahead = time.time_ns() // 1000 + 3600 * 10**6
     es.client.index(index=name, id=str(page.pk), document={"title": "stato scritto con un orologio avanti"},
                     version=ahead, version_type="external")

@@ -7,24 +7,24 @@ import pytest
 from wagtail.models import PageViewRestriction
 
 from search.engine import client as search_client
-from tests.search import content
+from tests import builders
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def pages():
-    z1 = content.zona("valle-alta", "Valle Alta")
-    z2 = content.zona("costa-bassa", "Costa Bassa", "nord-ovest")
+    z1 = builders.zona("valle-alta", "Valle Alta")
+    z2 = builders.zona("costa-bassa", "Costa Bassa", "nord-ovest")
     made = {
-        "a": content.practice("Orti <b>condivisi</b> in valle", "orticoltura sociale", zona_obj=z1),
-        "b": content.practice("Orti in costa", "orticoltura urbana", zona_obj=z2),
-        "c": content.news("Notizia sull'orticoltura", "orticoltura nelle scuole", zones=[z1]),
-        "r": content.practice("Orti riservati", "orticoltura riservata", zona_obj=z1),
+        "a": builders.practice("Orti <b>condivisi</b> in valle", "orticoltura sociale", zona_obj=z1),
+        "b": builders.practice("Orti in costa", "orticoltura urbana", zona_obj=z2),
+        "c": builders.news("Notizia sull'orticoltura", "orticoltura nelle scuole", zones=[z1]),
+        "r": builders.practice("Orti riservati", "orticoltura riservata", zona_obj=z1),
     }
-    content.restrict(made["r"], PageViewRestriction.LOGIN)
+    builders.restrict(made["r"], PageViewRestriction.LOGIN)
     for n in range(12):
-        content.news(f"Rassegna {n}", "orticoltura in rassegna")
+        builders.news(f"Rassegna {n}", "orticoltura in rassegna")
     return made
 
 

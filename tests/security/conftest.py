@@ -1,35 +1,10 @@
-"""Fixtures of the security tests: a search index of our own, a small corpus, people in every role."""
+"""Fixtures of the security tests: a small corpus, people in every role (search on Elasticsearch: tests/conftest.py's
+``shared_elasticsearch``)."""
 from __future__ import annotations
-
-import uuid
 
 import pytest
 
 from tests.support.figures import pytest_terminal_summary, report  # noqa: F401  (summary hook)
-
-PREFIX = f"rel-sec-{uuid.uuid4().hex[:8]}"
-
-
-@pytest.fixture
-def es_index(elasticsearch_url, settings):
-    """Search on the real Elasticsearch for this test, with an index of this test (dropped at the end)."""
-    from search.engine import client as search_client
-    from search.engine.versions import VersionedIndex
-
-    settings.ELASTICSEARCH_URLS = [elasticsearch_url]
-    settings.ELASTICSEARCH_INDEX_PREFIX = PREFIX
-    search_client.reset()
-    index = VersionedIndex()
-    index.drop_everything()
-    yield index
-    index.drop_everything()
-    try:
-        from search.indexing.synonyms import set_name
-
-        index.client.synonyms.delete_synonym(id=set_name(PREFIX))
-    except Exception:
-        pass
-    search_client.reset()
 
 
 @pytest.fixture
@@ -56,19 +31,19 @@ def build_corpus():
     """A few public pages of each kind, some with markup in their text (it must come back escaped)."""
     from datetime import date
 
-    from tests.search import content
+    from tests import builders
 
-    zona = content.zona("val-di-nievole", "Val di Nievole")
-    topic = content.topic("lavoro", "Lavoro")
-    dgr = content.norm("Linee guida integrazione sociale e lavoro", "544", date(2023, 5, 15), topics=[topic])
+    zona = builders.zona("val-di-nievole", "Val di Nievole")
+    topic = builders.topic("lavoro", "Lavoro")
+    dgr = builders.norm("Linee guida integrazione sociale e lavoro", "544", date(2023, 5, 15), topics=[topic])
     return [
         dgr,
-        content.practice("Équipe multidisciplinare della Valdinievole", "L'inclusione nel territorio.",
+        builders.practice("Équipe multidisciplinare della Valdinievole", "L'inclusione nel territorio.",
                          zona_obj=zona, body="Il lavoro dell'équipe <b>multidisciplinare</b> & i CPI.", topics=[topic]),
-        content.news("Guida <script>alert('titolo')</script> all'inclusione", "Per l'inclusione <img src=x onerror=alert(1)>."),
-        content.seminar("Seminario sull'attività dei Centri per l'Impiego", "Servizi e lavoro."),
-        content.data("Progetti avviati nel 2023", "544 progetti in Toscana."),
-        content.workshop("Laboratorio \"presa in carico\"", "Il lavoro di rete."),
+        builders.news("Guida <script>alert('titolo')</script> all'inclusione", "Per l'inclusione <img src=x onerror=alert(1)>."),
+        builders.seminar("Seminario sull'attività dei Centri per l'Impiego", "Servizi e lavoro."),
+        builders.data("Progetti avviati nel 2023", "544 progetti in Toscana."),
+        builders.workshop("Laboratorio \"presa in carico\"", "Il lavoro di rete."),
     ]
 
 

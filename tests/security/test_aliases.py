@@ -21,12 +21,12 @@ def _aliased_world():
     from wagtail.models import PageViewRestriction
 
     from cms.models import NewsIndexPage, NewsPage
-    from tests.search import content
+    from tests import builders
 
-    news_index = content.index_of(NewsPage)
-    source = content.news(f"{SECRET_TITLE} notizia", f"Notizia {SECRET_WORD}.", body=f"Testo {SECRET_WORD} riservato.")
+    news_index = builders.index_of(NewsPage)
+    source = builders.news(f"{SECRET_TITLE} notizia", f"Notizia {SECRET_WORD}.", body=f"Testo {SECRET_WORD} riservato.")
     news_alias = source.create_alias(update_slug="copia-della-notizia")
-    practice = content.practice(f"{SECRET_TITLE} pratica", f"Pratica {SECRET_WORD}.", body=f"Attività {SECRET_WORD}.")
+    practice = builders.practice(f"{SECRET_TITLE} pratica", f"Pratica {SECRET_WORD}.", body=f"Attività {SECRET_WORD}.")
     practice_alias = practice.create_alias(update_slug="copia-della-pratica")
     folder = news_index.add_child(instance=NewsIndexPage(title="Cartella", slug="cartella"))
     folder.save_revision().publish()
@@ -36,7 +36,7 @@ def _aliased_world():
     nested_alias = nested.create_alias(parent=news_index, update_slug="copia-annidata")
     for restricted in (source, practice, folder):
         PageViewRestriction.objects.create(page=restricted, restriction_type=PageViewRestriction.LOGIN)
-    public = content.news("Notizia pubblica", "Aperta a tutti.")
+    public = builders.news("Notizia pubblica", "Aperta a tutti.")
     return {"aliases": [news_alias, practice_alias, nested_alias], "public": public}
 
 

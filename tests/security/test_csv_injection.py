@@ -41,11 +41,11 @@ def test_safe_cell_prefixes_only_formula_starts():
 
 
 def test_public_practices_export(client):
-    from tests.search import content
+    from tests import builders
 
-    zona = content.zona("val-di-nievole", "Val di Nievole")
+    zona = builders.zona("val-di-nievole", "Val di Nievole")
     for n, payload in enumerate(PAYLOADS):
-        content.practice(payload, payload, zona_obj=zona, owner_body=payload, slug=f"formula-{n}")
+        builders.practice(payload, payload, zona_obj=zona, owner_body=payload, slug=f"formula-{n}")
     response = client.get("/export/buone-pratiche.csv")
     assert response.status_code == 200
     _assert_neutralised(_cells(response, ";"))

@@ -15,9 +15,9 @@ pytestmark = [pytest.mark.django_db]
 
 
 def _practice_with(document, slug):
-    from tests.search import content
+    from tests import builders
 
-    page = content.practice(f"Pratica {slug}", "Una buona pratica.", slug=slug)
+    page = builders.practice(f"Pratica {slug}", "Una buona pratica.", slug=slug)
     page.attachments = [("document", {"document": document, "description": "relazione"})]
     page.save_revision().publish()
     page.refresh_from_db()

@@ -143,9 +143,9 @@ def _no_rate_limits(settings):
 
 @pytest.fixture
 def taxonomies(db):
-    from tests.search import content
+    from tests import builders
 
-    return content.zona("val-di-nievole", "Val di Nievole"), content.topic("lavoro", "Lavoro")
+    return builders.zona("val-di-nievole", "Val di Nievole"), builders.topic("lavoro", "Lavoro")
 
 
 def test_newsletter_subscription_and_preferences(client, taxonomies):

@@ -35,10 +35,10 @@ def _body(response) -> bytes:
 def test_media_serves_renditions_only(client, settings):
     from wagtail.models import PageViewRestriction
 
-    from tests.search import content
+    from tests import builders
 
     reserved = make_document("Verbale riservato", "verbale-riservato.pdf")
-    page = content.news("Notizia riservata", "Solo per operatori.")
+    page = builders.news("Notizia riservata", "Solo per operatori.")
     page.attachments = [("document", {"document": reserved, "description": "verbale"})]
     page.save_revision().publish()
     PageViewRestriction.objects.create(page=page, restriction_type=PageViewRestriction.LOGIN)

@@ -37,12 +37,12 @@ def _reserved_world(before_restricting=lambda: None):
 
     from cms.models import NewsIndexPage, NewsPage, PracticeIndexPage, PracticePage
     from tests.newsletter import factories
-    from tests.search import content
+    from tests import builders
 
     tree = site_tree()
     when = factories.aware(datetime.date(2027, 1, 15))
-    secret_zona = content.zona(SECRET_ZONA, "Zona Riservata Xyz")
-    public_zona = content.zona("val-di-nievole", "Val di Nievole")
+    secret_zona = builders.zona(SECRET_ZONA, "Zona Riservata Xyz")
+    public_zona = builders.zona("val-di-nievole", "Val di Nievole")
     news_index = factories.index(NewsIndexPage, "notizie")
     practice_index = PracticeIndexPage.objects.first() or tree.practices
     reserved_doc = make_document(f"{SECRET_TITLE} allegato", "allegato-riservato.pdf")
@@ -68,7 +68,7 @@ def _reserved_world(before_restricting=lambda: None):
     public = [
         factories.publish(news_index, NewsPage(title="Notizia pubblica", slug="notizia-pubblica", summary="Aperta a tutti.",
                                                date=when.date()), published=when, m2m={"zones": [public_zona]}),
-        content.practice("Pratica pubblica", "Aperta a tutti.", zona_obj=public_zona),
+        builders.practice("Pratica pubblica", "Aperta a tutti.", zona_obj=public_zona),
     ]
     aliases = _aliases_made_before_the_restriction(tree, news_index, practice_index, public_zona, when, before_restricting)
     group_seminar = _group_seminar(tree)
@@ -277,12 +277,12 @@ def _member_outside_the_group_registers(verified, world, channels: Channels) -> 
 
 
 @pytest.mark.services
-def test_members_only_content_is_absent_from_every_public_channel(es_index, settings):
+def test_members_only_content_is_absent_from_every_public_channel(shared_elasticsearch, settings):
     from search.engine import client as search_client
 
-    world = _reserved_world(before_restricting=lambda: drain(es_index))
-    drain(es_index)
-    assert es_index.client.count(index=es_index.read_alias)["count"] >= 5
+    world = _reserved_world(before_restricting=lambda: drain(shared_elasticsearch))
+    drain(shared_elasticsearch)
+    assert shared_elasticsearch.client.count(index=shared_elasticsearch.read_alias)["count"] >= 5
     channels = Channels()
     unverified = make_member("non.verificata@example.it", verified=False)
     verified = make_member("operatrice@example.it")

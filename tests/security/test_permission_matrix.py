@@ -341,10 +341,10 @@ def _actions() -> Actions:
     actions.add("esporta iscritti (CSV, dati personali)", ("Redattore", "Amministratore"), export_attendees)
 
     def read_reserved(world, client, user):
-        from tests.search import content
+        from tests import builders
 
-        page = content.news(f"Riservata {id(client)}", "Solo per operatori.")
-        content.restrict(page)
+        page = builders.news(f"Riservata {id(client)}", "Solo per operatori.")
+        builders.restrict(page)
         response = client.get(page.url)
         return response.status_code == 200 and b"Solo per operatori." in response.content
 

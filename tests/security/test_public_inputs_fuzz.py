@@ -75,12 +75,12 @@ def test_public_inputs_never_give_5xx(database_search):
     from django.test import Client
 
     from tests.accounts.conftest import make_member, make_seminar
-    from tests.search import content
+    from tests import builders
 
     build_corpus()
     tree = site_tree()
     seminar = make_seminar(tree, "seminario-fuzz-id", capacity=3)
-    zona, topic = content.zona("val-di-nievole", "Val di Nievole"), content.topic("lavoro", "Lavoro")
+    zona, topic = builders.zona("val-di-nievole", "Val di Nievole"), builders.topic("lavoro", "Lavoro")
     counts = Counts(Client(raise_request_exception=False))
     member = make_member("sonda@comune.example.it")
 

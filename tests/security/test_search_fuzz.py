@@ -134,10 +134,10 @@ def _run(client, *, page_examples: int, autocomplete_examples: int) -> Fuzz:
 
 
 @pytest.mark.services
-def test_search_and_autocomplete_on_elasticsearch_never_fail_or_leak(es_index, client, caplog):
+def test_search_and_autocomplete_on_elasticsearch_never_fail_or_leak(shared_elasticsearch, client, caplog):
     build_corpus()
-    drain(es_index)
-    assert es_index.client.count(index=es_index.read_alias)["count"] >= 6
+    drain(shared_elasticsearch)
+    assert shared_elasticsearch.client.count(index=shared_elasticsearch.read_alias)["count"] >= 6
     with caplog.at_level(logging.WARNING, logger="search"):
         fuzz = _run(client, page_examples=800, autocomplete_examples=1_850)
     refused = [r.getMessage() for r in caplog.records if "refused a query" in r.getMessage()]

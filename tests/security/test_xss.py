@@ -164,12 +164,12 @@ def _editor_content():
     from wagtail.models import Page  # noqa: F401
 
     from tests.accounts.conftest import make_document
-    from tests.search import content
+    from tests import builders
 
-    zona = content.zona("zona-xss", probe_text("zona_name")[:100])
-    topic = content.topic("tema-xss", probe_text("topic_name")[:100])
+    zona = builders.zona("zona-xss", probe_text("zona_name")[:100])
+    topic = builders.topic("tema-xss", probe_text("topic_name")[:100])
     document = make_document(probe_text("document_title")[:255])
-    news = content.news(
+    news = builders.news(
         f"Guida inclusione {probe_text('news_title')}"[:255], f"inclusione {probe_text('news_summary')}",
         zones=[zona], topics=[topic],
     )
@@ -179,10 +179,10 @@ def _editor_content():
     news.search_description = probe_text("search_description")
     news.seo_title = probe_text("seo_title")[:255]
     news.save_revision().publish()
-    practice = content.practice(f"Pratica inclusione {probe_text('practice')}"[:255], probe_text("practice_summary"), zona_obj=zona)
+    practice = builders.practice(f"Pratica inclusione {probe_text('practice')}"[:255], probe_text("practice_summary"), zona_obj=zona)
     practice.activities = as_editor_saves(balanced_probes("practice_activities"))
     practice.save_revision().publish()
-    seminar = content.seminar(f"Seminario inclusione {probe_text('seminar')}"[:255], probe_text("seminar_summary"), zones=[zona])
+    seminar = builders.seminar(f"Seminario inclusione {probe_text('seminar')}"[:255], probe_text("seminar_summary"), zones=[zona])
     return {"news": news, "practice": practice, "seminar": seminar, "zona": zona, "document": document}
 
 
@@ -200,13 +200,13 @@ def _feed_entries(body: bytes) -> list[str]:
 
 
 @pytest.mark.services
-def test_editor_fields_search_queries_and_highlights_are_escaped(client, es_index, settings):
+def test_editor_fields_search_queries_and_highlights_are_escaped(client, shared_elasticsearch, settings):
     from search.engine import client as search_client
 
     surfaces = Surfaces()
     build_corpus()
     pages = _editor_content()
-    drain(es_index)
+    drain(shared_elasticsearch)
     news = pages["news"]
     for name, path in (
         ("news page", news.url), ("practice page", pages["practice"].url), ("seminar page", pages["seminar"].url),

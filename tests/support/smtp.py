@@ -11,6 +11,7 @@ from email.message import EmailMessage
 from aiosmtpd.controller import Controller
 
 from tests.harness.service import free_port
+from tests.support.waiting import wait_for
 
 
 class _Handler:
@@ -97,21 +98,25 @@ class SmtpSink:
 
     def wait_for_refused(self, address: str, count: int = 1, timeout: float = 30) -> int:
         """Wait until RCPT for ``address`` was refused ``count`` times: the sender tried, and was told no."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def refused():
             with self.lock:
                 seen = sum(1 for rcpt, _reply in self.refused if rcpt.lower() == address.lower())
-            if seen >= count:
-                return seen
-            time.sleep(0.05)
-        raise AssertionError(f"expected {count} refused attempts for {address}, got {seen}")
+            return (seen,) if seen >= count else None  # a tuple: true even for a count of 0
+
+        try:
+            return wait_for(refused, timeout, f"{count} refused attempts for {address}")[0]
+        except AssertionError:
+            with self.lock:
+                seen = sum(1 for rcpt, _reply in self.refused if rcpt.lower() == address.lower())
+            raise AssertionError(f"expected {count} refused attempts for {address}, got {seen}") from None
 
     def wait_for(self, count: int, timeout: float = 30) -> list[tuple[str, EmailMessage]]:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
+        def arrived():
             with self.lock:
-                if len(self.received) >= count:
-                    return list(self.received)
-            time.sleep(0.05)
-        with self.lock:
-            raise AssertionError(f"expected {count} messages, SMTP sink has {len(self.received)}")
+                return (list(self.received),) if len(self.received) >= count else None  # true even when empty
+
+        try:
+            return wait_for(arrived, timeout, f"{count} messages")[0]
+        except AssertionError:
+            with self.lock:
+                raise AssertionError(f"expected {count} messages, SMTP sink has {len(self.received)}") from None

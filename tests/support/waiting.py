@@ -1,4 +1,9 @@
-"""Waiting on an event instead of sleeping a fixed time: poll until the thing a test needs is true."""
+"""Waiting on an event instead of sleeping a fixed time: poll until the thing a test needs is true.
+
+The one polling loop of the tests: the waits with a name of their own (the SMTP sink's ``wait_for``,
+the search tests' ``es.wait_for``, ``Traffic.wait_for`` of the fault tests, the harness cluster's
+``wait_for_status``) keep their signatures and messages and poll through ``wait_for``.
+"""
 from __future__ import annotations
 
 import time
