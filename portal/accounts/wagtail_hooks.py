@@ -34,10 +34,12 @@ def restricted_pages(page, request, serve_args, serve_kwargs):
 @hooks.register("before_serve_document")
 def documents_follow_their_pages(document, request):
     """Editors who may manage the document always get it; visitors when a page they may see uses it."""
-    from wagtail.documents.permissions import permission_policy
+    from wagtail.documents import get_document_model
+    from wagtail.permissions import policy_registry
 
     from cms.visibility import document_visible
 
+    permission_policy = policy_registry.get_by_type(get_document_model())
     if permission_policy.user_has_any_permission_for_instance(request.user, ["change", "choose"], document):
         return None
     if document_visible(document, request):
