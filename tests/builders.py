@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.text import slugify
 from wagtail.models import Locale, Page, PageViewRestriction, Site
 
+from cms.demo.builder import add_page
 from cms.demo.site import build_tree
 from cms.models import (
     AziendaUSL,
@@ -103,20 +104,10 @@ def _rich(body):
 
 
 def _add(page, *, parent=None, publish=True, m2m=None, children=None, tags=()):
-    parent = parent or index_of(type(page))
+    """Under ``parent`` or the index of its type, with a unique slug, as the demo content adds pages."""
     page.slug = page.slug or f"{slugify(page.title)[:40]}-{uuid.uuid4().hex[:6]}"
-    for name, values in (m2m or {}).items():
-        getattr(page, name).set(values)
-    for name, items in (children or {}).items():
-        setattr(page, name, items)
-    for tag in tags:
-        page.tags.add(tag)
-    if not publish:
-        page.live = False
-    parent.add_child(instance=page)
-    revision = page.save_revision()
+    add_page(parent or index_of(type(page)), page, m2m=m2m, children=children, tags=tags, publish=publish)
     if publish:
-        revision.publish()
         page.refresh_from_db()
     return page
 

@@ -54,6 +54,13 @@ def ensure_page(parent: Page, model, slug: str, *, m2m=None, children=None, tags
     if existing is not None:
         return existing, False
     page = model(slug=slug, **fields)
+    return add_page(parent, page, m2m=m2m, children=children, tags=tags, published_at=published_at,
+                    publish=publish), True
+
+
+def add_page(parent: Page, page, *, m2m=None, children=None, tags=(), published_at=None, publish=True):
+    """Add an unsaved ``page`` under ``parent`` with its many-to-many values, child rows and tags, as
+    a first revision, published unless told otherwise (the tests' builders add pages this way too)."""
     for name, values in (m2m or {}).items():
         getattr(page, name).set(values)
     for name, items in (children or {}).items():
@@ -68,4 +75,4 @@ def ensure_page(parent: Page, model, slug: str, *, m2m=None, children=None, tags
     revision = page.save_revision()
     if publish:
         revision.publish()
-    return page, True
+    return page

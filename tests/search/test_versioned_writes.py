@@ -79,6 +79,23 @@ def test_a_bulk_request_carried_out_twice_is_applied_once(es, monkeypatch, annou
     assert announced == [page.pk], "documents_applied told once about the page"
 
 
+def _while_loading(change):
+    """A progress bar for ``_bulk_load`` that runs ``change()`` once the load has read and built the
+    page and before it sends it: the outbox then writes a newer state (a larger version) first."""
+
+    class Progress:
+        def __init__(self, total):
+            pass
+
+        def update(self, n):
+            change()
+
+        def close(self):
+            pass
+
+    return Progress
+
+
 @pytest.mark.services
 @pytest.mark.django_db
 def test_the_bulk_load_older_than_an_outbox_write_is_refused_and_the_newer_state_stays(es, announced):
@@ -92,23 +109,13 @@ def test_the_bulk_load_older_than_an_outbox_write_is_refused_and_the_newer_state
     with applier_lock():
         started = next_version()
 
-    class Progress:
-        """After the bulk load read and built the page, before it sends it: the page changes and
-        the outbox applies the change (a larger version) to the index being loaded."""
-
-        def __init__(self, total):
-            pass
-
-        def update(self, n):
-            page.title = "Notizia sul tavolo della povertà, aggiornata"
-            page.save_revision().publish()
-            assert apply_pending().applied >= 1
-
-        def close(self):
-            pass
+    def change():
+        page.title = "Notizia sul tavolo della povertà, aggiornata"
+        page.save_revision().publish()
+        assert apply_pending().applied >= 1
 
     report = ReindexReport()
-    loaded, skipped, errors = _bulk_load(es.index, name, Progress, report, version=started)
+    loaded, skipped, errors = _bulk_load(es.index, name, _while_loading(change), report, version=started)
     es.refresh()
     assert (loaded, errors) == (1, 0)
     assert report.superseded == 1, "the stale document was refused, counted apart from the errors"
@@ -128,19 +135,12 @@ def test_a_delete_is_not_undone_by_an_older_write(es):
     with applier_lock():
         started = next_version()
 
-    class Progress:
-        def __init__(self, total):
-            pass
-
-        def update(self, n):
-            page.unpublish()
-            es.drain()
-
-        def close(self):
-            pass
+    def change():
+        page.unpublish()
+        es.drain()
 
     report = ReindexReport()
-    _loaded, _skipped, errors = _bulk_load(es.index, name, Progress, report, version=started)
+    _loaded, _skipped, errors = _bulk_load(es.index, name, _while_loading(change), report, version=started)
     es.refresh()
     assert errors == 0 and report.superseded == 1
     assert es.document(page.pk) is None, "the unpublished page came back"
