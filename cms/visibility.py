@@ -223,17 +223,3 @@ def aliases_covered_with(page) -> list[Page]:
         new = {a.path for a in aliases}
         probe.paths |= new
     return found
-
-
-# What other channels ask about reserved ("riservato agli operatori") content, answered from the above.
-
-
-def members_only_page_ids() -> set[int]:
-    """Ids of every page a login restriction covers (aliases included)."""
-    seen_by_members = set(visible(Page.objects.all(), member=True).values_list("pk", flat=True))
-    return seen_by_members - set(visible(Page.objects.all(), member=False).values_list("pk", flat=True))
-
-
-def document_is_reserved(document) -> bool:
-    """Refused to anonymous visitors: no live page they may see uses it (document_visible)."""
-    return not document_visible(document, None, member=False)

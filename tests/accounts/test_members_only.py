@@ -97,13 +97,17 @@ def test_document_linked_from_members_only_page_is_reserved(client, tree, reserv
     assert client.get(doc.url).status_code == 200
 
 
-def test_helpers_for_other_channels(reserved_page, tree):
-    from cms.visibility import document_is_reserved, members_only_page_ids
+def test_what_other_channels_ask_of_the_one_visibility_rule(reserved_page, tree):
+    from wagtail.models import Page
+
+    from cms.visibility import document_visible, visible
     from portal.membership import is_verified_member
 
     page, child = reserved_page
-    assert members_only_page_ids() == {page.pk, child.pk}
+    members_only = (set(visible(Page.objects.all(), member=True).values_list("pk", flat=True))
+                    - set(visible(Page.objects.all(), member=False).values_list("pk", flat=True)))
+    assert members_only == {page.pk, child.pk}
     assert not is_verified_member(make_member("nessuna.verifica@example.it", verified=False))
     assert is_verified_member(make_member("verificata@example.it"))
     doc = make_document("Non usato", "non-usato.pdf")
-    assert document_is_reserved(doc), "documents follow their pages: one no live page uses is not public"
+    assert not document_visible(doc, None, member=False), "documents follow their pages: one no live page uses is not public"
