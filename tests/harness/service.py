@@ -108,3 +108,30 @@ def as_user_command(command: list[str], user: str) -> list[str]:
     if os.geteuid() != 0:
         return command
     return ["runuser", "-u", user, "--", *command]
+
+
+def kill_group_and_wait(pgid: int, grace: float, first: int = signal.SIGTERM) -> None:
+    """SIGTERM what is left of the group, SIGKILL it after ``grace`` s, wait until it is empty.
+
+    Gives up 10 s after SIGKILL (only zombies can survive that, e.g. under a PID 1
+    that does not reap orphans).
+    """
+
+    def signal_group(sig: int) -> bool:
+        try:
+            os.killpg(pgid, sig)
+            return True
+        except ProcessLookupError:
+            return False
+
+    if not signal_group(first):
+        return
+    kill_at = time.monotonic() + grace
+    give_up_at = kill_at + 10
+    while signal_group(0):
+        now = time.monotonic()
+        if now >= give_up_at:
+            return
+        if now >= kill_at:
+            signal_group(signal.SIGKILL)
+        time.sleep(0.1)
