@@ -21,6 +21,7 @@ from django.conf import settings
 from django.core.management import call_command
 from django.test.utils import override_settings
 
+from search.corpus import indexed_models
 from search.evaluation import K, Judgment, RelatedJudgment, Summary, evaluate
 from search.engine.client import security_options
 
@@ -35,9 +36,7 @@ class EvaluationError(Exception):
 
 def content_models() -> list:
     """The page types the public search covers: the peer is restricted to the same ones."""
-    from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, WorkshopPage
-
-    return [SeminarPage, WorkshopPage, PracticePage, NormPage, DataPage, NewsPage]
+    return indexed_models()
 
 
 def slugs_by_id() -> dict[int, str]:
