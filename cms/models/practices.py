@@ -18,23 +18,9 @@ from cms.admin_forms import PracticeAdminForm, evidence_panel
 from cms.models.base import ContentPage, IndexPage
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
+from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
 
 _TEXT = ["bold", "italic", "link", "ul", "ol", "h3", "h4"]
-
-
-class EvaluationLevel(models.TextChoices):
-    DA_VALUTARE = "da_valutare", _("da valutare")
-    EMERGENTE = "emergente", _("pratica emergente")
-    PROMETTENTE = "promettente", _("pratica promettente")
-    BUONA_PRATICA = "buona_pratica", _("buona pratica")
-
-
-class Criterion(models.TextChoices):
-    TRASFERIBILITA = "trasferibilita", _("trasferibilità")
-    SOSTENIBILITA = "sostenibilita", _("sostenibilità")
-    INNOVATIVITA = "innovativita", _("innovatività")
-    MISURABILITA = "misurabilita", _("misurabilità")
-    PARTECIPAZIONE = "partecipazione", _("partecipazione")
 
 
 class FundingSource(models.TextChoices):
@@ -316,11 +302,6 @@ def all_zones() -> list:
     from portal import content_version
 
     return content_version.memo("cms:zones-by-name", lambda: list(Zona.objects.order_by("name")))
-
-
-def repeated_zona_message(zona) -> str:
-    return _("«%(zona)s» è già la zona principale della pratica: tra le altre zone indica solo le zone in più.") % {
-        "zona": zona.name}
 
 
 class PracticeContact(Orderable):
