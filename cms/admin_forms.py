@@ -8,6 +8,7 @@ from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import InlinePanel
 
 from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
+from cms.zona_limit import is_zona_restricted, user_zona
 
 
 REQUIRED_ON_SAVE_ATTR = "data-cdp-required-on-save"
@@ -111,8 +112,6 @@ class PracticeAdminForm(CmsPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from cms.permissions import is_zona_restricted, user_zona
-
         self.evaluates = not is_zona_restricted(self.for_user)
         if "zona" in self.fields and is_zona_restricted(self.for_user):
             zona = user_zona(self.for_user)

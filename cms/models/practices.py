@@ -19,6 +19,7 @@ from cms.models.base import ContentPage, IndexPage
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
 from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
+from cms.zona_limit import PracticePermissionTester
 
 _TEXT = ["bold", "italic", "link", "ul", "ol", "h3", "h4"]
 
@@ -62,9 +63,7 @@ class PracticeIndexPage(IndexPage):
         ]}
 
     def permissions_for_user(self, user):
-        """A Referente di Zona may add practices here, not edit the site-wide index (cms/permissions.py)."""
-        from cms.permissions import PracticePermissionTester
-
+        """A Referente di Zona may add practices here, not edit the site-wide index (cms/zona_limit.py)."""
         return PracticePermissionTester(user, self)
 
     class Meta:
@@ -79,6 +78,7 @@ class PracticePage(ContentPage):
     """A practice of a Zona distretto, described so another territory can reuse it."""
 
     content_kind = "practice"
+    zona_limited = True  # a Referente di Zona acts only on the practices of their own zona (cms/zona_limit.py)
     search_prefetch = ("topics", "zona", "related_norms", "tags", "adoptions__zona", "other_zones")
     facet_prefetch = ("adoptions__zona", "other_zones")  # the database search's facet rows (payload_zones)
 
@@ -197,8 +197,6 @@ class PracticePage(ContentPage):
 
     def permissions_for_user(self, user):
         """Page permissions, narrowed to their own zona for a Referente di Zona."""
-        from cms.permissions import PracticePermissionTester
-
         return PracticePermissionTester(user, self)
 
     def get_workflow(self):
