@@ -15,7 +15,7 @@ from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms.admin_forms import PracticeAdminForm, evidence_panel
-from cms.models.base import ContentPage, IndexPage
+from cms.models.base import ContentPage
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
 from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
@@ -44,30 +44,6 @@ class PartnerKind(models.TextChoices):
     SCUOLA = "scuola", _("scuole e formazione")
     IMPRESE = "imprese", _("imprese")
     ALTRO = "altro", _("altro")
-
-
-class PracticeIndexPage(IndexPage):
-    feed_kind = "buone-pratiche"
-    subpage_types = ["cms.PracticePage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
-    listing_model = "cms.PracticePage"
-
-    def index_links(self, listing):
-        from django.urls import reverse
-
-        query = f"?{listing.querystring}" if listing.querystring else ""
-        return {"export_links": [
-            (_("Esporta in CSV"), reverse("cms:practices_export", args=["csv"]) + query),
-            (_("Esporta in JSON"), reverse("cms:practices_export", args=["json"]) + query),
-        ]}
-
-    def permissions_for_user(self, user):
-        """A Referente di Zona may add practices here, not edit the site-wide index (cms/zona_limit.py)."""
-        return PracticePermissionTester(user, self)
-
-    class Meta:
-        verbose_name = _("elenco delle buone pratiche")
 
 
 class PracticePageTag(TaggedItemBase):
