@@ -25,7 +25,7 @@ REQUEST_TIMEOUT = 30
 def build_paths(seed: int = 7) -> dict[str, list[str]]:
     import math
 
-    from cms.listing import public_pages
+    from cms.models.listing import public_pages
     from cms.models import INDEX_PAGE_MODELS, INDEXED_PAGE_MODELS, Zona
     from search.querying import params
 

@@ -30,7 +30,7 @@ def page_urls() -> list[tuple[str, str]]:
     """(label, path) of every page the figure measures, chosen deterministically."""
     from django.db.models import Count
 
-    from cms.listing import public_pages
+    from cms.models.listing import public_pages
     from cms.models import DataPage, NewsPage, NormPage, PracticePage, SeminarPage, WorkshopPage, Zona
 
     urls = [("home", "/")]

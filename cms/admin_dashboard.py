@@ -21,7 +21,7 @@ from django.utils.timesince import timesince
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.ui.components import Component
 
-from cms.permissions import (
+from cms.zona_limit import (
     ADMIN_GROUP,
     EDITOR_GROUP,
     MODERATOR_GROUP,

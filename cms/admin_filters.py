@@ -11,7 +11,7 @@ from __future__ import annotations
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
-from cms.permissions import is_zona_restricted
+from cms.zona_limit import is_zona_restricted
 
 
 def _pages_for(request):

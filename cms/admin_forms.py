@@ -7,6 +7,9 @@ from modelcluster.forms import BaseChildFormSet
 from wagtail.admin.forms import WagtailAdminModelForm, WagtailAdminPageForm
 from wagtail.admin.panels import InlinePanel
 
+from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
+from cms.zona_limit import is_zona_restricted, user_zona
+
 
 REQUIRED_ON_SAVE_ATTR = "data-cdp-required-on-save"
 
@@ -109,13 +112,11 @@ class PracticeAdminForm(CmsPageForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from cms.models import Zona
-        from cms.permissions import is_zona_restricted, user_zona
-
         self.evaluates = not is_zona_restricted(self.for_user)
         if "zona" in self.fields and is_zona_restricted(self.for_user):
             zona = user_zona(self.for_user)
-            self.fields["zona"].queryset = Zona.objects.filter(pk=zona.pk) if zona else Zona.objects.none()
+            zones = self.fields["zona"].queryset
+            self.fields["zona"].queryset = zones.filter(pk=zona.pk) if zona else zones.none()
             self.fields["zona"].help_text = _("Come Referente di Zona puoi inserire pratiche solo della tua zona.")
             if zona is not None and not self.instance.zona_id:
                 self.fields["zona"].initial = zona.pk
@@ -131,8 +132,6 @@ class PracticeAdminForm(CmsPageForm):
         cleaned = super().clean()
         zona, others = cleaned.get("zona"), cleaned.get("other_zones")
         if zona is not None and others is not None and any(z.pk == zona.pk for z in others):
-            from cms.models.practices import repeated_zona_message
-
             self.add_error("other_zones", repeated_zona_message(zona))
         if not self.is_deferred_validation:  # drafts and autosave: checked when publishing
             self._check_evidence(cleaned)
@@ -159,8 +158,6 @@ class PracticeAdminForm(CmsPageForm):
         return rows
 
     def _check_evidence(self, cleaned):
-        from cms.models import Criterion, EvaluationLevel
-
         rows = self._evidence()
         if rows is None or "criteria_met" not in cleaned:
             return

@@ -12,8 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cms.events import Occurrence, occurrences
-from cms.listing import public_pages
 from cms.models import SeminarPage, WorkshopPage, WorkshopSession
+from cms.models.listing import public_pages
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100  # outside: 404, not a calendar of year 99999
 

@@ -12,8 +12,8 @@ from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from icalendar import Calendar, Event
 
-from cms.listing import public_pages
 from cms.models import SeminarPage, WorkshopPage, WorkshopSession
+from cms.models.listing import public_pages
 from portal import public_urls
 
 DOMAIN = "cdp-inclusione.toscana"

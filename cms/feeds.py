@@ -9,8 +9,8 @@ from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from cms.listing import public_pages
 from cms.models import NewsPage, NormPage, PracticePage, SeminarPage
+from cms.models.listing import public_pages
 from portal import public_urls
 
 FEED_SIZE = 30

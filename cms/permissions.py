@@ -1,7 +1,8 @@
-"""Who may edit which content: a Referente di Zona only the good practices of their own zona.
+"""What a Referente di Zona reads in the admin, and the page permissions of the roles.
 
-The same limit decides what a Referente reads in the admin: ``ZonaPagePermissionPolicy`` is
-the page permission policy every Wagtail view asks (explorer, search, reports, admin API), and
+The Zona limit itself (a Referente edits only the good practices of their own zona) is in
+cms/zona_limit.py; here it is applied to the content: ``ZonaPagePermissionPolicy`` is the page
+permission policy every Wagtail view asks (explorer, search, reports, admin API), and
 ``documents_for_user`` / ``pages_for_chooser`` narrow the choosers (hooks in wagtail_hooks.py).
 
 Groups (roles) belong to the accounts app; here we only read them by name and grant the
@@ -9,79 +10,10 @@ page permissions each role needs on the site tree.
 """
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
-from wagtail.models import GroupPagePermission, PagePermissionTester
+from wagtail.models import GroupPagePermission
 from wagtail.permission_policies.pages import PagePermissionPolicy
 
-ZONA_EDITOR_GROUP = "Referente di Zona"
-EDITOR_GROUP = "Redattore"
-MODERATOR_GROUP = "Moderatore"
-ADMIN_GROUP = "Amministratore"
-OPERATOR_GROUP = "Operatore"
-UNRESTRICTED_GROUPS = {EDITOR_GROUP, MODERATOR_GROUP, ADMIN_GROUP}
-
-
-def _group_names(user) -> set[str]:
-    cached = getattr(user, "_cms_group_names", None)
-    if cached is None:
-        cached = set(user.groups.values_list("name", flat=True)) if user.is_authenticated else set()
-        user._cms_group_names = cached
-    return cached
-
-
-def group_names(user) -> set[str]:
-    """The names of the user's groups (roles), read once per request's user."""
-    return set(_group_names(user))
-
-
-def user_zona(user):
-    """The Zona of the user's profile (accounts.Profile.zona), or None."""
-    if user is None or not getattr(user, "is_authenticated", False):
-        return None
-    try:
-        profile = user.profile
-    except Exception:  # no profile model or no profile row: no zona
-        return None
-    return getattr(profile, "zona", None)
-
-
-def is_zona_restricted(user) -> bool:
-    """True for a Referente di Zona who is not also editor, moderator or administrator."""
-    if user is None or not getattr(user, "is_authenticated", False) or user.is_superuser:
-        return False
-    groups = _group_names(user)
-    return ZONA_EDITOR_GROUP in groups and not (groups & UNRESTRICTED_GROUPS)
-
-
-def can_manage_practice_of(user, zona_id) -> bool:
-    """Whether the user may edit a practice of this zona (page permissions aside)."""
-    if not is_zona_restricted(user):
-        return True
-    zona = user_zona(user)
-    return zona is not None and zona_id is not None and zona.pk == zona_id
-
-
-def is_practice(page) -> bool:
-    from cms.models import PracticePage
-
-    return issubclass(page.specific_class or type(page), PracticePage)
-
-
-def zona_allowed_actions(user, page, actions: set[str]) -> set[str]:
-    """Of the page actions the tree grants ``user`` on ``page``, those left after the Zona limit.
-
-    The one answer to "may this Referente act on (and so read) this page in the admin?": on the
-    practices of their own zona everything the tree grants; on practices of other zones nothing;
-    on any other page (the practices index) only 'add', i.e. adding practices under it, never
-    editing the site-wide index itself. Everyone else keeps what the tree grants.
-    """
-    if not is_zona_restricted(user):
-        return set(actions)
-    if is_practice(page):
-        zona_id = getattr(page, "zona_id", None)
-        if zona_id is None and not hasattr(page, "zona_id"):
-            zona_id = page.specific_deferred.zona_id
-        return set(actions) if can_manage_practice_of(user, zona_id) else set()
-    return set(actions) & {"add"}
+from cms.zona_limit import MODERATOR_GROUP, group_names, is_zona_restricted, user_zona, zona_allowed_actions
 
 
 def zona_scoped_pages(pages, user, actions):
@@ -122,16 +54,6 @@ class ZonaPagePermissionPolicy(PagePermissionPolicy):
     def user_has_any_permission_for_instance(self, user, actions, instance):
         allowed = {action for action in actions if super().user_has_any_permission_for_instance(user, {action}, instance)}
         return bool(zona_allowed_actions(user, instance, allowed))
-
-
-class PracticePermissionTester(PagePermissionTester):
-    """Page permissions of the practices and of their index, with the Zona limit applied to the
-    actions the tree grants (every can_* method reads ``self.permissions``)."""
-
-    def __init__(self, user, page):
-        super().__init__(user, page)
-        if hasattr(self, "permissions"):
-            self.permissions = zona_allowed_actions(user, page, self.permissions)
 
 
 def _perm(codename: str) -> Permission:
@@ -188,7 +110,7 @@ def collections_closed_to(user):
         if restriction.restriction_type == CollectionViewRestriction.LOGIN:
             continue
         if restriction.restriction_type == CollectionViewRestriction.GROUPS and (
-            {group.name for group in restriction.groups.all()} & _group_names(user)
+            {group.name for group in restriction.groups.all()} & group_names(user)
         ):
             continue
         closed |= Collection.objects.descendant_of(restriction.collection, inclusive=True)

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from cms.listing import filtered, public_pages
+from cms.models.listing import filtered, public_pages
 from portal.exports import safe_row
 from cms.models import (
     DataPage,

@@ -59,7 +59,7 @@ _NEWSLETTER_RECORDS = [
 ROLES: dict[str, Role] = {
     # A member with a verified e-mail: front-end only (reserved content, submissions, registrations).
     OPERATORE: Role(),
-    # Edits (and reads, in the admin) the practices of their own Zona (cms/permissions.py); never publishes.
+    # Edits (and reads, in the admin) the practices of their own Zona (cms/zona_limit.py); never publishes.
     # Answers the questions about those practices (questions/: only their zona's; publishing is the moderators').
     REFERENTE_ZONA: Role(
         model_permissions=[*_ADMIN, *_crud("questions", "practicequestion", ("change", "view"))],

@@ -9,7 +9,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
-from cms.permissions import is_zona_restricted
+from cms.zona_limit import is_zona_restricted
 from questions import notify
 from questions.models import QuestionStatus
 

@@ -11,8 +11,8 @@ from django.contrib.auth.models import Permission
 from django.db.models import Q
 
 from cms.models import PracticePage
-from cms.permissions import ZONA_EDITOR_GROUP, is_zona_restricted, user_zona
 from cms.visibility import visible
+from cms.zona_limit import ZONA_EDITOR_GROUP, is_zona_restricted, user_zona
 from portal.membership import is_verified_member
 from questions.models import PracticeQuestion, QuestionStatus
 

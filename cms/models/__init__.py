@@ -1,23 +1,35 @@
-"""Models of the cms app, re-exported from small modules."""
-from cms.models.base import NEWSLETTER_TAG, PAYLOAD_KEYS, ContentPage, IndexPage
-from cms.models.data import DataIndexPage, DataPage, DataPageTag
+"""Models of the cms app, re-exported from small modules.
+
+From the bottom: the base of the content pages (base), the page types (data, news, norms,
+practices, seminars, workshops, and taxonomy for zones and topics), their listings (listing),
+then the pages that render listings (indexes, home)."""
+from cms.models.base import NEWSLETTER_TAG, PAYLOAD_KEYS, ContentPage
+from cms.models.data import DataPage, DataPageTag
 from cms.models.home import HomePage, StandardPage
-from cms.models.news import NewsIndexPage, NewsPage, NewsPageTag
-from cms.models.norms import NormIndexPage, NormPage, NormPageTag, NormRelation, NormStatus
+from cms.models.indexes import (
+    DataIndexPage,
+    IndexPage,
+    NewsIndexPage,
+    NormIndexPage,
+    PracticeIndexPage,
+    SeminarIndexPage,
+    WorkshopIndexPage,
+)
+from cms.models.news import NewsPage, NewsPageTag
+from cms.models.norms import NormPage, NormPageTag, NormRelation, NormStatus
 from cms.models.practices import (
     Criterion,
     EvaluationLevel,
     FundingSource,
     PartnerKind,
     PracticeContact,
-    PracticeIndexPage,
     PracticePage,
     PracticePageTag,
 )
 from cms.models.evaluation import PracticeCriterionEvidence
-from cms.models.seminars import EventFormat, SeminarIndexPage, SeminarPage, SeminarPageTag, SeminarSpeaker
+from cms.models.seminars import EventFormat, SeminarPage, SeminarPageTag, SeminarSpeaker
 from cms.models.taxonomy import AziendaUSL, SdsStatus, Topic, Zona
-from cms.models.workshops import WorkshopIndexPage, WorkshopPage, WorkshopPageTag, WorkshopSession
+from cms.models.workshops import WorkshopPage, WorkshopPageTag, WorkshopSession
 
 # The concrete content page classes the search index covers (one content_type each).
 INDEXED_PAGE_MODELS = [SeminarPage, WorkshopPage, PracticePage, NormPage, DataPage, NewsPage]

@@ -1,4 +1,4 @@
-"""The abstract base of every public content page and of the index pages.
+"""The abstract base of every public content page (the index pages are in cms.models.indexes).
 
 ``ContentPage.search_payload()`` is the one contract the search app relies on:
 a plain dict with a fixed set of keys, built from the page alone.
@@ -6,8 +6,6 @@ a plain dict with a fixed set of keys, built from the page alone.
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 from modelcluster.fields import ParentalManyToManyField
-from wagtail.admin.panels import FieldPanel
-from wagtail.fields import RichTextField
 from wagtail.models import Page
 from wagtail.search import index
 
@@ -148,52 +146,3 @@ class ContentPage(Page):
         context["jsonld"] = seo.jsonld_for(self, request)
         context["og_type"] = "article"
         return context
-
-
-class IndexPage(Page):
-    """A listing of the content pages below it, with filters and pagination."""
-
-    intro = RichTextField(_("introduzione"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
-    page_size = models.PositiveSmallIntegerField(
-        _("elementi per pagina"), default=12, help_text=_("Quanti elementi mostrare in ogni pagina dell'elenco.")
-    )
-
-    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("page_size")]
-    search_fields = Page.search_fields + [index.SearchField("intro")]
-    base_form_class = CmsPageForm
-    index_template = "cms/index_page.html"
-    listing_model = ""  # "cms.SeminarPage" ...
-    feed_kind = ""  # the /feeds/<kind>/ of this listing, if any
-
-    class Meta:
-        abstract = True
-
-    def get_template(self, request, *args, **kwargs):
-        return self.index_template
-
-    def get_listing_model(self):
-        from django.apps import apps
-
-        return apps.get_model(self.listing_model)
-
-    def get_context(self, request, *args, **kwargs):
-        from cms.listing import paginated
-
-        context = super().get_context(request, *args, **kwargs)
-        listing = paginated(self.get_listing_model(), request, parent=self, default_per_page=self.page_size or 12)
-        self._listing_errors = listing.errors
-        context["listing"] = listing
-        context["items"] = listing.page_obj
-        context["feed_kind"] = self.feed_kind
-        context.update(self.index_links(listing))
-        return context
-
-    def index_links(self, listing) -> dict:
-        """Extra links of the index (calendar, exports); none by default."""
-        return {}
-
-    def serve(self, request, *args, **kwargs):
-        response = super().serve(request, *args, **kwargs)
-        if getattr(self, "_listing_errors", False):
-            response.status_code = 400  # a filter value we cannot use: say so, with the form errors
-        return response

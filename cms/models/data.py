@@ -10,19 +10,8 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
-from cms.models.base import ContentPage, IndexPage
+from cms.models.base import ContentPage
 from cms.visibility import visible
-
-
-class DataIndexPage(IndexPage):
-    feed_kind = ""
-    subpage_types = ["cms.DataPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
-    listing_model = "cms.DataPage"
-
-    class Meta:
-        verbose_name = _("elenco dei dati")
 
 
 class DataPageTag(TaggedItemBase):

@@ -11,19 +11,8 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
-from cms.models.base import ContentPage, IndexPage
+from cms.models.base import ContentPage
 from cms.models.blocks import BodyBlock, MaterialsBlock, document_ids
-
-
-class NewsIndexPage(IndexPage):
-    feed_kind = "notizie"
-    subpage_types = ["cms.NewsPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
-    listing_model = "cms.NewsPage"
-
-    class Meta:
-        verbose_name = _("elenco delle notizie")
 
 
 class NewsPageTag(TaggedItemBase):

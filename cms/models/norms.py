@@ -1,4 +1,4 @@
-"""Norme (atti) and the Quadro normativo index."""
+"""Norme (atti); their index, the Quadro normativo, is in cms.models.indexes."""
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import formats
@@ -15,7 +15,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import norm_citation, norms_ids
 from cms.admin_forms import NormAdminForm
-from cms.models.base import ContentPage, IndexPage
+from cms.models.base import ContentPage
 from cms.norms_ids import NormKind
 from cms.visibility import visible
 
@@ -24,20 +24,6 @@ class NormStatus(models.TextChoices):
     VIGENTE = "vigente", _("vigente")
     MODIFICATA = "modificata", _("modificata")
     ABROGATA = "abrogata", _("abrogata")
-
-
-class NormIndexPage(IndexPage):
-    feed_kind = "norme"
-    """Quadro normativo: the acts by year, with filters."""
-
-    subpage_types = ["cms.NormPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
-    listing_model = "cms.NormPage"
-    index_template = "cms/norm_index_page.html"
-
-    class Meta:
-        verbose_name = _("quadro normativo")
 
 
 class NormPageTag(TaggedItemBase):

@@ -15,26 +15,13 @@ from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms.admin_forms import PracticeAdminForm, evidence_panel
-from cms.models.base import ContentPage, IndexPage
+from cms.models.base import ContentPage
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
+from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
+from cms.zona_limit import PracticePermissionTester
 
 _TEXT = ["bold", "italic", "link", "ul", "ol", "h3", "h4"]
-
-
-class EvaluationLevel(models.TextChoices):
-    DA_VALUTARE = "da_valutare", _("da valutare")
-    EMERGENTE = "emergente", _("pratica emergente")
-    PROMETTENTE = "promettente", _("pratica promettente")
-    BUONA_PRATICA = "buona_pratica", _("buona pratica")
-
-
-class Criterion(models.TextChoices):
-    TRASFERIBILITA = "trasferibilita", _("trasferibilità")
-    SOSTENIBILITA = "sostenibilita", _("sostenibilità")
-    INNOVATIVITA = "innovativita", _("innovatività")
-    MISURABILITA = "misurabilita", _("misurabilità")
-    PARTECIPAZIONE = "partecipazione", _("partecipazione")
 
 
 class FundingSource(models.TextChoices):
@@ -59,32 +46,6 @@ class PartnerKind(models.TextChoices):
     ALTRO = "altro", _("altro")
 
 
-class PracticeIndexPage(IndexPage):
-    feed_kind = "buone-pratiche"
-    subpage_types = ["cms.PracticePage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
-    listing_model = "cms.PracticePage"
-
-    def index_links(self, listing):
-        from django.urls import reverse
-
-        query = f"?{listing.querystring}" if listing.querystring else ""
-        return {"export_links": [
-            (_("Esporta in CSV"), reverse("cms:practices_export", args=["csv"]) + query),
-            (_("Esporta in JSON"), reverse("cms:practices_export", args=["json"]) + query),
-        ]}
-
-    def permissions_for_user(self, user):
-        """A Referente di Zona may add practices here, not edit the site-wide index (cms/permissions.py)."""
-        from cms.permissions import PracticePermissionTester
-
-        return PracticePermissionTester(user, self)
-
-    class Meta:
-        verbose_name = _("elenco delle buone pratiche")
-
-
 class PracticePageTag(TaggedItemBase):
     content_object = ParentalKey("cms.PracticePage", related_name="tagged_items", on_delete=models.CASCADE)
 
@@ -93,6 +54,7 @@ class PracticePage(ContentPage):
     """A practice of a Zona distretto, described so another territory can reuse it."""
 
     content_kind = "practice"
+    zona_limited = True  # a Referente di Zona acts only on the practices of their own zona (cms/zona_limit.py)
     search_prefetch = ("topics", "zona", "related_norms", "tags", "adoptions__zona", "other_zones")
     facet_prefetch = ("adoptions__zona", "other_zones")  # the database search's facet rows (payload_zones)
 
@@ -211,8 +173,6 @@ class PracticePage(ContentPage):
 
     def permissions_for_user(self, user):
         """Page permissions, narrowed to their own zona for a Referente di Zona."""
-        from cms.permissions import PracticePermissionTester
-
         return PracticePermissionTester(user, self)
 
     def get_workflow(self):
@@ -316,11 +276,6 @@ def all_zones() -> list:
     from portal import content_version
 
     return content_version.memo("cms:zones-by-name", lambda: list(Zona.objects.order_by("name")))
-
-
-def repeated_zona_message(zona) -> str:
-    return _("«%(zona)s» è già la zona principale della pratica: tra le altre zone indica solo le zone in più.") % {
-        "zona": zona.name}
 
 
 class PracticeContact(Orderable):

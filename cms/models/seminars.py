@@ -13,7 +13,7 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
-from cms.models.base import ContentPage, IndexPage
+from cms.models.base import ContentPage
 from cms.models.blocks import MaterialsBlock, document_ids
 
 
@@ -21,22 +21,6 @@ class EventFormat(models.TextChoices):
     IN_PRESENZA = "in_presenza", _("in presenza")
     ONLINE = "online", _("online")
     MISTO = "misto", _("misto")
-
-
-class SeminarIndexPage(IndexPage):
-    feed_kind = "seminari"
-    subpage_types = ["cms.SeminarPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
-    listing_model = "cms.SeminarPage"
-
-    def index_links(self, listing):
-        from django.urls import reverse
-
-        return {"calendar_link": reverse("cms:calendar_ics")}
-
-    class Meta:
-        verbose_name = _("elenco dei seminari")
 
 
 class SeminarPageTag(TaggedItemBase):

@@ -13,24 +13,8 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
-from cms.models.base import ContentPage, IndexPage
+from cms.models.base import ContentPage
 from cms.models.blocks import FindingsBlock, MaterialsBlock, document_ids
-
-
-class WorkshopIndexPage(IndexPage):
-    feed_kind = ""
-    subpage_types = ["cms.WorkshopPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
-    listing_model = "cms.WorkshopPage"
-
-    def index_links(self, listing):
-        from django.urls import reverse
-
-        return {"calendar_link": reverse("cms:calendar_ics")}
-
-    class Meta:
-        verbose_name = _("elenco dei laboratori")
 
 
 class WorkshopPageTag(TaggedItemBase):

@@ -1,6 +1,6 @@
 """Wagtail hooks of the accounts concern: members-only pages and documents.
 
-(The Zona limit of the Referenti di Zona lives with the page type: cms/permissions.py.)
+(The Zona limit of the Referenti di Zona lives with the page type: cms/zona_limit.py.)
 """
 from django.http import Http404
 from django.urls import reverse

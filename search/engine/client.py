@@ -141,13 +141,13 @@ def probe() -> str:
     """
     from elasticsearch import NotFoundError
 
-    from search.engine.versions import VersionedIndex
+    from search.engine.names import CONTENT, index_base
 
     try:
         client = get_client().options(request_timeout=1)
         client.info()
         try:
-            client.count(index=VersionedIndex(client).read_alias)
+            client.count(index=index_base(CONTENT))
         except NotFoundError:
             pass
         return "ok"

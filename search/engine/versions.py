@@ -21,6 +21,7 @@ from django.conf import settings
 from search.engine.analysis import analysis_settings
 from search.engine.client import for_cluster_changes, get_client
 from search.engine.mapping import ContentDocument
+from search.engine.names import CONTENT, index_base, index_prefix
 
 _VERSION = re.compile(r"^\d{8}t\d{12}$")
 
@@ -45,17 +46,17 @@ LOADING_SETTINGS = {"refresh_interval": "-1", "auto_expand_replicas": "false", "
 class VersionedIndex:
     """A logical index behind a read alias and a write alias, rebuilt into new versions."""
 
-    kind = "content"
+    kind = CONTENT
     document = ContentDocument
 
     def __init__(self, client=None, prefix: str | None = None):
         self.client = client or get_client()
-        self.prefix = (prefix or settings.ELASTICSEARCH_INDEX_PREFIX or "cdp").lower()
+        self.prefix = index_prefix(prefix)
 
     # --- names -------------------------------------------------------------------------
     @property
     def base(self) -> str:
-        return f"{self.prefix}-{self.kind}"
+        return index_base(self.kind, self.prefix)
 
     @property
     def read_alias(self) -> str:

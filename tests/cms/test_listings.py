@@ -106,7 +106,7 @@ def test_every_page_of_a_listing_once_in_order_deep_pages_read_backwards(client,
     assert [len(p) for p in pages] == [12, 12, 5]
     flat = [t for p in pages for t in p]
     assert len(set(flat)) == 29
-    from cms.listing import filtered
+    from cms.models.listing import filtered
     from cms.models import PracticePage
 
     assert flat == [p.title for p in filtered(PracticePage, None, parent).queryset]

@@ -8,7 +8,8 @@ from wagtail.models import WorkflowState
 from wagtail.test.utils.form_data import inline_formset, nested_form_data, rich_text, streamfield
 
 from cms.models import PracticePage
-from cms.permissions import can_manage_practice_of, ensure_page_permissions, is_zona_restricted, user_zona
+from cms.permissions import ensure_page_permissions
+from cms.zona_limit import can_manage_practice_of, is_zona_restricted, user_zona
 from cms.workflows import PRACTICE_WORKFLOW_NAME
 from tests import builders
 

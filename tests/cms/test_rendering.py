@@ -183,7 +183,7 @@ def test_zona_page_shows_the_latest_and_links_to_all_with_constant_queries(clien
 
 
 def test_home_lists_the_soonest_workshops_once_each(site_tree):
-    from cms.home import upcoming_events
+    from cms.models.home import upcoming_events
 
     now = timezone.now()
     later = builders.workshop(parent=site_tree["laboratori"], title="Più avanti", sessions=[now + timedelta(days=40)])

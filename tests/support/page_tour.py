@@ -17,8 +17,8 @@ from tests.support.app_server import Gunicorn, manage, prepare, production_env
 _URLS_SCRIPT = r"""
 import json
 from urllib.parse import urlsplit
-from cms.listing import public_pages
 from cms.models import INDEX_PAGE_MODELS, INDEXED_PAGE_MODELS, Zona
+from cms.models.listing import public_pages
 
 def path(page):
     return urlsplit(page.get_url()).path

@@ -11,6 +11,7 @@ from wagtail.models import WorkflowState
 from wagtail.signals import page_published, page_unpublished, workflow_cancelled, workflow_rejected
 
 from portal.accounts.models import PracticeSubmission, SubmissionStatus
+from portal.accounts.practices.collections import public_collection
 from portal.mail import queue_mail
 
 
@@ -57,8 +58,6 @@ def on_published(sender, instance, revision=None, **kwargs):
     submission = _submission_for(instance.pk)
     if submission is None:
         return
-    from portal.accounts.practices.service import public_collection
-
     documents = [a.document for a in submission.attachments.select_related("document") if a.document_id]
     for document in documents:  # out of the editors-only collection: the practice is public now
         document.collection = public_collection()

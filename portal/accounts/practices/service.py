@@ -17,13 +17,12 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from portal.accounts.models import PracticeSubmission, SubmissionAttachment
+from portal.accounts.practices.collections import review_collection
 from portal.accounts.practices.forms import MAX_ATTACHMENTS, STEPS, step_form
 from portal.accounts.practices.notifications import mark_in_review
 
 log = logging.getLogger(__name__)
 
-REVIEW_COLLECTION = "Buone pratiche in revisione"
-PUBLIC_COLLECTION = "Buone pratiche"
 RICH_TEXT_FIELDS = ("objectives", "activities", "tools", "data_protection", "results", "lessons_learned")
 PLAIN_FIELDS = ("owner_body", "summary", "target_groups", "partners", "core_team", "extended_team", "funding_note",
                 "evaluation_level")
@@ -45,32 +44,6 @@ def validated_steps(submission: PracticeSubmission) -> dict:
             raise SubmissionInvalid(number)
         cleaned[slug] = form.cleaned_data
     return cleaned
-
-
-def _collection(name: str, restricted_to: tuple[str, ...] = ()):
-    from django.contrib.auth.models import Group
-    from wagtail.models import Collection, CollectionViewRestriction
-
-    root = Collection.get_first_root_node()
-    collection = root.get_children().filter(name=name).first()
-    if collection is None:
-        collection = root.add_child(name=name)
-    if restricted_to and not CollectionViewRestriction.objects.filter(collection=collection).exists():
-        restriction = CollectionViewRestriction.objects.create(
-            collection=collection, restriction_type=CollectionViewRestriction.GROUPS
-        )
-        restriction.groups.set(Group.objects.filter(name__in=restricted_to))
-    return collection
-
-
-def review_collection():
-    from portal.roles import AMMINISTRATORE, MODERATORE, REDATTORE
-
-    return _collection(REVIEW_COLLECTION, restricted_to=(MODERATORE, REDATTORE, AMMINISTRATORE))
-
-
-def public_collection():
-    return _collection(PUBLIC_COLLECTION)
 
 
 def _documents_for(submission: PracticeSubmission) -> list:

@@ -4,6 +4,10 @@ Every listing is: the live, public pages of one type, narrowed by a small filter
 form, ordered, with the related rows it shows fetched in a fixed number of
 queries (select_related / prefetch_related), so the query count does not grow
 with the page size.
+
+It sits among the models, above the content page types it lists and below the pages
+that render it (cms.models.indexes, cms.models.home); the views, feeds and calendars
+outside the models read it too.
 """
 from __future__ import annotations
 
@@ -17,22 +21,15 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from cms.models import (
-    AziendaUSL,
-    DataPage,
-    EvaluationLevel,
-    EventFormat,
-    NewsPage,
-    NormPage,
-    NormStatus,
-    PracticePage,
-    SeminarPage,
-    Topic,
-    WorkshopPage,
-    WorkshopSession,
-    Zona,
-)
+from cms.models.data import DataPage
+from cms.models.news import NewsPage
+from cms.models.norms import NormPage, NormStatus
+from cms.models.practices import PracticePage
+from cms.models.seminars import EventFormat, SeminarPage
+from cms.models.taxonomy import AziendaUSL, Topic, Zona
+from cms.models.workshops import WorkshopPage, WorkshopSession
 from cms.norms_ids import NormKind
+from cms.practice_rules import EvaluationLevel
 
 PER_PAGE_CHOICES = (12, 24, 48, 96)
 

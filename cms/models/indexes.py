@@ -1,0 +1,155 @@
+"""The index pages: each lists the public pages of one type below it, with filters and pagination.
+
+Each renders a listing of cms.models.listing, which imports the content page types; so the index
+pages sit above the listing and the page types, in a module of their own rather than next to
+the type each lists.
+"""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from wagtail.admin.panels import FieldPanel
+from wagtail.fields import RichTextField
+from wagtail.models import Page
+from wagtail.search import index
+
+from cms.admin_forms import CmsPageForm
+from cms.models.listing import paginated
+from cms.zona_limit import PracticePermissionTester
+
+
+class IndexPage(Page):
+    """A listing of the content pages below it, with filters and pagination."""
+
+    intro = RichTextField(_("introduzione"), blank=True, features=["bold", "italic", "link", "ul", "ol"])
+    page_size = models.PositiveSmallIntegerField(
+        _("elementi per pagina"), default=12, help_text=_("Quanti elementi mostrare in ogni pagina dell'elenco.")
+    )
+
+    content_panels = Page.content_panels + [FieldPanel("intro"), FieldPanel("page_size")]
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+    base_form_class = CmsPageForm
+    index_template = "cms/index_page.html"
+    listing_model = ""  # "cms.SeminarPage" ...
+    feed_kind = ""  # the /feeds/<kind>/ of this listing, if any
+
+    class Meta:
+        abstract = True
+
+    def get_template(self, request, *args, **kwargs):
+        return self.index_template
+
+    def get_listing_model(self):
+        from django.apps import apps
+
+        return apps.get_model(self.listing_model)
+
+    def get_context(self, request, *args, **kwargs):
+        context = super().get_context(request, *args, **kwargs)
+        listing = paginated(self.get_listing_model(), request, parent=self, default_per_page=self.page_size or 12)
+        self._listing_errors = listing.errors
+        context["listing"] = listing
+        context["items"] = listing.page_obj
+        context["feed_kind"] = self.feed_kind
+        context.update(self.index_links(listing))
+        return context
+
+    def index_links(self, listing) -> dict:
+        """Extra links of the index (calendar, exports); none by default."""
+        return {}
+
+    def serve(self, request, *args, **kwargs):
+        response = super().serve(request, *args, **kwargs)
+        if getattr(self, "_listing_errors", False):
+            response.status_code = 400  # a filter value we cannot use: say so, with the form errors
+        return response
+
+
+class SeminarIndexPage(IndexPage):
+    feed_kind = "seminari"
+    subpage_types = ["cms.SeminarPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+    listing_model = "cms.SeminarPage"
+
+    def index_links(self, listing):
+        from django.urls import reverse
+
+        return {"calendar_link": reverse("cms:calendar_ics")}
+
+    class Meta:
+        verbose_name = _("elenco dei seminari")
+
+
+class WorkshopIndexPage(IndexPage):
+    feed_kind = ""
+    subpage_types = ["cms.WorkshopPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+    listing_model = "cms.WorkshopPage"
+
+    def index_links(self, listing):
+        from django.urls import reverse
+
+        return {"calendar_link": reverse("cms:calendar_ics")}
+
+    class Meta:
+        verbose_name = _("elenco dei laboratori")
+
+
+class PracticeIndexPage(IndexPage):
+    feed_kind = "buone-pratiche"
+    subpage_types = ["cms.PracticePage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+    listing_model = "cms.PracticePage"
+
+    def index_links(self, listing):
+        from django.urls import reverse
+
+        query = f"?{listing.querystring}" if listing.querystring else ""
+        return {"export_links": [
+            (_("Esporta in CSV"), reverse("cms:practices_export", args=["csv"]) + query),
+            (_("Esporta in JSON"), reverse("cms:practices_export", args=["json"]) + query),
+        ]}
+
+    def permissions_for_user(self, user):
+        """A Referente di Zona may add practices here, not edit the site-wide index (cms/zona_limit.py)."""
+        return PracticePermissionTester(user, self)
+
+    class Meta:
+        verbose_name = _("elenco delle buone pratiche")
+
+
+class NormIndexPage(IndexPage):
+    feed_kind = "norme"
+    """Quadro normativo: the acts by year, with filters."""
+
+    subpage_types = ["cms.NormPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+    listing_model = "cms.NormPage"
+    index_template = "cms/norm_index_page.html"
+
+    class Meta:
+        verbose_name = _("quadro normativo")
+
+
+class DataIndexPage(IndexPage):
+    feed_kind = ""
+    subpage_types = ["cms.DataPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+    listing_model = "cms.DataPage"
+
+    class Meta:
+        verbose_name = _("elenco dei dati")
+
+
+class NewsIndexPage(IndexPage):
+    feed_kind = "notizie"
+    subpage_types = ["cms.NewsPage"]
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
+    listing_model = "cms.NewsPage"
+
+    class Meta:
+        verbose_name = _("elenco delle notizie")
