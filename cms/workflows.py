@@ -2,7 +2,6 @@
 from wagtail.models import Workflow
 
 PRACTICE_WORKFLOW_NAME = "Revisione buone pratiche"
-MODERATOR_GROUP_NAME = "Moderatore"
 
 
 def practice_workflow():

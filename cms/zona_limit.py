@@ -8,11 +8,14 @@ their permission tester (``PracticePermissionTester``) to Wagtail from here. Wha
 """
 from wagtail.models import PagePermissionTester
 
-ZONA_EDITOR_GROUP = "Referente di Zona"
-EDITOR_GROUP = "Redattore"
-MODERATOR_GROUP = "Moderatore"
-ADMIN_GROUP = "Amministratore"
-OPERATOR_GROUP = "Operatore"
+from portal import roles
+
+# the roles' names are portal.roles' (the table of what each may do)
+ZONA_EDITOR_GROUP = roles.REFERENTE_ZONA
+EDITOR_GROUP = roles.REDATTORE
+MODERATOR_GROUP = roles.MODERATORE
+ADMIN_GROUP = roles.AMMINISTRATORE
+OPERATOR_GROUP = roles.OPERATORE
 UNRESTRICTED_GROUPS = {EDITOR_GROUP, MODERATOR_GROUP, ADMIN_GROUP}
 
 
