@@ -11,6 +11,7 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
+from cms import seo
 from cms.models.base import ContentPage
 from cms.models.blocks import BodyBlock, MaterialsBlock, document_ids
 
@@ -21,6 +22,7 @@ class NewsPageTag(TaggedItemBase):
 
 class NewsPage(ContentPage):
     content_kind = "news"
+    jsonld_type = "Article"
     search_prefetch = ("topics", "zones", "related_norms", "tags")
 
     date = models.DateField(_("data"), default=timezone.localdate)
@@ -65,3 +67,6 @@ class NewsPage(ContentPage):
 
     def attachment_ids(self) -> list[int]:
         return document_ids(self.attachments)
+
+    def structured_data(self, request=None) -> dict:
+        return seo.article(self, request, self.main_date())
