@@ -12,6 +12,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import seo
 from cms.models.base import ContentPage
+from cms.models.declarations import NewsletterDeclaration
 from cms.visibility import visible
 
 
@@ -24,6 +25,7 @@ class DataPage(ContentPage):
 
     content_kind = "data"
     jsonld_type = "Observation"
+    newsletter = NewsletterDeclaration("dati", "Dato")
     search_prefetch = ("topics", "zona", "tags")
 
     indicator = models.CharField(

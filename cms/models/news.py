@@ -13,6 +13,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import seo
 from cms.models.base import ContentPage
+from cms.models.declarations import NewsletterDeclaration
 from cms.models.blocks import BodyBlock, MaterialsBlock, document_ids
 
 
@@ -23,6 +24,7 @@ class NewsPageTag(TaggedItemBase):
 class NewsPage(ContentPage):
     content_kind = "news"
     jsonld_type = "Article"
+    newsletter = NewsletterDeclaration("notizie", "Notizia")
     search_prefetch = ("topics", "zones", "related_norms", "tags")
 
     date = models.DateField(_("data"), default=timezone.localdate)

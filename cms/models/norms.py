@@ -16,6 +16,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 from cms import norm_citation, norms_ids, seo
 from cms.admin_forms import NormAdminForm
 from cms.models.base import ContentPage
+from cms.models.declarations import NewsletterDeclaration
 from cms.norms_ids import NormKind
 from cms.visibility import visible
 
@@ -43,6 +44,7 @@ class NormPage(ContentPage):
 
     content_kind = "norm"
     jsonld_type = "Legislation"
+    newsletter = NewsletterDeclaration("normativa", "Norma", news_when_changed=True)
     search_prefetch = ("topics", "tags")
 
     kind = models.CharField(_("tipo di atto"), max_length=30, choices=NormKind.choices)

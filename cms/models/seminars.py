@@ -15,6 +15,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import seo
 from cms.models.base import ContentPage
+from cms.models.declarations import NewsletterDeclaration
 from cms.models.blocks import MaterialsBlock, document_ids
 
 
@@ -33,6 +34,7 @@ class SeminarPage(ContentPage):
 
     content_kind = "seminar"
     jsonld_type = "Event"
+    newsletter = NewsletterDeclaration("seminari", "Seminario", announced_as_event=True)
     search_prefetch = ("topics", "zones", "related_norms", "tags", "speakers")
 
     start = models.DateTimeField(_("inizio"))

@@ -15,6 +15,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import seo
 from cms.models.base import ContentPage
+from cms.models.declarations import NewsletterDeclaration
 from cms.models.blocks import FindingsBlock, MaterialsBlock, document_ids
 
 
@@ -27,6 +28,7 @@ class WorkshopPage(ContentPage):
 
     content_kind = "workshop"
     jsonld_type = "Event"
+    newsletter = NewsletterDeclaration("seminari", "Laboratorio", announced_as_event=True)
     search_prefetch = ("topics", "zones", "related_norms", "tags", "sessions")
 
     theme = models.CharField(_("tema"), max_length=250, help_text=_("La domanda o il tema su cui lavora il laboratorio."))
