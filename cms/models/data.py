@@ -26,6 +26,7 @@ class DataPage(ContentPage):
     content_kind = "data"
     jsonld_type = "Observation"
     newsletter = NewsletterDeclaration("dati", "Dato")
+    feed = None  # no RSS/Atom feed
     search_prefetch = ("topics", "zona", "tags")
 
     indicator = models.CharField(

@@ -1,4 +1,6 @@
 """Notizie: updates of the community."""
+from datetime import datetime, time
+
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +15,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import seo
 from cms.models.base import ContentPage
-from cms.models.declarations import NewsletterDeclaration
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.models.blocks import BodyBlock, MaterialsBlock, document_ids
 
 
@@ -25,6 +27,7 @@ class NewsPage(ContentPage):
     content_kind = "news"
     jsonld_type = "Article"
     newsletter = NewsletterDeclaration("notizie", "Notizia")
+    feed = FeedDeclaration("notizie", _("Notizie"), ordering=("-date", "-first_published_at"), aliases=("news",))
     search_prefetch = ("topics", "zones", "related_norms", "tags")
 
     date = models.DateField(_("data"), default=timezone.localdate)
@@ -60,6 +63,10 @@ class NewsPage(ContentPage):
 
     def main_date(self):
         return self.date
+
+    def feed_item_pubdate(self):
+        """Its date (at 9:00), not when it was put online: a news item may be entered after the fact."""
+        return timezone.make_aware(datetime.combine(self.date, time(9))) if self.date else None
 
     def body_text(self) -> str:
         return self.plain(self.body, self.attachments)

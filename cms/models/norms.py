@@ -16,7 +16,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 from cms import norm_citation, norms_ids, seo
 from cms.admin_forms import NormAdminForm
 from cms.models.base import ContentPage
-from cms.models.declarations import NewsletterDeclaration
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.norms_ids import NormKind
 from cms.visibility import visible
 
@@ -45,6 +45,7 @@ class NormPage(ContentPage):
     content_kind = "norm"
     jsonld_type = "Legislation"
     newsletter = NewsletterDeclaration("normativa", "Norma", news_when_changed=True)
+    feed = FeedDeclaration("norme", _("Quadro normativo"), ordering=("-year", "-date"), aliases=("norms",))
     search_prefetch = ("topics", "tags")
 
     kind = models.CharField(_("tipo di atto"), max_length=30, choices=NormKind.choices)
@@ -119,6 +120,9 @@ class NormPage(ContentPage):
     # --- identity ------------------------------------------------------------------
     def __str__(self):
         """'DGR 544/2023 – title': how editors recognise a norm in every list and chooser."""
+        return f"{self.label} – {self.title}"
+
+    def feed_item_title(self) -> str:
         return f"{self.label} – {self.title}"
 
     def get_admin_display_title(self):

@@ -17,7 +17,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 from cms import seo
 from cms.admin_forms import PracticeAdminForm, evidence_panel
 from cms.models.base import ContentPage
-from cms.models.declarations import NewsletterDeclaration
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
 from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
@@ -59,6 +59,8 @@ class PracticePage(ContentPage):
     zona_limited = True  # a Referente di Zona acts only on the practices of their own zona (cms/zona_limit.py)
     jsonld_type = "Article"
     newsletter = NewsletterDeclaration("pratiche", "Buona pratica")
+    feed = FeedDeclaration("buone-pratiche", _("Buone pratiche"), ordering=("-first_published_at",),
+                           aliases=("practices",), select_related=("zona",))
     search_prefetch = ("topics", "zona", "related_norms", "tags", "adoptions__zona", "other_zones")
     facet_prefetch = ("adoptions__zona", "other_zones")  # the database search's facet rows (payload_zones)
 

@@ -15,7 +15,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import seo
 from cms.models.base import ContentPage
-from cms.models.declarations import NewsletterDeclaration
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.models.blocks import MaterialsBlock, document_ids
 
 
@@ -35,6 +35,7 @@ class SeminarPage(ContentPage):
     content_kind = "seminar"
     jsonld_type = "Event"
     newsletter = NewsletterDeclaration("seminari", "Seminario", announced_as_event=True)
+    feed = FeedDeclaration("seminari", _("Seminari"), ordering=("-start",), aliases=("seminars",))
     search_prefetch = ("topics", "zones", "related_norms", "tags", "speakers")
 
     start = models.DateTimeField(_("inizio"))

@@ -29,6 +29,7 @@ class WorkshopPage(ContentPage):
     content_kind = "workshop"
     jsonld_type = "Event"
     newsletter = NewsletterDeclaration("seminari", "Laboratorio", announced_as_event=True)
+    feed = None  # no RSS/Atom feed (its dates are in the calendar with the seminars)
     search_prefetch = ("topics", "zones", "related_norms", "tags", "sessions")
 
     theme = models.CharField(_("tema"), max_length=250, help_text=_("La domanda o il tema su cui lavora il laboratorio."))
