@@ -1,68 +1,66 @@
-"""RSS and Atom feeds of news, practices, seminars and norms (public, live pages only)."""
-from datetime import datetime, time
+"""RSS and Atom feeds of the page types that declare one (public, live pages only).
 
+Which page types have a feed, at which address, under which title and in which order is declared
+by each page type (``feed``, a cms.models.declarations.FeedDeclaration; today news, practices,
+seminars and norms), and what an item shows beyond the defaults is asked of the page
+(``feed_item_title()``, ``feed_item_pubdate()``): a new page type gets a feed without editing this
+module.
+"""
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404
-from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import escape
 from django.utils.translation import gettext_lazy as _
 
-from cms.models import NewsPage, NormPage, PracticePage, SeminarPage
+from cms.models import INDEXED_PAGE_MODELS
 from cms.models.listing import public_pages
 from portal import public_urls
 
 FEED_SIZE = 30
 
 
-def _aware(day):
-    return timezone.make_aware(datetime.combine(day, time(9))) if day else None
+def feed_models() -> dict[str, type]:
+    """{slug: page type} of every feed, its aliases (the English slugs) included."""
+    found = {}
+    for model in INDEXED_PAGE_MODELS:
+        if model.feed is not None:
+            for slug in (model.feed.slug, *model.feed.aliases):
+                found[slug] = model
+    return found
 
 
 class ContentFeed(Feed):
-    """One feed per content type; ``kind`` chooses it."""
+    """One feed per page type that declares one; the slug in the address chooses it (the object is the page type)."""
 
     feed_type = Rss201rev2Feed
-    KINDS = {
-        "notizie": (NewsPage, _("Notizie"), ("-date", "-first_published_at")),
-        "buone-pratiche": (PracticePage, _("Buone pratiche"), ("-first_published_at",)),
-        "seminari": (SeminarPage, _("Seminari"), ("-start",)),
-        "norme": (NormPage, _("Quadro normativo"), ("-year", "-date")),
-    }
-
-    ALIASES = {"news": "notizie", "practices": "buone-pratiche", "seminars": "seminari", "norms": "norme"}
 
     def get_object(self, request, kind):
-        kind = self.ALIASES.get(kind, kind)
-        if kind not in self.KINDS:
+        model = feed_models().get(kind)
+        if model is None:
             raise Http404(_("Feed inesistente."))
         self.request = request
-        return kind
+        return model
 
-    def title(self, kind):
-        return f"{self.KINDS[kind][1]} · {settings.WAGTAIL_SITE_NAME}"
+    def title(self, model):
+        return f"{model.feed.title} · {settings.WAGTAIL_SITE_NAME}"
 
-    def link(self, kind):
-        model = self.KINDS[kind][0]
+    def link(self, model):
         index = public_pages(model).first()
         parent = index.get_parent() if index else None
         return public_urls.absolute_url(parent.url if parent else "/")
 
-    def description(self, kind):
-        return _("Gli ultimi contenuti pubblicati: %(what)s.") % {"what": self.KINDS[kind][1]}
+    def description(self, model):
+        return _("Gli ultimi contenuti pubblicati: %(what)s.") % {"what": model.feed.title}
 
-    def items(self, kind):
-        model, _label, ordering = self.KINDS[kind]
-        qs = public_pages(model).order_by(*ordering)
-        if model is PracticePage:
-            qs = qs.select_related("zona")
+    def items(self, model):
+        qs = public_pages(model).order_by(*model.feed.ordering)
+        if model.feed.select_related:
+            qs = qs.select_related(*model.feed.select_related)
         return qs[:FEED_SIZE]
 
     def item_title(self, item):
-        if isinstance(item, NormPage):
-            return f"{item.label} – {item.title}"
-        return item.title
+        return item.feed_item_title()
 
     def item_description(self, item):
         # RSS <description> and Atom <summary type="html"> are HTML: the plain-text summary is escaped,
@@ -78,9 +76,7 @@ class ContentFeed(Feed):
     item_guid_is_permalink = False
 
     def item_pubdate(self, item):
-        if isinstance(item, NewsPage):
-            return _aware(item.date)
-        return item.first_published_at
+        return item.feed_item_pubdate()
 
     def item_updateddate(self, item):
         return item.last_published_at

@@ -1,8 +1,13 @@
-"""Structured data (JSON-LD, schema.org) for the detail pages."""
+"""Structured data (JSON-LD, schema.org) for the detail pages.
+
+Each page type builds its own description in ``structured_data()``, next to the fields it reads
+(an Event for seminars, Legislation for norms ...): adding a page type does not touch this
+module. What the page types share lives here: the publisher, the Article shape, absolute URLs and
+the safe rendering of the <script> block. This module imports no model, so the models import it.
+"""
 import json
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
@@ -22,11 +27,21 @@ def absolute(page, request=None) -> str:
     return public_urls.page_url(page)
 
 
-def _publisher():
+def publisher() -> dict:
+    """The portal as the Organization that publishes (or organizes) what its pages describe."""
     return {"@type": "Organization", "name": settings.WAGTAIL_SITE_NAME, "url": public_urls.absolute_url("/")}
 
 
-def _article(page, request, date):
+def described(page, schema_type: str, request=None) -> dict:
+    """The start every description shares: its context, type, name, summary and address."""
+    return {
+        "@context": "https://schema.org", "@type": schema_type, "name": page.title,
+        "description": page.summary, "url": absolute(page, request),
+    }
+
+
+def article(page, request, date) -> dict:
+    """An Article: the shape of the page types that are texts rather than events or acts."""
     data = {
         "@context": "https://schema.org",
         "@type": "Article",
@@ -34,7 +49,7 @@ def _article(page, request, date):
         "description": page.summary,
         "url": absolute(page, request),
         "inLanguage": "it",
-        "publisher": _publisher(),
+        "publisher": publisher(),
         "about": [t.name for t in page.topics.all()],
         "keywords": ", ".join(public_tag_names(page.tag_names())),
     }
@@ -46,85 +61,9 @@ def _article(page, request, date):
 
 
 def jsonld_for(page, request=None) -> dict | None:
-    """The schema.org description of a content page: Event, Article or Legislation."""
-    kind = getattr(page, "content_kind", "")
-    if kind == "seminar":
-        data = {
-            "@context": "https://schema.org",
-            "@type": "Event",
-            "name": page.title,
-            "description": page.summary,
-            "url": absolute(page, request),
-            "startDate": timezone.localtime(page.start).isoformat(),
-            "eventAttendanceMode": ATTENDANCE.get(page.format, ATTENDANCE["online"]),
-            "eventStatus": "https://schema.org/EventScheduled",
-            "organizer": _publisher(),
-            "inLanguage": "it",
-        }
-        if page.end:
-            data["endDate"] = timezone.localtime(page.end).isoformat()
-        locations = []
-        if page.place:
-            locations.append({"@type": "Place", "name": page.place, "address": page.place})
-        if page.online_link:
-            locations.append({"@type": "VirtualLocation", "url": page.online_link})
-        if locations:
-            data["location"] = locations if len(locations) > 1 else locations[0]
-        performers = [{"@type": "PerformingGroup", "name": s.name} for s in page.speakers.all()]
-        if performers:
-            data["performer"] = performers
-        return data
-    if kind == "workshop":
-        from cms.events import display_date
-
-        when = display_date(page)
-        data = {
-            "@context": "https://schema.org", "@type": "Event", "name": page.title, "description": page.summary,
-            "url": absolute(page, request), "organizer": _publisher(), "inLanguage": "it",
-        }
-        if when:
-            data["startDate"] = when.isoformat()
-        return data
-    if kind == "norm":
-        data = {
-            "@context": "https://schema.org",
-            "@type": "Legislation",
-            "name": page.title,
-            "alternateName": page.label,
-            "description": page.summary,
-            "url": absolute(page, request),
-            "identifier": page.urn,
-            "legislationIdentifier": page.urn,
-            "legislationType": page.get_kind_display(),
-            "legislationPassedBy": {"@type": "Organization", "name": page.issuing_body},
-            "legislationLegalForce": {
-                "vigente": "https://schema.org/InForce",
-                "modificata": "https://schema.org/PartiallyInForce",
-                "abrogata": "https://schema.org/NotInForce",
-            }[page.status],
-            "inLanguage": "it",
-        }
-        if page.date:
-            data["legislationDate"] = page.date.isoformat()
-        if page.official_link():
-            data["sameAs"] = page.official_link()
-        return data
-    if kind == "practice":
-        data = _article(page, request, page.main_date())
-        # where it is realized: its zona and the others it covers, or the whole region
-        places = ["Toscana"] if page.covers_whole_region else [z.name for z in [page.zona, *page.involved_zones()] if z]
-        if places:
-            data["spatialCoverage"] = [{"@type": "AdministrativeArea", "name": name} for name in places]
-        return data
-    if kind == "news":
-        return _article(page, request, page.main_date())
-    if kind == "data":
-        return {
-            "@context": "https://schema.org", "@type": "Observation", "name": page.title,
-            "description": page.summary, "url": absolute(page, request),
-            "value": float(page.value), "unitText": page.unit, "observationDate": page.period_label,
-        }
-    return None
+    """The schema.org description of a page, as its type builds it; None for a page without one."""
+    build = getattr(page, "structured_data", None)
+    return build(request) if build is not None else None
 
 
 def render_jsonld(data) -> str:

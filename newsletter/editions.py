@@ -1,7 +1,9 @@
 """Building an edition from tagged content, and reading its items back as plain section data.
 
 The content app owns the pages; we select live, public pages tagged
-``cms.NEWSLETTER_TAG`` and read them only through ``search_payload()``.
+``cms.NEWSLETTER_TAG`` and read them only through ``search_payload()``. Which section holds a
+page type, its label and when it enters an edition are declared by the page type itself
+(``newsletter`` on each ContentPage, cms.models.declarations): a new page type needs no table here.
 """
 from __future__ import annotations
 
@@ -17,19 +19,26 @@ from newsletter.content import page_is_mailable
 from newsletter.periods import last_ended_period, next_period
 from newsletter.models import SECTION_ORDER, Edition, EditionItem, Section, edition_title
 
-SECTION_OF_KIND = {
-    "norm": Section.NORMATIVA,
-    "practice": Section.PRATICHE,
-    "seminar": Section.SEMINARI,
-    "workshop": Section.SEMINARI,
-    "data": Section.DATI,
-    "news": Section.NOTIZIE,
-}
-EVENT_KINDS = {"seminar", "workshop"}
-# Norms are news when they change too ("new and changed norms"); other kinds when first published.
-CHANGE_KINDS = {"norm"}
 # Upcoming seminars and workshops are announced when they fall within this many days after the window.
 UPCOMING_HORIZON_DAYS = 62
+
+
+def section_of_kind(kind: str) -> Section:
+    """The section that holds items of a content type (a payload's content_type), as its page type
+    declares it; Notizie for a type the content app does not know (any more)."""
+    from cms.models import model_for_content_type
+
+    try:
+        return Section(model_for_content_type(kind).newsletter.section)
+    except LookupError:
+        return Section.NOTIZIE
+
+
+def kind_labels() -> dict[str, str]:
+    """The label of each content type above its items in the mail and the archive ("Norma")."""
+    from cms.models import INDEXED_PAGE_MODELS
+
+    return {model.content_kind: model.newsletter.label for model in INDEXED_PAGE_MODELS}
 
 
 def previous_window(today: datetime.date) -> tuple[datetime.date, datetime.date]:
@@ -47,9 +56,9 @@ def _bounds(start: datetime.date, end: datetime.date):
 def candidate_pages(start: datetime.date, end: datetime.date) -> list:
     """Live, public pages tagged for the newsletter that belong to the window, with their payloads.
 
-    A page belongs if it was first published in the window (a norm also if republished, i.e.
-    changed); a seminar or workshop also if it takes place in the window or in the two months
-    after it (materials of past ones, dates of upcoming ones).
+    A page belongs if it was first published in the window (a type that is news when changed,
+    the norms, also if republished); an event (seminars, workshops) also if it takes place in the
+    window or in the two months after it (materials of past ones, dates of upcoming ones).
     """
     from cms import NEWSLETTER_TAG
     from cms.models import INDEXED_PAGE_MODELS
@@ -61,14 +70,15 @@ def candidate_pages(start: datetime.date, end: datetime.date) -> list:
     republished = Q(last_published_at__gte=lower, last_published_at__lt=upper)
     found = []
     for model in INDEXED_PAGE_MODELS:
+        declared = model.newsletter
         tagged = visible(model.objects.live()).filter(tags__name__iexact=NEWSLETTER_TAG).distinct()
-        if model.content_kind in CHANGE_KINDS:
+        if declared.news_when_changed:
             tagged = tagged.filter(first_published | republished)
-        elif model.content_kind not in EVENT_KINDS:
+        elif not declared.announced_as_event:
             tagged = tagged.filter(first_published)
         for page in tagged:
             payload = page.search_payload()
-            if model.content_kind in EVENT_KINDS and not _event_in_window(page, payload, lower, upper, start, horizon):
+            if declared.announced_as_event and not _event_in_window(page, payload, lower, upper, start, horizon):
                 continue
             found.append((page, payload))
     return found
@@ -82,7 +92,7 @@ def _event_in_window(page, payload, lower, upper, start, horizon) -> bool:
 
 def _sort_key(entry):
     page, payload = entry
-    section = SECTION_OF_KIND.get(payload["content_type"], Section.NOTIZIE)
+    section = section_of_kind(payload["content_type"])
     date = payload.get("date") or datetime.date.min
     if section == Section.SEMINARI:  # past materials first, then upcoming dates in calendar order
         return (SECTION_ORDER.index(section), bool(payload.get("upcoming")), date.toordinal(), page.pk)
@@ -98,7 +108,7 @@ def _add_items(edition: Edition, entries) -> int:
             continue
         EditionItem.objects.create(
             edition=edition, page=page, sort_order=next_order,
-            section=SECTION_OF_KIND.get(payload["content_type"], Section.NOTIZIE),
+            section=section_of_kind(payload["content_type"]),
         )
         present.add(page.pk)
         next_order += 1

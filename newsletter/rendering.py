@@ -22,16 +22,10 @@ from django.utils.translation import gettext as _
 from wagtail.rich_text import expand_db_html
 
 from newsletter import conf
-from newsletter.editions import Item, Preferences, edition_items, sections
+from newsletter.editions import Item, Preferences, edition_items, kind_labels, sections
 
 PREFERENCES_PLACEHOLDER = "__NEWSLETTER_PREFERENCES_URL__"
 UNSUBSCRIBE_PLACEHOLDER = "__NEWSLETTER_UNSUBSCRIBE_URL__"
-
-KIND_LABELS = {
-    "norm": "Norma", "practice": "Buona pratica", "seminar": "Seminario", "workshop": "Laboratorio",
-    "data": "Dato", "news": "Notizia",
-}
-
 
 class MjmlError(RuntimeError):
     """The MJML produced by a template is not valid."""
@@ -107,7 +101,7 @@ def render_edition(edition, preferences: Preferences | None = None, items: list[
         context = {
             "edition": edition,
             "sections": blocks,
-            "kind_labels": KIND_LABELS,
+            "kind_labels": kind_labels(),
             "editorial": editorial_html(edition),
             "is_partial": is_partial,
             "web_url": web_version_url(edition),

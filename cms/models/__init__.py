@@ -1,6 +1,7 @@
 """Models of the cms app, re-exported from small modules.
 
-From the bottom: the base of the content pages (base), the page types (data, news, norms,
+From the bottom: what a page type declares for the rest of the portal (declarations), the
+base of the content pages (base), the page types (data, news, norms,
 practices, seminars, workshops, and taxonomy for zones and topics), their listings (listing),
 then the pages that render listings (indexes, home)."""
 from cms.models.base import NEWSLETTER_TAG, PAYLOAD_KEYS, ContentPage

@@ -9,7 +9,9 @@ from modelcluster.fields import ParentalManyToManyField
 from wagtail.models import Page
 from wagtail.search import index
 
+from cms import seo
 from cms.admin_forms import CmsPageForm
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.models.text import join_text
 
 from cms import NEWSLETTER_TAG  # noqa: E402  (re-exported)
@@ -29,6 +31,13 @@ class ContentPage(Page):
     # pages of one type at once (search.indexing.documents.build_documents), so that building many
     # documents costs a few queries per batch instead of several per page.
     search_prefetch: tuple[str, ...] = ("topics",)
+
+    # What the page type contributes to the rest of the portal (cms.models.declarations), declared
+    # by every concrete page type, together with structured_data(). Left undefined here so that a
+    # page type without them fails tests/cms/test_page_declarations.py instead of passing unnoticed.
+    jsonld_type: str  # the schema.org @type its structured_data() describes a page as
+    newsletter: NewsletterDeclaration  # its newsletter section and when it enters an edition
+    feed: FeedDeclaration | None  # its RSS/Atom feed (cms.feeds), or None for a type without one
 
     summary = models.TextField(
         _("sommario"),
@@ -120,6 +129,14 @@ class ContentPage(Page):
     def plain(*values) -> str:
         return join_text(*values)
 
+    # --- feed items (cms.feeds), for the types that declare a feed ---------------------
+    def feed_item_title(self) -> str:
+        return self.title
+
+    def feed_item_pubdate(self):
+        """When the item counts as published in a feed."""
+        return self.first_published_at
+
     # --- front end ---------------------------------------------------------------------
     def listing_meta(self) -> list[str]:
         """Short facts shown under the title in listings (date, zona ...)."""
@@ -141,8 +158,6 @@ class ContentPage(Page):
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
-        from cms import seo
-
         context["jsonld"] = seo.jsonld_for(self, request)
         context["og_type"] = "article"
         return context

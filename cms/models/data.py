@@ -10,7 +10,9 @@ from wagtail.admin.panels import FieldPanel, FieldRowPanel, MultiFieldPanel, Obj
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
+from cms import seo
 from cms.models.base import ContentPage
+from cms.models.declarations import NewsletterDeclaration
 from cms.visibility import visible
 
 
@@ -22,6 +24,9 @@ class DataPage(ContentPage):
     """A figure: pages with the same indicator and territory form a series drawn as a chart."""
 
     content_kind = "data"
+    jsonld_type = "Observation"
+    newsletter = NewsletterDeclaration("dati", "Dato")
+    feed = None  # no RSS/Atom feed
     search_prefetch = ("topics", "zona", "tags")
 
     indicator = models.CharField(
@@ -109,3 +114,9 @@ class DataPage(ContentPage):
 
     def payload_zones(self):
         return [self.zona] if self.zona_id else []
+
+    def structured_data(self, request=None) -> dict:
+        """An Observation: the value, its unit and the period it refers to."""
+        data = seo.described(self, self.jsonld_type, request)
+        data.update({"value": float(self.value), "unitText": self.unit, "observationDate": self.period_label})
+        return data

@@ -29,7 +29,6 @@ class IndexPage(Page):
     base_form_class = CmsPageForm
     index_template = "cms/index_page.html"
     listing_model = ""  # "cms.SeminarPage" ...
-    feed_kind = ""  # the /feeds/<kind>/ of this listing, if any
 
     class Meta:
         abstract = True
@@ -41,6 +40,12 @@ class IndexPage(Page):
         from django.apps import apps
 
         return apps.get_model(self.listing_model)
+
+    @property
+    def feed_kind(self) -> str:
+        """The /feeds/<kind>/ of this listing: the slug its page type declares, '' when it has no feed."""
+        feed = self.get_listing_model().feed
+        return feed.slug if feed else ""
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)
@@ -64,7 +69,6 @@ class IndexPage(Page):
 
 
 class SeminarIndexPage(IndexPage):
-    feed_kind = "seminari"
     subpage_types = ["cms.SeminarPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
@@ -80,7 +84,6 @@ class SeminarIndexPage(IndexPage):
 
 
 class WorkshopIndexPage(IndexPage):
-    feed_kind = ""
     subpage_types = ["cms.WorkshopPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
@@ -96,7 +99,6 @@ class WorkshopIndexPage(IndexPage):
 
 
 class PracticeIndexPage(IndexPage):
-    feed_kind = "buone-pratiche"
     subpage_types = ["cms.PracticePage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
@@ -120,7 +122,6 @@ class PracticeIndexPage(IndexPage):
 
 
 class NormIndexPage(IndexPage):
-    feed_kind = "norme"
     """Quadro normativo: the acts by year, with filters."""
 
     subpage_types = ["cms.NormPage"]
@@ -134,7 +135,6 @@ class NormIndexPage(IndexPage):
 
 
 class DataIndexPage(IndexPage):
-    feed_kind = ""
     subpage_types = ["cms.DataPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1
@@ -145,7 +145,6 @@ class DataIndexPage(IndexPage):
 
 
 class NewsIndexPage(IndexPage):
-    feed_kind = "notizie"
     subpage_types = ["cms.NewsPage"]
     parent_page_types = ["cms.HomePage"]
     max_count = 1

@@ -1,4 +1,6 @@
 """Notizie: updates of the community."""
+from datetime import datetime, time
+
 from django.db import models
 from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
@@ -11,7 +13,9 @@ from wagtail.fields import StreamField
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
+from cms import seo
 from cms.models.base import ContentPage
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.models.blocks import BodyBlock, MaterialsBlock, document_ids
 
 
@@ -21,6 +25,9 @@ class NewsPageTag(TaggedItemBase):
 
 class NewsPage(ContentPage):
     content_kind = "news"
+    jsonld_type = "Article"
+    newsletter = NewsletterDeclaration("notizie", "Notizia")
+    feed = FeedDeclaration("notizie", _("Notizie"), ordering=("-date", "-first_published_at"), aliases=("news",))
     search_prefetch = ("topics", "zones", "related_norms", "tags")
 
     date = models.DateField(_("data"), default=timezone.localdate)
@@ -57,6 +64,10 @@ class NewsPage(ContentPage):
     def main_date(self):
         return self.date
 
+    def feed_item_pubdate(self):
+        """Its date (at 9:00), not when it was put online: a news item may be entered after the fact."""
+        return timezone.make_aware(datetime.combine(self.date, time(9))) if self.date else None
+
     def body_text(self) -> str:
         return self.plain(self.body, self.attachments)
 
@@ -65,3 +76,6 @@ class NewsPage(ContentPage):
 
     def attachment_ids(self) -> list[int]:
         return document_ids(self.attachments)
+
+    def structured_data(self, request=None) -> dict:
+        return seo.article(self, request, self.main_date())

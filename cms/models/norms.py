@@ -13,9 +13,10 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
-from cms import norm_citation, norms_ids
+from cms import norm_citation, norms_ids, seo
 from cms.admin_forms import NormAdminForm
 from cms.models.base import ContentPage
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.norms_ids import NormKind
 from cms.visibility import visible
 
@@ -26,6 +27,14 @@ class NormStatus(models.TextChoices):
     ABROGATA = "abrogata", _("abrogata")
 
 
+# schema.org's legislationLegalForce of each status
+LEGAL_FORCE = {
+    NormStatus.VIGENTE: "https://schema.org/InForce",
+    NormStatus.MODIFICATA: "https://schema.org/PartiallyInForce",
+    NormStatus.ABROGATA: "https://schema.org/NotInForce",
+}
+
+
 class NormPageTag(TaggedItemBase):
     content_object = ParentalKey("cms.NormPage", related_name="tagged_items", on_delete=models.CASCADE)
 
@@ -34,6 +43,9 @@ class NormPage(ContentPage):
     """A regional, national or European act with its URN:NIR and relations to other acts."""
 
     content_kind = "norm"
+    jsonld_type = "Legislation"
+    newsletter = NewsletterDeclaration("normativa", "Norma", news_when_changed=True)
+    feed = FeedDeclaration("norme", _("Quadro normativo"), ordering=("-year", "-date"), aliases=("norms",))
     search_prefetch = ("topics", "tags")
 
     kind = models.CharField(_("tipo di atto"), max_length=30, choices=NormKind.choices)
@@ -108,6 +120,9 @@ class NormPage(ContentPage):
     # --- identity ------------------------------------------------------------------
     def __str__(self):
         """'DGR 544/2023 – title': how editors recognise a norm in every list and chooser."""
+        return f"{self.label} – {self.title}"
+
+    def feed_item_title(self) -> str:
         return f"{self.label} – {self.title}"
 
     def get_admin_display_title(self):
@@ -231,6 +246,28 @@ class NormPage(ContentPage):
 
     def norm_identifiers(self) -> list[str]:
         return self.identifiers()
+
+    def structured_data(self, request=None) -> dict:
+        """Legislation: its URN:NIR as identifier, who passed it, whether it is in force and the official text."""
+        data = {
+            "@context": "https://schema.org",
+            "@type": self.jsonld_type,
+            "name": self.title,
+            "alternateName": self.label,
+            "description": self.summary,
+            "url": seo.absolute(self, request),
+            "identifier": self.urn,
+            "legislationIdentifier": self.urn,
+            "legislationType": self.get_kind_display(),
+            "legislationPassedBy": {"@type": "Organization", "name": self.issuing_body},
+            "legislationLegalForce": LEGAL_FORCE[self.status],
+            "inLanguage": "it",
+        }
+        if self.date:
+            data["legislationDate"] = self.date.isoformat()
+        if self.official_link():
+            data["sameAs"] = self.official_link()
+        return data
 
     def relations_both_sides(self):
         """(label, norm) pairs: what this act does to others and what others do to it."""

@@ -14,8 +14,10 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
+from cms import seo
 from cms.admin_forms import PracticeAdminForm, evidence_panel
 from cms.models.base import ContentPage
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
 from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
@@ -55,6 +57,10 @@ class PracticePage(ContentPage):
 
     content_kind = "practice"
     zona_limited = True  # a Referente di Zona acts only on the practices of their own zona (cms/zona_limit.py)
+    jsonld_type = "Article"
+    newsletter = NewsletterDeclaration("pratiche", "Buona pratica")
+    feed = FeedDeclaration("buone-pratiche", _("Buone pratiche"), ordering=("-first_published_at",),
+                           aliases=("practices",), select_related=("zona",))
     search_prefetch = ("topics", "zona", "related_norms", "tags", "adoptions__zona", "other_zones")
     facet_prefetch = ("adoptions__zona", "other_zones")  # the database search's facet rows (payload_zones)
 
@@ -268,6 +274,14 @@ class PracticePage(ContentPage):
 
     def payload_evaluation_level(self):
         return self.evaluation_level
+
+    def structured_data(self, request=None) -> dict:
+        """An Article, with where it is realized: its zona and the others it covers, or the whole region."""
+        data = seo.article(self, request, self.main_date())
+        places = ["Toscana"] if self.covers_whole_region else [z.name for z in [self.zona, *self.involved_zones()] if z]
+        if places:
+            data["spatialCoverage"] = [{"@type": "AdministrativeArea", "name": name} for name in places]
+        return data
 
 
 def all_zones() -> list:

@@ -13,7 +13,9 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
+from cms import seo
 from cms.models.base import ContentPage
+from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.models.blocks import MaterialsBlock, document_ids
 
 
@@ -31,6 +33,9 @@ class SeminarPage(ContentPage):
     """A seminar of the community, for all the Zone, with experts and testimonies."""
 
     content_kind = "seminar"
+    jsonld_type = "Event"
+    newsletter = NewsletterDeclaration("seminari", "Seminario", announced_as_event=True)
+    feed = FeedDeclaration("seminari", _("Seminari"), ordering=("-start",), aliases=("seminars",))
     search_prefetch = ("topics", "zones", "related_norms", "tags", "speakers")
 
     start = models.DateTimeField(_("inizio"))
@@ -132,6 +137,30 @@ class SeminarPage(ContentPage):
 
     def payload_upcoming(self):
         return self.is_upcoming
+
+    def structured_data(self, request=None) -> dict:
+        """An Event with its dates, attendance mode, place and link, and the speakers as performers."""
+        data = seo.described(self, self.jsonld_type, request)
+        data.update({
+            "startDate": timezone.localtime(self.start).isoformat(),
+            "eventAttendanceMode": seo.ATTENDANCE.get(self.format, seo.ATTENDANCE["online"]),
+            "eventStatus": "https://schema.org/EventScheduled",
+            "organizer": seo.publisher(),
+            "inLanguage": "it",
+        })
+        if self.end:
+            data["endDate"] = timezone.localtime(self.end).isoformat()
+        locations = []
+        if self.place:
+            locations.append({"@type": "Place", "name": self.place, "address": self.place})
+        if self.online_link:
+            locations.append({"@type": "VirtualLocation", "url": self.online_link})
+        if locations:
+            data["location"] = locations if len(locations) > 1 else locations[0]
+        performers = [{"@type": "PerformingGroup", "name": s.name} for s in self.speakers.all()]
+        if performers:
+            data["performer"] = performers
+        return data
 
 
 def _is_member(user) -> bool:

@@ -13,7 +13,9 @@ from wagtail.models import Orderable
 from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
+from cms import seo
 from cms.models.base import ContentPage
+from cms.models.declarations import NewsletterDeclaration
 from cms.models.blocks import FindingsBlock, MaterialsBlock, document_ids
 
 
@@ -25,6 +27,9 @@ class WorkshopPage(ContentPage):
     """A laboratorio where operators of several services exchange experiences on a theme."""
 
     content_kind = "workshop"
+    jsonld_type = "Event"
+    newsletter = NewsletterDeclaration("seminari", "Laboratorio", announced_as_event=True)
+    feed = None  # no RSS/Atom feed (its dates are in the calendar with the seminars)
     search_prefetch = ("topics", "zones", "related_norms", "tags", "sessions")
 
     theme = models.CharField(_("tema"), max_length=250, help_text=_("La domanda o il tema su cui lavora il laboratorio."))
@@ -104,6 +109,17 @@ class WorkshopPage(ContentPage):
 
     def payload_upcoming(self):
         return self.is_upcoming
+
+    def structured_data(self, request=None) -> dict:
+        """An Event dated by its next session (the first when all are past), as the listing shows it."""
+        from cms.events import display_date
+
+        data = seo.described(self, self.jsonld_type, request)
+        data.update({"organizer": seo.publisher(), "inLanguage": "it"})
+        when = display_date(self)
+        if when:
+            data["startDate"] = when.isoformat()
+        return data
 
 
 class WorkshopSession(Orderable):

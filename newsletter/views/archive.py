@@ -9,9 +9,9 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from newsletter import conf
-from newsletter.editions import sections
+from newsletter.editions import kind_labels, sections
 from newsletter.models import Edition
-from newsletter.rendering import KIND_LABELS, editorial_html
+from newsletter.rendering import editorial_html
 from newsletter.sent_copies import public_items
 
 # Editions being sent are readable too: the mails already link to their web version.
@@ -32,7 +32,7 @@ def archive_detail(request, number: int):
         "edition": edition,
         "sections": sections(public_items(edition)),
         "editorial": editorial_html(edition),
-        "kind_labels": KIND_LABELS,
+        "kind_labels": kind_labels(),
     })
 
 

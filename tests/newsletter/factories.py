@@ -127,7 +127,7 @@ def subscriber(email: str, *, name: str = "", zones=(), topics=(), status="activ
 
 def sendable_edition(items=(), *, number=None, window=(datetime.date(2027, 1, 1), datetime.date(2027, 2, 28))):
     """An approved edition holding the given pages (section from the page type)."""
-    from newsletter.editions import SECTION_OF_KIND
+    from newsletter.editions import section_of_kind
     from newsletter.models import Edition, EditionItem, edition_title
 
     from django.db.models import Max
@@ -139,6 +139,6 @@ def sendable_edition(items=(), *, number=None, window=(datetime.date(2027, 1, 1)
     )
     for order, page in enumerate(items, start=1):
         EditionItem.objects.create(
-            edition=edition, page=page, sort_order=order, section=SECTION_OF_KIND[page.specific.content_kind]
+            edition=edition, page=page, sort_order=order, section=section_of_kind(page.specific.content_kind)
         )
     return edition
