@@ -17,8 +17,8 @@ from django.utils import timezone
 
 from cms.events import next_occurrence
 from cms.models import (
+    INDEXED_PAGE_MODELS,
     AziendaUSL,
-    DataPage,
     NewsPage,
     NormPage,
     PracticePage,
@@ -41,8 +41,10 @@ def _live(model):
 def content_counts() -> Counter:
     """zona id -> number of public pages about it (practices, seminars, workshops, news, data)."""
     counts: Counter = Counter()
-    for model, field in ((PracticePage, "zona"), (DataPage, "zona"), (SeminarPage, "zones"),
-                         (WorkshopPage, "zones"), (NewsPage, "zones")):
+    for model in INDEXED_PAGE_MODELS:
+        field = model.zona_field
+        if field is None:
+            continue
         rows = (_live(model).filter(**{f"{field}__isnull": False}).order_by()
                 .values(field).annotate(n=Count("pk", distinct=True)).values_list(field, "n"))
         for zona_id, n in rows:

@@ -35,7 +35,6 @@ from cms.models.workshops import WorkshopPage, WorkshopPageTag, WorkshopSession
 # The concrete content page classes the search index covers (one content_type each).
 INDEXED_PAGE_MODELS = [SeminarPage, WorkshopPage, PracticePage, NormPage, DataPage, NewsPage]
 INDEX_PAGE_MODELS = [SeminarIndexPage, WorkshopIndexPage, PracticeIndexPage, NormIndexPage, DataIndexPage, NewsIndexPage]
-TAG_THROUGH_MODELS = [SeminarPageTag, WorkshopPageTag, PracticePageTag, NormPageTag, DataPageTag, NewsPageTag]
 
 
 def indexed_page_models():
@@ -52,7 +51,7 @@ def model_for_content_type(content_type: str):
 
 __all__ = [
     "NEWSLETTER_TAG", "PAYLOAD_KEYS", "ContentPage", "IndexPage", "INDEXED_PAGE_MODELS", "INDEX_PAGE_MODELS",
-    "TAG_THROUGH_MODELS", "indexed_page_models", "model_for_content_type",
+    "indexed_page_models", "model_for_content_type",
     "AziendaUSL", "SdsStatus", "Topic", "Zona", "HomePage", "StandardPage",
     "SeminarIndexPage", "SeminarPage", "SeminarPageTag", "SeminarSpeaker", "EventFormat",
     "WorkshopIndexPage", "WorkshopPage", "WorkshopPageTag", "WorkshopSession",

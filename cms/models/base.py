@@ -38,6 +38,7 @@ class ContentPage(Page):
     jsonld_type: str  # the schema.org @type its structured_data() describes a page as
     newsletter: NewsletterDeclaration  # its newsletter section and when it enters an edition
     feed: FeedDeclaration | None  # its RSS/Atom feed (cms.feeds), or None for a type without one
+    zona_field: str | None  # the field naming the zona or zone it is about ("zona", "zones"), or None
 
     summary = models.TextField(
         _("sommario"),

@@ -24,6 +24,8 @@ class DataPage(ContentPage):
     """A figure: pages with the same indicator and territory form a series drawn as a chart."""
 
     content_kind = "data"
+
+    zona_field = "zona"
     jsonld_type = "Observation"
     newsletter = NewsletterDeclaration("dati", "Dato")
     feed = None  # no RSS/Atom feed

@@ -25,6 +25,7 @@ class NewsPageTag(TaggedItemBase):
 
 class NewsPage(ContentPage):
     content_kind = "news"
+    zona_field = "zones"
     jsonld_type = "Article"
     newsletter = NewsletterDeclaration("notizie", "Notizia")
     feed = FeedDeclaration("notizie", _("Notizie"), ordering=("-date", "-first_published_at"), aliases=("news",))

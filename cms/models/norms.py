@@ -43,6 +43,8 @@ class NormPage(ContentPage):
     """A regional, national or European act with its URN:NIR and relations to other acts."""
 
     content_kind = "norm"
+
+    zona_field = None
     jsonld_type = "Legislation"
     newsletter = NewsletterDeclaration("normativa", "Norma", news_when_changed=True)
     feed = FeedDeclaration("norme", _("Quadro normativo"), ordering=("-year", "-date"), aliases=("norms",))

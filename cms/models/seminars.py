@@ -33,6 +33,8 @@ class SeminarPage(ContentPage):
     """A seminar of the community, for all the Zone, with experts and testimonies."""
 
     content_kind = "seminar"
+
+    zona_field = "zones"
     jsonld_type = "Event"
     newsletter = NewsletterDeclaration("seminari", "Seminario", announced_as_event=True)
     feed = FeedDeclaration("seminari", _("Seminari"), ordering=("-start",), aliases=("seminars",))

@@ -27,6 +27,8 @@ class WorkshopPage(ContentPage):
     """A laboratorio where operators of several services exchange experiences on a theme."""
 
     content_kind = "workshop"
+
+    zona_field = "zones"
     jsonld_type = "Event"
     newsletter = NewsletterDeclaration("seminari", "Laboratorio", announced_as_event=True)
     feed = None  # no RSS/Atom feed (its dates are in the calendar with the seminars)

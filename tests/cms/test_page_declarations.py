@@ -11,7 +11,7 @@ import pytest
 from django.apps import apps
 
 from cms import seo
-from cms.models import INDEXED_PAGE_MODELS, ContentPage
+from cms.models import INDEXED_PAGE_MODELS, ContentPage, Zona
 from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from newsletter.editions import kind_labels, section_of_kind
 from newsletter.models import Section
@@ -43,6 +43,10 @@ def test_every_page_type_declares_json_ld_newsletter_and_feed(model):
     assert model.feed is None or isinstance(model.feed, FeedDeclaration)
     if model.feed is not None:
         assert model.feed.slug and str(model.feed.title) and model.feed.ordering
+    # zona: the field pointing at the zona or zone the page is about, or explicitly none
+    assert hasattr(model, "zona_field"), "declare zona_field = \"zona\" / \"zones\" or None"
+    if model.zona_field is not None:
+        assert model._meta.get_field(model.zona_field).related_model is Zona
 
 
 def test_content_kinds_and_feed_addresses_are_unique():
