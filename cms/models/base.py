@@ -19,7 +19,7 @@ from cms.visibility import visible
 
 PAYLOAD_KEYS = (
     "id", "content_type", "title", "summary", "body", "attachments", "zones", "topics", "tags", "date",
-    "year", "evaluation_level", "norm_ids", "upcoming", "url", "first_published_at", "last_published_at",
+    "year", "evaluation_level", "act_ids", "related_act_ids", "upcoming", "url", "first_published_at", "last_published_at",
 )
 
 
@@ -83,6 +83,11 @@ class ContentPage(Page):
     def attachment_ids(self) -> list[int]:
         return []
 
+    def act_identifiers(self) -> tuple[list[str], list[str]]:
+        """(the identifiers of the act this page is, those of the acts it cites). The search puts
+        a cited act above the pages citing it, and relates pages through the acts they share."""
+        return [], self.norm_identifiers()
+
     def norm_identifiers(self) -> list[str]:
         """Identifiers of the norms this item relates to (its own, for a norm)."""
         related = getattr(self, "related_norms", None)
@@ -106,6 +111,7 @@ class ContentPage(Page):
     def search_payload(self) -> dict:
         """Everything the search index needs about this page, as plain values."""
         date = self.main_date()
+        own_acts, cited_acts = self.act_identifiers()
         return {
             "id": self.pk,
             "content_type": self.content_kind,
@@ -119,7 +125,8 @@ class ContentPage(Page):
             "date": date,
             "year": date.year if date else None,
             "evaluation_level": self.payload_evaluation_level(),
-            "norm_ids": self.norm_identifiers(),
+            "act_ids": own_acts,
+            "related_act_ids": cited_acts,
             "upcoming": self.payload_upcoming(),
             "url": self.url,
             "first_published_at": self.first_published_at,

@@ -249,6 +249,9 @@ class NormPage(ContentPage):
     def norm_identifiers(self) -> list[str]:
         return self.identifiers()
 
+    def act_identifiers(self) -> tuple[list[str], list[str]]:
+        return self.identifiers(), []
+
     def structured_data(self, request=None) -> dict:
         """Legislation: its URN:NIR as identifier, who passed it, whether it is in force and the official text."""
         data = {

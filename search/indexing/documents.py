@@ -125,8 +125,6 @@ def _document(page, seen_by: str, context: BuildContext) -> dict:
     if not hasattr(page, "_wagtail_cached_site_root_paths"):
         page._wagtail_cached_site_root_paths = context.site_root_paths  # what Page.url reads
     payload = page.search_payload()
-    norm_ids = list(payload.get("norm_ids") or [])
-    own = payload["content_type"] == "norm"
     reserved_materials = bool(getattr(page, "members_only_materials", False))
     return {
         "page_id": payload["id"],
@@ -142,8 +140,8 @@ def _document(page, seen_by: str, context: BuildContext) -> dict:
         "year": payload.get("year"),
         "evaluation_level": payload.get("evaluation_level"),
         "upcoming": payload.get("upcoming"),
-        "act_ids": norm_ids if own else [],
-        "related_act_ids": [] if own else norm_ids,
+        "act_ids": list(payload.get("act_ids") or []),
+        "related_act_ids": list(payload.get("related_act_ids") or []),
         "restricted": seen_by == MEMBERS,
         "url": payload.get("url") or "",
         "first_published_at": payload.get("first_published_at"),

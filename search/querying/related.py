@@ -50,17 +50,9 @@ SHARED_TOPIC_BOOST = 2.0
 SHARED_ZONE_BOOST = 1.0
 
 
-def _norm_ids(page) -> tuple[list[str], list[str]]:
-    """(the act's own identifiers, the identifiers of the acts it cites), as indexed."""
-    ids = list(page.norm_identifiers()) if hasattr(page, "norm_identifiers") else []
-    if getattr(page, "content_kind", "") == "norm":
-        return ids, []
-    return [], ids
-
-
 def more_like_this_body(page, index: str, *, members: bool, size: int = MAX_RELATED) -> dict:
     """The query: like the page's document, or sharing its acts; restricted pages for members only."""
-    own, cited = _norm_ids(page)
+    own, cited = page.act_identifiers()  # as indexed (act_ids, related_act_ids)
     should: list[dict] = [{"more_like_this": {
         "fields": LIKE_FIELDS, "like": [{"_index": index, "_id": str(page.pk)}], **LIKE_OPTIONS,
     }}]

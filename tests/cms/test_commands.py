@@ -52,7 +52,7 @@ def test_load_demo_is_idempotent_and_built_from_the_seeds(client):
 
     siil = PracticePage.objects.get(slug="siil-valdinievole")
     assert siil.zona.slug == "val-di-nievole"
-    assert "DGR 544/2023" in siil.search_payload()["norm_ids"]
+    assert "DGR 544/2023" in siil.search_payload()["related_act_ids"]
     assert "ARTI" in siil.core_team and "Salute Mentale".lower() in siil.extended_team.lower()
     assert "minimizzazione" in siil.data_protection
     dgr = NormPage.objects.get(kind="DGR", number="544")

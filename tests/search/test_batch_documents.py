@@ -34,8 +34,6 @@ def legacy_document(page_id) -> dict | None:
     if seen_by == corpus.HIDDEN:
         return None
     payload = page.search_payload()
-    norm_ids = list(payload.get("norm_ids") or [])
-    own = payload["content_type"] == "norm"
     reserved = bool(getattr(page, "members_only_materials", False))
     return {
         "page_id": payload["id"], "content_type": payload["content_type"], "title": payload["title"],
@@ -43,8 +41,8 @@ def legacy_document(page_id) -> dict | None:
         "attachments": "" if reserved else attachments_text(payload.get("attachments") or []),
         "zones": payload.get("zones") or [], "topics": payload.get("topics") or [], "tags": payload.get("tags") or [],
         "date": payload.get("date"), "year": payload.get("year"), "evaluation_level": payload.get("evaluation_level"),
-        "upcoming": payload.get("upcoming"), "act_ids": norm_ids if own else [],
-        "related_act_ids": [] if own else norm_ids, "restricted": seen_by == corpus.MEMBERS,
+        "upcoming": payload.get("upcoming"), "act_ids": list(payload.get("act_ids") or []),
+        "related_act_ids": list(payload.get("related_act_ids") or []), "restricted": seen_by == corpus.MEMBERS,
         "url": payload.get("url") or "", "first_published_at": payload.get("first_published_at"),
         "last_published_at": payload.get("last_published_at"),
     }
