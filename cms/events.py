@@ -28,15 +28,11 @@ class Occurrence:
 
 
 def occurrences(page) -> list[Occurrence]:
-    """Every occurrence of an event page, in time order ([] for a page that is not an event)."""
-    sessions = getattr(page, "sessions", None)
-    if getattr(page, "content_kind", "") == "workshop" and sessions is not None:
-        found = [Occurrence(s.start, s.end, s.place, page) for s in sessions.all()]
-    elif getattr(page, "content_kind", "") == "seminar" and getattr(page, "start", None):
-        found = [Occurrence(page.start, page.end, page.place, page)]
-    else:
-        return []
-    return sorted(found, key=lambda o: o.start)
+    """Every occurrence of an event page, in time order ([] for a page that is not an event).
+    Each page type says when it happens (``event_occurrences``: a seminar once, a workshop at
+    each session); every other page type happens never."""
+    declared = getattr(page, "event_occurrences", None)
+    return sorted(declared(), key=lambda o: o.start) if declared else []
 
 
 def next_occurrence(page, now: datetime | None = None) -> datetime | None:

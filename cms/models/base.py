@@ -101,6 +101,10 @@ class ContentPage(Page):
     def payload_upcoming(self):
         return None
 
+    def event_occurrences(self) -> list:
+        """When the page happens (cms.events.Occurrence), for the page types that are events."""
+        return []
+
     def payload_evaluation_level(self):
         return None
 

@@ -14,6 +14,7 @@ from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import seo
+from cms.events import Occurrence
 from cms.models.base import ContentPage
 from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
 from cms.models.blocks import MaterialsBlock, document_ids
@@ -120,6 +121,10 @@ class SeminarPage(ContentPage):
 
     def main_date(self):
         return timezone.localtime(self.start).date() if self.start else super().main_date()
+
+    def event_occurrences(self) -> list[Occurrence]:
+        """Once, from start to end."""
+        return [Occurrence(self.start, self.end, self.place, self)] if self.start else []
 
     def body_text(self) -> str:
         speakers = " ".join(f"{s.name} {s.role} {s.organisation}" for s in self.speakers.all())

@@ -14,6 +14,7 @@ from wagtail.search import index
 from wagtailautocomplete.edit_handlers import AutocompletePanel
 
 from cms import seo
+from cms.events import Occurrence, display_date
 from cms.models.base import ContentPage
 from cms.models.declarations import NewsletterDeclaration
 from cms.models.blocks import FindingsBlock, MaterialsBlock, document_ids
@@ -87,14 +88,16 @@ class WorkshopPage(ContentPage):
         return any((s.end or s.start) >= now for s in self.sessions.all())
 
     def listing_meta(self) -> list[str]:
-        from cms.events import display_date
-
         meta = []
         when = display_date(self)  # the next session, not the first (issue #17)
         if when:
             meta.append(formats.date_format(when, "DATE_FORMAT"))
         meta += [z.name for z in self.zones.all()]
         return meta
+
+    def event_occurrences(self) -> list[Occurrence]:
+        """At each of its sessions."""
+        return [Occurrence(s.start, s.end, s.place, self) for s in self.sessions.all()]
 
     def main_date(self):
         first = self.first_session
@@ -114,8 +117,6 @@ class WorkshopPage(ContentPage):
 
     def structured_data(self, request=None) -> dict:
         """An Event dated by its next session (the first when all are past), as the listing shows it."""
-        from cms.events import display_date
-
         data = seo.described(self, self.jsonld_type, request)
         data.update({"organizer": seo.publisher(), "inLanguage": "it"})
         when = display_date(self)
