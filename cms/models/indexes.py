@@ -29,6 +29,9 @@ class IndexPage(Page):
     base_form_class = CmsPageForm
     index_template = "cms/index_page.html"
     listing_model = ""  # "cms.SeminarPage" ...
+    # one index of each type, right under the home page
+    parent_page_types = ["cms.HomePage"]
+    max_count = 1
 
     class Meta:
         abstract = True
@@ -68,31 +71,29 @@ class IndexPage(Page):
         return response
 
 
-class SeminarIndexPage(IndexPage):
-    subpage_types = ["cms.SeminarPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
-    listing_model = "cms.SeminarPage"
+class EventIndexPage(IndexPage):
+    """The index of an event type: it links the events' calendar (iCalendar)."""
+
+    class Meta:
+        abstract = True
 
     def index_links(self, listing):
         from django.urls import reverse
 
         return {"calendar_link": reverse("cms:calendar_ics")}
+
+
+class SeminarIndexPage(EventIndexPage):
+    subpage_types = ["cms.SeminarPage"]
+    listing_model = "cms.SeminarPage"
 
     class Meta:
         verbose_name = _("elenco dei seminari")
 
 
-class WorkshopIndexPage(IndexPage):
+class WorkshopIndexPage(EventIndexPage):
     subpage_types = ["cms.WorkshopPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
     listing_model = "cms.WorkshopPage"
-
-    def index_links(self, listing):
-        from django.urls import reverse
-
-        return {"calendar_link": reverse("cms:calendar_ics")}
 
     class Meta:
         verbose_name = _("elenco dei laboratori")
@@ -100,8 +101,6 @@ class WorkshopIndexPage(IndexPage):
 
 class PracticeIndexPage(IndexPage):
     subpage_types = ["cms.PracticePage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
     listing_model = "cms.PracticePage"
 
     def index_links(self, listing):
@@ -125,8 +124,6 @@ class NormIndexPage(IndexPage):
     """Quadro normativo: the acts by year, with filters."""
 
     subpage_types = ["cms.NormPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
     listing_model = "cms.NormPage"
     index_template = "cms/norm_index_page.html"
 
@@ -136,8 +133,6 @@ class NormIndexPage(IndexPage):
 
 class DataIndexPage(IndexPage):
     subpage_types = ["cms.DataPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
     listing_model = "cms.DataPage"
 
     class Meta:
@@ -146,8 +141,6 @@ class DataIndexPage(IndexPage):
 
 class NewsIndexPage(IndexPage):
     subpage_types = ["cms.NewsPage"]
-    parent_page_types = ["cms.HomePage"]
-    max_count = 1
     listing_model = "cms.NewsPage"
 
     class Meta:
