@@ -5,8 +5,8 @@ cms/zona_limit.py; here it is applied to the content: ``ZonaPagePermissionPolicy
 permission policy every Wagtail view asks (explorer, search, reports, admin API), and
 ``documents_for_user`` / ``pages_for_chooser`` narrow the choosers (hooks in wagtail_hooks.py).
 
-Groups (roles) belong to the accounts app; here we only read them by name and grant the
-page permissions each role needs on the site tree.
+The roles are portal.roles' table; here the page permissions each role needs on the site tree
+are granted.
 """
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Q
@@ -61,7 +61,7 @@ def _perm(codename: str) -> Permission:
 
 
 def ensure_page_permissions():
-    """Grant each role its permissions from the accounts app's role table (idempotent)."""
+    """Grant each role its permissions from the role table, portal.roles (idempotent)."""
     from django.apps import apps
 
     from portal.roles import sync_roles
