@@ -126,15 +126,21 @@ class _Sender:
             for render in renders:
                 self.prepared.put(render.key, PreparedSegment(self.edition, render))
 
-    def deliver(self, row: Recipient, suppressed: set, following: Recipient | None = None) -> bool:
+    def deliver(self, row: Recipient, suppressed: set, limiter: pacing.RateLimiter,
+                following: Recipient | None = None) -> bool:
         """Send one row; True when a message was attempted (what the rate limit counts), False when the
         row was skipped or another loop had claimed it. ``following``: the next row to send, claimed
-        together with this one's commit."""
+        together with this one's commit.
+
+        The slot is taken after the message is built and just before the claim, whose time is the
+        row's ``sent_at``: a slot taken before a slow first build (the segment's MIME) was spent in
+        the next second, which then saw one message over the limit."""
         if not row.may_receive(suppressed):
             if delivery_rows.skip(row.pk):
                 self.result.skipped += 1
             return False
         message = self._prepared(row.segment_key).message(row.pk, row)
+        limiter.wait()
         attempts = self.claims.claim(row, self.now)
         if attempts is None:
             status = Edition.objects.values_list("status", flat=True).get(pk=self.edition.pk)
@@ -221,13 +227,12 @@ def run_batch(edition_id: int, now: datetime.datetime | None = None, limit: int 
                 if pacing.over_error_threshold(edition.error_count):
                     result.stopped = "threshold"
                     break
-                limiter.wait()
                 errors_before = len(result.errors)
                 after_pk = row.pk
                 following = chunk[index + 1] if claim_next_with_commit and index + 1 < len(chunk) else None
                 if following is not None and (result.handled + 1 >= limit or not following.may_receive(suppressed)):
                     following = None
-                if sender.deliver(row, suppressed, following):
+                if sender.deliver(row, suppressed, limiter, following):
                     limiter.spend()
                 if len(result.errors) > errors_before:
                     edition.refresh_from_db(fields=["status", "error_count"])

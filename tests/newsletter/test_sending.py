@@ -277,6 +277,35 @@ def test_rate_limit_caps_messages_per_second(edition, smtp, settings):
     assert len(per_second) >= 3, "ten messages at four a second span at least three seconds"
 
 
+def test_a_slow_first_message_does_not_carry_its_slot_into_the_next_second(edition, smtp, settings, monkeypatch):
+    """CI saw five messages in one second with a limit of four: the first slot was taken in one second
+    and the claim (``sent_at``) happened in the next, after the segment's first build. The build here
+    ends a tenth into the next second: the slot must be that second's."""
+    import time
+
+    from newsletter.messages import PreparedSegment
+    from newsletter.models import Delivery
+
+    settings.NEWSLETTER_RATE_PER_SECOND = 4
+    for n in range(6):
+        factories.subscriber(f"primo{n}@example.it")
+    build = PreparedSegment.message
+    slowed = []
+
+    def first_build_slow(self, delivery_id, subscriber):
+        if not slowed:
+            slowed.append(time.time())
+            time.sleep(int(time.time()) + 1.1 - time.time())
+        return build(self, delivery_id, subscriber)
+
+    monkeypatch.setattr(PreparedSegment, "message", first_build_slow)
+    edition = _start(edition)
+    smtp.wait_for(6)
+    assert slowed and edition.status == "sent"
+    per_second = Counter(int(d.sent_at.timestamp()) for d in Delivery.objects.all())
+    assert max(per_second.values()) <= 4, per_second
+
+
 def test_two_recipients_get_their_own_working_links(edition, smtp):
     """The links filled into the shared segment render are each subscriber's own, and they work."""
     from newsletter.models import Subscriber
