@@ -41,6 +41,17 @@ def indexed_page_models():
     return list(INDEXED_PAGE_MODELS)
 
 
+def declared_facets() -> list:
+    """The search facets the page types declare (cms.models.declarations.FacetDeclaration), each
+    once: two page types may share a facet by declaring the same one."""
+    facets: dict = {}
+    for model in INDEXED_PAGE_MODELS:
+        for facet in model.search_facets:
+            if facets.setdefault(facet.name, facet) != facet:
+                raise ValueError(f"two page types declare the facet {facet.name!r} differently")
+    return list(facets.values())
+
+
 def model_for_content_type(content_type: str):
     """The page class for a payload's content_type ('seminar', 'norm', ...)."""
     for model in INDEXED_PAGE_MODELS:
@@ -51,7 +62,7 @@ def model_for_content_type(content_type: str):
 
 __all__ = [
     "NEWSLETTER_TAG", "PAYLOAD_KEYS", "ContentPage", "IndexPage", "INDEXED_PAGE_MODELS", "INDEX_PAGE_MODELS",
-    "indexed_page_models", "model_for_content_type",
+    "indexed_page_models", "declared_facets", "model_for_content_type",
     "AziendaUSL", "SdsStatus", "Topic", "Zona", "HomePage", "StandardPage",
     "SeminarIndexPage", "SeminarPage", "SeminarPageTag", "SeminarSpeaker", "EventFormat",
     "WorkshopIndexPage", "WorkshopPage", "WorkshopPageTag", "WorkshopSession",

@@ -11,7 +11,7 @@ from wagtail.search import index
 
 from cms import seo
 from cms.admin_forms import CmsPageForm
-from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
+from cms.models.declarations import FacetDeclaration, FeedDeclaration, NewsletterDeclaration
 from cms.models.text import join_text
 
 from cms import NEWSLETTER_TAG  # noqa: E402  (re-exported)
@@ -19,7 +19,7 @@ from cms.visibility import visible
 
 PAYLOAD_KEYS = (
     "id", "content_type", "title", "summary", "body", "attachments", "zones", "topics", "tags", "date",
-    "year", "evaluation_level", "act_ids", "related_act_ids", "upcoming", "url", "first_published_at", "last_published_at",
+    "year", "facets", "act_ids", "related_act_ids", "upcoming", "url", "first_published_at", "last_published_at",
 )
 
 
@@ -38,6 +38,8 @@ class ContentPage(Page):
     jsonld_type: str  # the schema.org @type its structured_data() describes a page as
     newsletter: NewsletterDeclaration  # its newsletter section and when it enters an edition
     feed: FeedDeclaration | None  # its RSS/Atom feed (cms.feeds), or None for a type without one
+    # The search facets of this page type beyond the ones every content page has (none for most).
+    search_facets: tuple[FacetDeclaration, ...] = ()
     zona_field: str | None  # the field naming the zona or zone it is about ("zona", "zones"), or None
 
     summary = models.TextField(
@@ -105,9 +107,6 @@ class ContentPage(Page):
         """When the page happens (cms.events.Occurrence), for the page types that are events."""
         return []
 
-    def payload_evaluation_level(self):
-        return None
-
     def tag_names(self) -> list[str]:
         tags = getattr(self, "tags", None)
         return sorted(t.name for t in tags.all()) if tags is not None else []
@@ -128,7 +127,7 @@ class ContentPage(Page):
             "tags": self.tag_names(),
             "date": date,
             "year": date.year if date else None,
-            "evaluation_level": self.payload_evaluation_level(),
+            "facets": {facet.attribute: facet.value_of(self) for facet in self.search_facets},
             "act_ids": own_acts,
             "related_act_ids": cited_acts,
             "upcoming": self.payload_upcoming(),

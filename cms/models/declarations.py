@@ -43,3 +43,33 @@ class FeedDeclaration:
     ordering: tuple[str, ...]  # newest first, as the listing orders them
     aliases: tuple[str, ...] = ()  # other slugs that reach the same feed (the English ones)
     select_related: tuple[str, ...] = ()  # the relations the items read, fetched with them
+
+
+@dataclass(frozen=True)
+class FacetDeclaration:
+    """A search facet only some page types have (the practices' evaluation level).
+
+    The search reads it everywhere a facet matters: the keyword field of the index (named after
+    ``attribute``), the value in each page's document, the filter and the counts of both backends,
+    the GET parameter, the group's title and its values' labels on the search page and in the alerts.
+    The facets every content page has (type, zona, Azienda USL, area tematica, year, events) are the
+    search's own (search.querying.facets).
+    """
+
+    name: str  # the key of the search request's filters ("level")
+    param: str  # the GET parameter ("livello")
+    label: str  # a lazy translation: the title of the group of checkboxes
+    attribute: str  # the page's field holding the one value; also the index field
+    choices: type  # the field's TextChoices: the valid values and their labels
+    size: int = 50  # how many values the search page lists at most
+    order: str = "count"  # "count" (most first) or "label"
+
+    def value_of(self, page) -> str | None:
+        return getattr(page, self.attribute, None) or None
+
+    def labels(self) -> dict[str, str]:
+        """value -> label, in the active language."""
+        return {value: str(label) for value, label in self.choices.choices}
+
+    def is_value(self, value: str) -> bool:
+        return value in self.choices.values

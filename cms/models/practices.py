@@ -17,7 +17,7 @@ from wagtailautocomplete.edit_handlers import AutocompletePanel
 from cms import seo
 from cms.admin_forms import PracticeAdminForm, evidence_panel
 from cms.models.base import ContentPage
-from cms.models.declarations import FeedDeclaration, NewsletterDeclaration
+from cms.models.declarations import FacetDeclaration, FeedDeclaration, NewsletterDeclaration
 from cms.models.blocks import MaterialsBlock, document_ids
 from cms.models.fields import ChoiceListField
 from cms.practice_rules import Criterion, EvaluationLevel, repeated_zona_message
@@ -63,6 +63,7 @@ class PracticePage(ContentPage):
     newsletter = NewsletterDeclaration("pratiche", "Buona pratica")
     feed = FeedDeclaration("buone-pratiche", _("Buone pratiche"), ordering=("-first_published_at",),
                            aliases=("practices",), select_related=("zona",))
+    search_facets = (FacetDeclaration("level", "livello", _("Livello di valutazione"), "evaluation_level", EvaluationLevel),)
     search_prefetch = ("topics", "zona", "related_norms", "tags", "adoptions__zona", "other_zones")
     facet_prefetch = ("adoptions__zona", "other_zones")  # the database search's facet rows (payload_zones)
 
@@ -273,9 +274,6 @@ class PracticePage(ContentPage):
 
     def attachment_ids(self) -> list[int]:
         return document_ids(self.attachments)
-
-    def payload_evaluation_level(self):
-        return self.evaluation_level
 
     def structured_data(self, request=None) -> dict:
         """An Article, with where it is realized: its zona and the others it covers, or the whole region."""

@@ -63,7 +63,6 @@ class ContentDocument(Document):
     tags = Keyword(normalizer="folded", copy_to="all_text", fields={"text": _text()})
     date = Date()
     year = Integer()
-    evaluation_level = Keyword()
     upcoming = Boolean()
     # Identifiers of the act itself (norm pages) and of the acts a page relates to:
     # keyword for exact citations ("DGR 544/2023"), text for loose ones ("dgr 544 2023").
@@ -81,3 +80,15 @@ class ContentDocument(Document):
 
     class Meta:
         dynamic = MetaField("strict")
+
+
+def _add_declared_facets(document) -> None:
+    """A keyword field for each facet a page type declares (the practices' ``evaluation_level``):
+    declared next to the page type's fields, not written here (cms.models.declarations)."""
+    from cms.models import declared_facets
+
+    for facet in declared_facets():
+        document._doc_type.mapping.field(facet.attribute, Keyword())
+
+
+_add_declared_facets(ContentDocument)

@@ -138,7 +138,7 @@ def _document(page, seen_by: str, context: BuildContext) -> dict:
         "tags": payload.get("tags") or [],
         "date": payload.get("date"),
         "year": payload.get("year"),
-        "evaluation_level": payload.get("evaluation_level"),
+        **(payload.get("facets") or {}),  # the page type's declared facets (search.engine.mapping)
         "upcoming": payload.get("upcoming"),
         "act_ids": list(payload.get("act_ids") or []),
         "related_act_ids": list(payload.get("related_act_ids") or []),

@@ -28,8 +28,11 @@ class FacetSpec:
     field: str  # Elasticsearch field
     size: int = 50
     order: str = "count"  # "count" (most first) or "value_desc" (years) or "label"
+    declared: object = None  # the page type's FacetDeclaration, for the facets page types declare
 
     def valid(self, value: str) -> bool:
+        if self.declared is not None:
+            return self.declared.is_value(value)
         if self.name == "year":
             return bool(_YEAR.match(value))
         if self.name == "timing":
@@ -37,16 +40,28 @@ class FacetSpec:
         return bool(_SLUG.match(value))
 
 
-FACETS: tuple[FacetSpec, ...] = (
-    FacetSpec("type", "tipo", _("Tipo di contenuto"), "content_type", order="count"),
-    FacetSpec("zona", "zona", _("Zona distretto"), "zones.slug", size=100, order="label"),
-    FacetSpec("azienda_usl", "asl", _("Azienda USL"), "zones.azienda_usl", order="label"),
-    FacetSpec("topic", "tema", _("Area tematica"), "topics.slug", size=100, order="label"),
-    FacetSpec("year", "anno", _("Anno"), "year", size=60, order="value_desc"),
-    FacetSpec("level", "livello", _("Livello di valutazione"), "evaluation_level"),
-    FacetSpec("timing", "quando", _("Eventi"), "upcoming"),
-)
+def _facets() -> tuple[FacetSpec, ...]:
+    """The facets every content page has, then the ones page types declare, then the events'."""
+    from cms.models import declared_facets
+
+    declared = tuple(
+        FacetSpec(f.name, f.param, f.label, f.attribute, size=f.size, order=f.order, declared=f)
+        for f in declared_facets()
+    )
+    return (
+        FacetSpec("type", "tipo", _("Tipo di contenuto"), "content_type", order="count"),
+        FacetSpec("zona", "zona", _("Zona distretto"), "zones.slug", size=100, order="label"),
+        FacetSpec("azienda_usl", "asl", _("Azienda USL"), "zones.azienda_usl", order="label"),
+        FacetSpec("topic", "tema", _("Area tematica"), "topics.slug", size=100, order="label"),
+        FacetSpec("year", "anno", _("Anno"), "year", size=60, order="value_desc"),
+        *declared,
+        FacetSpec("timing", "quando", _("Eventi"), "upcoming"),
+    )
+
+
+FACETS: tuple[FacetSpec, ...] = _facets()
 FACETS_BY_NAME = {f.name: f for f in FACETS}
+DECLARED = tuple(f.declared for f in FACETS if f.declared is not None)
 
 
 def timing_value(upcoming) -> str | None:
@@ -65,21 +80,21 @@ def value_labels() -> dict[str, dict[str, str]]:
 
 
 def _read_value_labels() -> dict[str, dict[str, str]]:
-    from cms.models import AziendaUSL, EvaluationLevel, Topic, Zona
+    from cms.models import AziendaUSL, Topic, Zona
 
     return {
         "type": type_labels(),
         "zona": dict(Zona.objects.values_list("slug", "name")),
         "azienda_usl": {k: str(v) for k, v in AziendaUSL.choices},
         "topic": dict(Topic.objects.values_list("slug", "name")),
-        "level": {k: str(v) for k, v in EvaluationLevel.choices},
+        **{facet.name: facet.labels() for facet in DECLARED},
         "timing": {UPCOMING: str(_("In programma")), PAST: str(_("Già svolti"))},
     }
 
 
 def page_values(page) -> dict[str, set[str]]:
     """The facet values of one page, as the database search counts them: the same methods that
-    build the page's search document (its zones, topics, main date, level, upcoming), so the
+    build the page's search document (its zones, topics, main date, declared facets, upcoming), so the
     counts follow the Elasticsearch facets. Related rows should be prefetched."""
     day = page.main_date()
     zones = list(page.payload_zones())
@@ -89,6 +104,6 @@ def page_values(page) -> dict[str, set[str]]:
         "azienda_usl": {z.azienda_usl for z in zones},
         "topic": {t.slug for t in page.topics.all()},
         "year": {str(day.year)} if day else set(),
-        "level": {page.payload_evaluation_level()} - {None, ""},
+        **{facet.name: {facet.value_of(page) if facet in page.search_facets else None} - {None} for facet in DECLARED},
         "timing": {timing_value(page.payload_upcoming())} - {None},
     }

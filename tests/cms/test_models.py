@@ -63,7 +63,7 @@ def test_search_payload_has_exactly_the_keys_for_every_type(site_tree):
     assert seminar["topics"][0]["slug"] == "poverta-e-inclusione"
     assert "DGR 544/2023" in seminar["related_act_ids"] and "DGR 544/2023" in practice["related_act_ids"]
     assert seminar["act_ids"] == practice["act_ids"] == [] and norm["related_act_ids"] == []
-    assert practice["evaluation_level"] == "emergente" and practice["tags"] == ["newsletter"]
+    assert practice["facets"] == {"evaluation_level": "emergente"} and practice["tags"] == ["newsletter"]
     assert practice["date"] == date(2023, 6, 1)
     assert norm["act_ids"] == [
         "DGR 544/2023", "544/2023", "DGR 544", "delibera 544 del 2023",

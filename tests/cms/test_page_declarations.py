@@ -79,3 +79,62 @@ def test_each_page_describes_itself_as_its_declared_json_ld_type(site_tree):
         assert data["@context"] == "https://schema.org"
         assert data["@type"] == type(page).jsonld_type
         assert data["url"].startswith("http")
+
+
+def test_declared_facets_are_well_formed():
+    from cms.models import declared_facets
+    from cms.models.declarations import FacetDeclaration
+
+    assert declared_facets(), "the practices declare their evaluation level"
+    for model in CONCRETE_PAGE_TYPES:
+        for facet in model.search_facets:
+            assert isinstance(facet, FacetDeclaration)
+            assert model._meta.get_field(facet.attribute).choices, "a facet's values are the field's choices"
+            assert set(facet.labels()) == set(facet.choices.values) and str(facet.label)
+
+
+@pytest.mark.django_db
+def test_a_declared_facet_reaches_the_index_the_search_page_and_both_backends(site_tree):
+    """What the search does with a facet a page type declares, read from the declaration alone:
+    the index field, the page's document, the GET parameter and its validation, the labels, the
+    database search's values, the alerts' percolator mapping."""
+    from django.http import QueryDict
+
+    from alerts.percolator import AlertQuery
+    from cms.models import declared_facets
+    from search.engine.mapping import ContentDocument
+    from search.indexing.documents import document_for
+    from search.querying.facets import FACETS_BY_NAME, page_values, value_labels
+    from search.querying.params import request_from_get, to_params
+
+    practice = builders.practice(period_start=date(2023, 6, 1))
+    seminar = builders.seminar(start=builders.in_days(10))
+    for facet in declared_facets():
+        value = facet.value_of(practice)
+        assert value in facet.choices.values
+        spec = FACETS_BY_NAME[facet.name]
+        assert (spec.param, spec.field, spec.label) == (facet.param, facet.attribute, facet.label)
+        for mapping in (ContentDocument._doc_type.mapping, AlertQuery._doc_type.mapping):
+            assert mapping.to_dict()["properties"][facet.attribute] == {"type": "keyword"}
+        assert document_for(practice)[facet.attribute] == value
+        assert document_for(seminar).get(facet.attribute) is None
+        assert page_values(practice)[facet.name] == {value} and page_values(seminar)[facet.name] == set()
+        assert value_labels()[facet.name] == facet.labels()
+        request, notices = request_from_get(QueryDict(f"{facet.param}={value}&{facet.param}=nonesiste"))
+        assert request.filters[facet.name] == (value,) and notices, "a value outside the choices is dropped, with a notice"
+        assert (facet.param, value) in to_params(request)
+
+
+def test_the_search_names_no_declared_facet():
+    """Adding a facet touches the page type's declaration only: no search module names one."""
+    from pathlib import Path
+
+    from cms.models import declared_facets
+
+    import search
+
+    sources = {p: p.read_text() for p in Path(search.__file__).parent.rglob("*.py") if "migrations" not in p.parts}
+    for facet in declared_facets():
+        for name in (facet.name, facet.attribute, facet.param):
+            named = [str(p) for p, text in sources.items() if f'"{name}"' in text or f"'{name}'" in text]
+            assert not named, f"{name!r} is written in {named}: read it from the declaration"

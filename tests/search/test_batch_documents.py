@@ -40,7 +40,7 @@ def legacy_document(page_id) -> dict | None:
         "summary": payload.get("summary") or "", "body": payload.get("body") or "",
         "attachments": "" if reserved else attachments_text(payload.get("attachments") or []),
         "zones": payload.get("zones") or [], "topics": payload.get("topics") or [], "tags": payload.get("tags") or [],
-        "date": payload.get("date"), "year": payload.get("year"), "evaluation_level": payload.get("evaluation_level"),
+        "date": payload.get("date"), "year": payload.get("year"), **(payload.get("facets") or {}),
         "upcoming": payload.get("upcoming"), "act_ids": list(payload.get("act_ids") or []),
         "related_act_ids": list(payload.get("related_act_ids") or []), "restricted": seen_by == corpus.MEMBERS,
         "url": payload.get("url") or "", "first_published_at": payload.get("first_published_at"),
