@@ -32,9 +32,25 @@ from cms.models.seminars import EventFormat, SeminarPage, SeminarPageTag, Semina
 from cms.models.taxonomy import AziendaUSL, SdsStatus, Topic, Zona
 from cms.models.workshops import WorkshopPage, WorkshopPageTag, WorkshopSession
 
-# The concrete content page classes the search index covers (one content_type each).
-INDEXED_PAGE_MODELS = [SeminarPage, WorkshopPage, PracticePage, NormPage, DataPage, NewsPage]
-INDEX_PAGE_MODELS = [SeminarIndexPage, WorkshopIndexPage, PracticeIndexPage, NormIndexPage, DataIndexPage, NewsIndexPage]
+
+
+def _concrete_subclasses(base) -> list:
+    found = []
+    for subclass in base.__subclasses__():
+        if not subclass._meta.abstract:
+            found.append(subclass)
+        found.extend(_concrete_subclasses(subclass))
+    return found
+
+
+# The content page types (the search covers them all, one content_type each) and the index page
+# listing each: found from the classes, in the order the page types declare, so that a new page
+# type is its module, imported above, and its template.
+INDEXED_PAGE_MODELS = sorted(_concrete_subclasses(ContentPage), key=lambda model: model.site_order)
+INDEX_PAGE_MODELS = sorted(
+    _concrete_subclasses(IndexPage),
+    key=lambda index: [m._meta.label for m in INDEXED_PAGE_MODELS].index(index.listing_model),
+)
 
 
 def indexed_page_models():

@@ -27,6 +27,9 @@ class ContentPage(Page):
     """Public content: a summary, areas tematiche, tags and a search payload."""
 
     content_kind = ""  # "seminar" | "workshop" | "practice" | "norm" | "data" | "news"
+    # Its place wherever the page types are listed together (the zona page's sections, the feeds,
+    # the indexes): the portal keeps no list of its page types, it finds them (cms.models).
+    site_order: int
     # The relations search_payload() reads: the search prefetches them for a batch of
     # pages of one type at once (search.indexing.documents.build_documents), so that building many
     # documents costs a few queries per batch instead of several per page.

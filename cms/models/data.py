@@ -24,6 +24,7 @@ class DataPage(ContentPage):
     """A figure: pages with the same indicator and territory form a series drawn as a chart."""
 
     content_kind = "data"
+    site_order = 50
 
     zona_field = "zona"
     jsonld_type = "Observation"

@@ -25,6 +25,7 @@ class NewsPageTag(TaggedItemBase):
 
 class NewsPage(ContentPage):
     content_kind = "news"
+    site_order = 60
     zona_field = "zones"
     jsonld_type = "Article"
     newsletter = NewsletterDeclaration("notizie", "Notizia")

@@ -43,6 +43,7 @@ class NormPage(ContentPage):
     """A regional, national or European act with its URN:NIR and relations to other acts."""
 
     content_kind = "norm"
+    site_order = 40
 
     zona_field = None
     jsonld_type = "Legislation"

@@ -56,6 +56,7 @@ class PracticePage(ContentPage):
     """A practice of a Zona distretto, described so another territory can reuse it."""
 
     content_kind = "practice"
+    site_order = 30
     zona_field = "zona"
 
     zona_limited = True  # a Referente di Zona acts only on the practices of their own zona (cms/zona_limit.py)

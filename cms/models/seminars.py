@@ -34,6 +34,7 @@ class SeminarPage(ContentPage):
     """A seminar of the community, for all the Zone, with experts and testimonies."""
 
     content_kind = "seminar"
+    site_order = 10
 
     zona_field = "zones"
     jsonld_type = "Event"

@@ -28,6 +28,7 @@ class WorkshopPage(ContentPage):
     """A laboratorio where operators of several services exchange experiences on a theme."""
 
     content_kind = "workshop"
+    site_order = 20
 
     zona_field = "zones"
     jsonld_type = "Event"

@@ -17,12 +17,19 @@ from newsletter.editions import kind_labels, section_of_kind
 from newsletter.models import Section
 from tests import builders
 
-# found by class, not from the registry: a page type missing from INDEXED_PAGE_MODELS fails too
+# found from Django's registry, not from cms.models: INDEXED_PAGE_MODELS is checked against it
 CONCRETE_PAGE_TYPES = sorted((m for m in apps.get_models() if issubclass(m, ContentPage)), key=lambda m: m.__name__)
 
 
 def test_the_concrete_page_types_are_found():
+    """No list of page types to keep: the registry of the cms is the classes themselves."""
+    from cms.models import INDEX_PAGE_MODELS, IndexPage
+
     assert len(CONCRETE_PAGE_TYPES) >= 6
+    assert INDEXED_PAGE_MODELS == sorted(CONCRETE_PAGE_TYPES, key=lambda m: m.site_order)
+    indexes = sorted((m for m in apps.get_models() if issubclass(m, IndexPage)), key=lambda m: m.__name__)
+    assert sorted(INDEX_PAGE_MODELS, key=lambda m: m.__name__) == indexes
+    assert [apps.get_model(index.listing_model) for index in INDEX_PAGE_MODELS] == INDEXED_PAGE_MODELS
 
 
 @pytest.mark.parametrize("model", CONCRETE_PAGE_TYPES, ids=lambda m: m.__name__)
@@ -52,6 +59,8 @@ def test_every_page_type_declares_json_ld_newsletter_and_feed(model):
 def test_content_kinds_and_feed_addresses_are_unique():
     kinds = [m.content_kind for m in CONCRETE_PAGE_TYPES]
     assert len(kinds) == len(set(kinds))
+    orders = [m.site_order for m in CONCRETE_PAGE_TYPES]
+    assert all(isinstance(o, int) for o in orders) and len(orders) == len(set(orders)), "declare a site_order of its own"
     slugs = [slug for m in CONCRETE_PAGE_TYPES if m.feed for slug in (m.feed.slug, *m.feed.aliases)]
     assert len(slugs) == len(set(slugs))
 
