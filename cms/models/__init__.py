@@ -33,7 +33,6 @@ from cms.models.taxonomy import AziendaUSL, SdsStatus, Topic, Zona
 from cms.models.workshops import WorkshopPage, WorkshopPageTag, WorkshopSession
 
 
-
 def _concrete_subclasses(base) -> list:
     found = []
     for subclass in base.__subclasses__():
