@@ -37,11 +37,13 @@ run: demo
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	STATIC_FROM_SOURCES=false $(BIN)/python manage.py runserver --nostatic $(HOST):$(PORT)
 
-## make test: the import contracts (pyproject.toml), then the whole suite against real services (started here when not given)
+## make test: the import contracts (pyproject.toml), then the whole suite against real services (started here when not given),
+## in TEST_WORKERS processes (pytest-xdist, whole files to each; the suite waits on servers and browsers more than it computes)
+TEST_WORKERS ?= 2
 test: $(STAMP) $(AXE)
 	$(BIN)/lint-imports
 	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi
-	$(BIN)/python -m tests.harness run -- $(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m tests.harness run -- $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist loadfile $(PYTEST_ARGS)
 
 ## make test-sqlite: the fast tier on SQLite, the database `make run` serves (no services: eager tasks,
 ## database search); CI runs it besides `make test`, whose fast tier runs on PostgreSQL

@@ -173,11 +173,33 @@ def celery_worker(celery_worker_process, transactional_db):
     app.conf.task_always_eager = True
 
 
+@pytest.fixture
+def _migration_data_present(django_db_setup, django_db_blocker):
+    """The data of the migrations (site, zones, roles ...) are in the database before a test's transaction opens.
+
+    A transactional test ends with a flush. pytest-django runs the transactional tests last, so in
+    one process the others never see an emptied database. Under pytest-xdist (``make test``) a
+    process runs whole files in turn, and a file of plain tests can follow a transactional one:
+    its tests would find no site. One query tells; the stored copy is loaded back, committed.
+    Loading it twice only updates the same rows, so the next transactional test's own reload is safe.
+    """
+    from django.db import connection
+    from wagtail.models import Site
+
+    with django_db_blocker.unblock():
+        if not Site.objects.exists():
+            contents = getattr(connection, "_test_serialized_contents", None)
+            if contents:
+                connection.creation.deserialize_db_from_string(contents)
+    yield
+
+
 def pytest_collection_modifyitems(config, items):
-    """Give every transactional test the data of the migrations back (site, zones, roles ...).
+    """Give every test that uses the database the data of the migrations (site, zones, roles ...).
 
     A transactional test ends with a flush that also removes what data migrations
-    created; serialized rollback restores it before the next one.
+    created; serialized rollback restores it before the next transactional one, and
+    ``_migration_data_present`` before any other.
     """
     for item in items:
         fixtures = getattr(item, "fixturenames", None)
@@ -191,6 +213,8 @@ def pytest_collection_modifyitems(config, items):
                 item.add_marker(pytest.mark.django_db(**{**marker.kwargs, "serialized_rollback": True}), append=False)
         if transactional and "django_db_serialized_rollback" not in fixtures:
             fixtures.append("django_db_serialized_rollback")
+        elif not transactional and (marker is not None or "db" in fixtures):
+            fixtures.insert(0, "_migration_data_present")
 
 
 def pytest_report_header(config):
