@@ -147,10 +147,13 @@ def _e2e_settings(settings, live_server, _media_root):
 
 @pytest.fixture
 def demo():
-    """The demo content of ``manage.py load_demo`` (once per test: the live server needs committed rows)."""
+    """The demo content of ``manage.py load_demo``, committed in each test (the live server reads it from
+    another connection). Loaded once; later tests get the same rows back by COPY (tests/support/db_snapshot.py)."""
     from django.core.management import call_command
 
-    call_command("load_demo", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO())
+    from tests.support.db_snapshot import load_once
+
+    load_once("demo", lambda: call_command("load_demo", "--no-progress", stdout=io.StringIO(), stderr=io.StringIO()))
     from cms.demo.site import build_tree
 
     return build_tree()  # idempotent: {slug: index page}
@@ -255,10 +258,27 @@ def _axe_report():
     """Write what axe found on each template to tests/artifacts/axe-report.json (for the reviewer)."""
     yield
     if AXE_REPORT:
-        import json
+        write_axe_report(ARTIFACTS / "axe-report.json", AXE_REPORT)
 
-        ARTIFACTS.mkdir(parents=True, exist_ok=True)
-        (ARTIFACTS / "axe-report.json").write_text(json.dumps(AXE_REPORT, indent=1, ensure_ascii=False, sort_keys=True))
+
+def write_axe_report(path: Path, found: dict[str, dict]) -> None:
+    """Add what this process found to the report; under pytest-xdist the other processes of the
+    same run (same ``PYTEST_XDIST_TESTRUNUID``) add theirs, and entries of older runs are dropped."""
+    import fcntl
+    import json
+
+    run = os.environ.get("PYTEST_XDIST_TESTRUNUID", "")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path.with_suffix(".lock"), "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        report = {}
+        if run and path.exists():
+            try:
+                report = {k: v for k, v in json.loads(path.read_text()).items() if v.get("run") == run}
+            except (ValueError, AttributeError):
+                report = {}
+        report.update({template: {**entry, "run": run} for template, entry in found.items()})
+        path.write_text(json.dumps(report, indent=1, ensure_ascii=False, sort_keys=True))
 
 
 def check_a11y(page, template: str, within: str | None = None) -> list[dict]:
