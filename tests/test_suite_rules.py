@@ -73,3 +73,32 @@ def test_every_directory_gives_the_worker_the_index_prefix_its_tests_read():
     assert os.environ["ELASTICSEARCH_INDEX_PREFIX"] == search_conftest.SESSION_PREFIX
     assert deploy_conftest.SESSION_PREFIX == search_conftest.SESSION_PREFIX
     assert alerts_conftest.Elastic is search_conftest.Elastic
+
+
+WORKER_PROBE = """
+    import os
+
+    def test_urls():
+        worker = os.environ["PYTEST_XDIST_WORKER"]
+        seen = " ".join((worker, os.environ["CELERY_BROKER_URL"], os.environ["CACHE_URL"]))
+        with open(os.path.join(os.environ["PROBE_OUT"], f"urls-{worker}.txt"), "w") as out:
+            out.write(seen)
+"""
+
+
+def test_each_xdist_process_gets_redis_databases_of_its_own(tmp_path):
+    """Under ``make test TEST_WORKERS=2`` two processes share the harness's Redis: with one broker
+    database each process's Celery worker would take the other's tasks, and a cache.clear() in one
+    would empty the other's cache (tests/support/worker_services.py)."""
+    (tmp_path / "test_probe.py").write_text(textwrap.dedent(WORKER_PROBE))  # --dist each: every process runs it
+    env = {**os.environ, "PYTHONPATH": str(conftest.ROOT), "PROBE_OUT": str(tmp_path),
+           "CELERY_BROKER_URL": "redis://127.0.0.1:6399/0", "CACHE_URL": "redis://127.0.0.1:6399/1"}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:django", "-p", "no:cacheprovider", "-p", "tests.support.worker_services",
+         "-n", "2", "--dist", "each", "-q", "--rootdir", str(tmp_path), str(tmp_path)],
+        cwd=tmp_path, env=env, capture_output=True, text=True, timeout=120,
+    )
+    seen = {tuple(path.read_text().split()) for path in tmp_path.glob("urls-*.txt")}
+    assert result.returncode == 0, result.stdout[-1500:]
+    assert seen == {("gw0", "redis://127.0.0.1:6399/2", "redis://127.0.0.1:6399/3"),
+                    ("gw1", "redis://127.0.0.1:6399/4", "redis://127.0.0.1:6399/5")}, result.stdout[-1500:]
