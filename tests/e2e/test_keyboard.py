@@ -94,6 +94,10 @@ def test_collapsed_menu_at_375px_with_the_keyboard(mobile_page, menu):
     expect(close).to_be_focused()
     page.keyboard.press("Escape")
     expect(toggle).to_have_attribute("aria-expanded", "false")
+    # the menu has finished closing once the focus is back on the toggle: until then the focus is
+    # still on the close button, and an Enter pressed there would close it again, not reopen it
+    expect(toggle).to_be_focused()
+    expect(link).to_be_hidden()
 
     page.keyboard.press("Enter")
     expect(close).to_be_focused()
