@@ -11,7 +11,8 @@ Two faults:
    them; Redis keeps them only in memory): the queued tasks are gone with it, but the
    outbox rows are not, and the drain applies them after the restart.
 
-The worker is never restarted for fault 1: it reconnects to the broker by itself.
+The worker (the prefork pool of deploy/systemd/cdp-worker.service) is never restarted for fault 1:
+it reconnects to the broker by itself.
 Elasticsearch is the shared one of the harness (an index prefix of this test).
 """
 from __future__ import annotations
@@ -59,6 +60,18 @@ def _versions(index, page_ids) -> dict[int, int | None]:
     return found
 
 
+def _wait_for_drain(pending, worker, beat, what: str) -> None:
+    """Until the outbox is empty; on a timeout, what the worker and beat logged says which of them stalled."""
+    try:
+        wait_for(lambda: not pending.exists(), 180, what, interval=0.25)
+    except AssertionError as exc:
+        left = list(pending.values_list("page_id", "attempts", "last_error"))
+        raise AssertionError(
+            f"{exc}\noutbox rows left (page, attempts, last error): {left}"
+            f"\n--- worker log ---\n{worker.log_tail(80)}\n--- beat log ---\n{beat.log_tail(40)}"
+        ) from None
+
+
 def test_broker_outage_loses_no_indexing_work(own_redis, shared_elasticsearch, postgres_required):
     from django.db import connection
 
@@ -66,7 +79,8 @@ def test_broker_outage_loses_no_indexing_work(own_redis, shared_elasticsearch, p
 
     index = shared_elasticsearch
     pending = OutboxEntry.objects.filter(processed_at__isnull=True)
-    worker = CeleryWorker(ROOT, connection.settings_dict, own_redis.url)
+    # the production pool: the claim is that the deployed worker finds its broker again by itself
+    worker = CeleryWorker(ROOT, connection.settings_dict, own_redis.url, pool="prefork")
     beat = CeleryBeat(ROOT, connection.settings_dict, own_redis.url)
     figures = {}
     faults: list[str] = []  # each fault once it is observed (Redis refusing connections)
@@ -99,7 +113,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, shared_elasticsearch, p
             _drain_every_two_seconds()
             beat.start()
             own_redis.start()
-            wait_for(lambda: not pending.exists(), 120, "the periodic drain to apply the outbox", interval=0.25)
+            _wait_for_drain(pending, worker, beat, "the periodic drain to apply the outbox")
             versions_1 = _versions(index, during)
             readyz_up = Client().get("/readyz").json()
             worker_survived = worker.process.poll() is None and worker.process.pid == worker_pid
@@ -125,7 +139,7 @@ def test_broker_outage_loses_no_indexing_work(own_redis, shared_elasticsearch, p
             queue_after_crash = redis.Redis.from_url(own_redis.url).llen("celery")
             worker.start()
             beat.start()
-            wait_for(lambda: not pending.exists(), 120, "the periodic drain after the crash", interval=0.25)
+            _wait_for_drain(pending, worker, beat, "the periodic drain after the crash")
             versions_2 = _versions(index, queued)
         finally:
             beat.stop()

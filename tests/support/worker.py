@@ -90,11 +90,14 @@ class CeleryWorker(CeleryProcess):
     ready_marker = " ready."
 
     def __init__(self, root: Path, db_settings: dict, broker_url: str, smtp_port: int | None = None,
-                 node: str | None = None, extra_env: dict | None = None):
+                 node: str | None = None, extra_env: dict | None = None, pool: str = "threads"):
         env = {"EMAIL_URL": f"smtp://127.0.0.1:{smtp_port}"} if smtp_port else {}
         super().__init__(root, db_settings, broker_url, {**env, **(extra_env or {})})
         self.node = node or f"test-{os.getpid()}"  # two workers of one test need two names
+        # threads start fastest; "prefork" is the pool of deploy/systemd/cdp-worker.service, for the
+        # tests whose claim is about how the production worker behaves (reconnecting to its broker)
+        self.pool = pool
 
     def arguments(self) -> list[str]:
-        return ["worker", "--loglevel=INFO", "--concurrency=2", "--pool=threads", "--without-gossip", "--without-mingle",
-                "-n", f"{self.node}@%h"]
+        return ["worker", "--loglevel=INFO", "--concurrency=2", f"--pool={self.pool}", "--without-gossip",
+                "--without-mingle", "-n", f"{self.node}@%h"]
