@@ -37,11 +37,9 @@ run: demo
 	$(BIN)/python manage.py collectstatic --no-input -v0
 	STATIC_FROM_SOURCES=false $(BIN)/python manage.py runserver --nostatic $(HOST):$(PORT)
 
-## make test: the import contracts (pyproject.toml), then the whole suite against real services (started here when not given);
-## TEST_WORKERS=2 runs it in two processes (pytest-xdist, whole files to each): 47 min of CI instead of 76, but two
-## tests that wait on timing (the broker outage's periodic drain, the collapsed menu by keyboard) failed that way
-## on the 2-core CI machine, so one process (0) stays the default until they wait on events
-TEST_WORKERS ?= 0
+## make test: the import contracts (pyproject.toml), then the whole suite against real services (started here when not given),
+## in two processes (pytest-xdist, whole files to each; TEST_WORKERS=0 for one): one process left a core idle
+TEST_WORKERS ?= 2
 test: $(STAMP) $(AXE)
 	$(BIN)/lint-imports
 	@if [ -d locale ]; then $(BIN)/python manage.py compilemessages --ignore=.venv -v0; fi

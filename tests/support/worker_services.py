@@ -1,6 +1,6 @@
 """Each pytest-xdist worker gets Redis databases of its own (broker and cache), set before Django reads them.
 
-``make test TEST_WORKERS=2`` runs the suite in two processes (``-n 2``) that share the harness's services.
+``make test`` runs the suite in two processes (``TEST_WORKERS=2``, the default) (``-n 2``) that share the harness's services.
 PostgreSQL and Elasticsearch keep them apart already: pytest-django gives each worker its own test
 database, and each process draws its own index prefix (tests/support/index_prefix.py). Redis does
 not: the Celery worker of one process would take the other's tasks from the shared broker list, and
