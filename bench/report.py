@@ -224,6 +224,8 @@ def markdown(data: dict) -> str:
         ("ours p50 (ms)", "search.ours.p50"), ("ours p95 (ms)", "search.ours.p95"), ("ours p99 (ms)", "search.ours.p99"),
         ("ES took p50 (ms)", "search.took.p50"), ("ES took p95 (ms)", "search.took.p95"), ("ES took p99 (ms)", "search.took.p99"),
         ("our overhead over took, p95 (ms)", "search.overhead.p95"),
+        ("untimed warm-up rounds before (until steady)", "search.warm_up.rounds"),
+        ("first warm-up round p95, cold node (ms)", "search.warm_up.first_round_p95"),
         ("round trips, query needing relaxation (max)", "search.round_trips_relaxed_max"),
         ("hits highlighted per search (max)", "search.highlighted_max"),
         ("Wagtail es8 p50 (ms)", "search.peer.p50"), ("Wagtail es8 p95 (ms)", "search.peer.p95"),
