@@ -167,7 +167,13 @@ class PracticePage(ContentPage):
     class Meta:
         verbose_name = _("buona pratica")
         verbose_name_plural = _("buone pratiche")
-        indexes = [models.Index(fields=["-period_start"], name="cms_practice_period_desc")]  # the listing's order
+        indexes = [
+            models.Index(fields=["-period_start"], name="cms_practice_period_desc"),  # the listing's order
+            # a zona's page lists the region-wide practices too: without this, finding the few of them
+            # read every practice (51 ms of the zona page's 110 at 100k practices, make bench)
+            models.Index(fields=["-period_start"], name="cms_practice_regionwide",
+                         condition=models.Q(covers_whole_region=True)),
+        ]
 
     def clean(self):
         super().clean()
