@@ -52,7 +52,7 @@ def due_alerts(frequency: str | None, now, batch: int = BATCH) -> Iterator[int]:
     period; ``batch`` at a time, by id, so a run holds one batch whatever the number of alerts (every
     alert as a model instance was 8.5 MB at 10,000, bench/alerts.py). Each batch is a new query: no
     cursor stays open while the digests before it are sent and marked."""
-    period_over = Q(last_sent_at__isnull=True) | Q(last_sent_at__lte=now) & ~Q(frequency__in=list(PERIOD))
+    period_over = Q(last_sent_at__isnull=True)  # PERIOD names every Alert.Frequency
     for kind, period in PERIOD.items():
         period_over |= Q(frequency=kind, last_sent_at__lte=now - period)
     alerts = Alert.objects.filter(period_over, confirmed_at__isnull=False, matches__sent_at__isnull=True)
