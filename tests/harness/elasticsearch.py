@@ -46,10 +46,12 @@ import base64
 import dataclasses
 import json
 import os
+import re
 import shutil
 import signal
 import ssl
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -174,17 +176,50 @@ def start_elasticsearch(workdir: Path, *, timeout: float = 300, heap: str | None
     deadline = time.monotonic() + timeout
     Path(workdir).mkdir(parents=True, exist_ok=True)
     es_home = _provision(Path(workdir).resolve() / "elasticsearch.log", deadline)
-    node = _prepare_node(Path(workdir), es_home, {"discovery.type": "single-node"}, security=security)
-    node.start_process()
-    try:
-        node.wait_ready(deadline)
-        node.version = node.get_json("/")["version"]["number"]
-    except BaseException as exc:
-        node.stop()
-        if isinstance(exc, KeyboardInterrupt):
-            raise
-        raise RuntimeError(f"Elasticsearch did not start: {exc}\n{tail(node.log_path, 40)}") from None
-    return node
+    first_failure = ""
+    for attempt in (1, 2):
+        node = _prepare_node(Path(workdir) / ("retry" if attempt == 2 else ""), es_home, {"discovery.type": "single-node"},
+                             heap=heap, security=security)
+        node.start_process()
+        try:
+            node.wait_ready(deadline if attempt == 1 else max(deadline, time.monotonic() + 120))
+            node.version = node.get_json("/")["version"]["number"]
+            return node
+        except BaseException as exc:
+            log = node.log_path.read_text(errors="replace") if node.log_path.exists() else ""
+            node.stop()
+            if isinstance(exc, KeyboardInterrupt):
+                raise
+            failure = f"{exc}\n{tail(node.log_path, 40)}\n{log_causes(log)}"
+            if attempt == 2 or not str(exc).startswith("process exited"):
+                raise RuntimeError(f"Elasticsearch did not start: {failure}"
+                                   + (f"\n--- a first attempt failed too:\n{first_failure}" if first_failure else "")
+                                   ) from None
+            # A node that exits by itself while starting (seen once in CI, a fatal error right
+            # after "started") is tried once more on fresh ports and a fresh directory; what the
+            # first attempt logged goes to stderr, which pytest shows with the test's output.
+            first_failure = failure
+            print(f"[harness] Elasticsearch exited while starting; trying once more.\n{log}", file=sys.stderr)
+    raise AssertionError("unreachable")
+
+
+def log_causes(log: str, limit: int = 12) -> str:
+    """The warnings, errors and exception headers of a node's log, one short line each, last ``limit``.
+
+    CI keeps only the end of a failed run's output, where a Java stack trace's frames would
+    crowd out the line that names the problem; this summary goes last for that reason.
+    """
+    causes = []
+    for line in log.splitlines():
+        text = line.strip()
+        if not text or text.startswith("at ") or text.startswith("..."):
+            continue
+        if "][WARN" in text or "][ERROR" in text or "][FATAL" in text or text.startswith("Caused by") \
+                or text.startswith("ERROR") or re.match(r"^[\w.$]+(Exception|Error)\b", text):
+            if text not in causes:
+                causes.append(text[:300])
+    listed = "\n".join(f"  {cause}" for cause in causes[-limit:])
+    return f"--- warnings and errors in the node's log:\n{listed}" if causes else "--- no warning or error in the log"
 
 
 def start_elasticsearch_cluster(workdir: Path, *, nodes: int = 3, timeout: float = 300,
