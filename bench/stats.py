@@ -39,7 +39,9 @@ def ratio(value, baseline, digits: int = 3):
 
 
 def log(message: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+    """A progress line stamped in UTC: Django's setup switches the process to TIME_ZONE, so a local
+    stamp jumped by an hour between the first lines and the rest."""
+    print(f"[bench {time.strftime('%H:%M:%S', time.gmtime())} UTC] {message}", file=sys.stderr, flush=True)
 
 
 @contextmanager
