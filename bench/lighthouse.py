@@ -118,6 +118,22 @@ def machine() -> str:
     return f"{cpu}, {os.cpu_count()} cores, {platform.system()} {platform.release()}"
 
 
+ATTEMPTS = 3  # per run: Lighthouse's own "Please run Lighthouse again" (NO_NAVSTART) came twice in a row once
+
+
+def _run_with_retries(url: str, scratch: Path, what: str, n: int) -> dict:
+    """One Lighthouse run, tried again (up to ATTEMPTS in all) when Chrome fails to start or
+    Lighthouse fails to record the trace; each failure is logged."""
+    for attempt in range(1, ATTEMPTS + 1):
+        try:
+            return run_once(url, scratch / f"lhr-{n}-{attempt}.json")
+        except (RuntimeError, subprocess.TimeoutExpired) as exc:
+            if attempt == ATTEMPTS:
+                raise
+            _log(f"{what} failed (attempt {attempt} of {ATTEMPTS}), tried again: {exc}")
+    raise AssertionError("unreachable")
+
+
 def run(pages: list[str] | None = None) -> dict:
     """Start the production site, run Lighthouse RUNS times per template page, return the medians."""
     from tests.support.page_tour import production_site
@@ -132,11 +148,7 @@ def run(pages: list[str] | None = None) -> dict:
                 runs = []
                 for n in range(RUNS):
                     began = time.perf_counter()
-                    try:
-                        runs.append(run_once(base + path, Path(scratch) / f"lhr-{n}.json"))
-                    except (RuntimeError, subprocess.TimeoutExpired) as exc:  # once: Chrome sometimes fails to start
-                        _log(f"{label} run {n + 1} failed, retried once: {exc}")
-                        runs.append(run_once(base + path, Path(scratch) / f"lhr-{n}-again.json"))
+                    runs.append(_run_with_retries(base + path, Path(scratch), f"{label} run {n + 1}", n))
                     _log(f"{label} run {n + 1}: perf {runs[-1]['performance']} LCP {runs[-1]['lcp_s']:.2f} s "
                          f"CLS {runs[-1]['cls']:.3f} TBT {runs[-1]['tbt_ms']:.0f} ms "
                          f"{runs[-1]['kb']:.0f} KiB ({time.perf_counter() - began:.0f} s)")
