@@ -164,7 +164,9 @@ def start_elasticsearch(workdir: Path, *, timeout: float = 300, heap: str | None
     """Start a single-node Elasticsearch in ``workdir`` and return it once the cluster is yellow.
 
     ``timeout`` covers everything, including the first Maven download. On failure the
-    node is stopped and RuntimeError carries the last 40 lines of the log. ``heap``
+    node is stopped and RuntimeError carries the last 40 lines of the log, then its warnings
+    and exception headers one line each (``log_causes``). A node whose process exits by itself
+    while starting is tried once more, in ``workdir/retry`` on fresh ports. ``heap``
     (e.g. "512m") overrides ``ES_HARNESS_HEAP``. The returned service can be halted or
     killed and started again on the same port and data path (fault tests).
 
