@@ -137,7 +137,11 @@ def test_walk_every_admin_and_member_url_as_every_actor(world):
 
 
 # --- 2. actions judged by their effect --------------------------------------------------------------
-_windows = __import__("itertools").count()
+_windows = __import__("itertools").count()  # newsletter windows: one year each, from 2030
+# Names of what an action makes: a fresh number each call. Not id(client): the id of a collected
+# client comes back, and ensure_page then returned the page an earlier actor had already acted on
+# (CI, 2026-12-07: a workflow started twice on one page).
+_serial = __import__("itertools").count(1)
 class Actions:
     """Each action: (name, allowed actors, function(world, client, user) -> bool 'it took effect')."""
 
@@ -177,7 +181,7 @@ def _actions() -> Actions:
 
     def edit(zona_key):
         def run(world, client, user):
-            page = world["practice"](f"edit-{zona_key}-{id(client)}", world[zona_key])
+            page = world["practice"](f"edit-{zona_key}-{next(_serial)}", world[zona_key])
             data = _edit_form(page, "Titolo cambiato")
             client.post(f"/admin/pages/{page.pk}/edit/", data)
             return Page.objects.get(pk=page.pk).specific.get_latest_revision().content.get("title") == "Titolo cambiato"
@@ -185,7 +189,7 @@ def _actions() -> Actions:
 
     def publish(zona_key):
         def run(world, client, user):
-            page = world["practice"](f"pub-{zona_key}-{id(client)}", world[zona_key])
+            page = world["practice"](f"pub-{zona_key}-{next(_serial)}", world[zona_key])
             data = _edit_form(page, "Titolo pubblicato")
             data["action-publish"] = "action-publish"
             client.post(f"/admin/pages/{page.pk}/edit/", data)
@@ -194,7 +198,7 @@ def _actions() -> Actions:
 
     def simple(verb, check, zona_key="zona_b"):
         def run(world, client, user):
-            page = world["practice"](f"{verb}-{zona_key}-{id(client)}", world[zona_key])
+            page = world["practice"](f"{verb}-{zona_key}-{next(_serial)}", world[zona_key])
             client.post(f"/admin/pages/{page.pk}/{verb}/", {})
             return check(page)
         return run
@@ -217,7 +221,7 @@ def _actions() -> Actions:
     def approve_in_workflow(world, client, user):
         from wagtail.models import WorkflowState
 
-        page = world["practice"](f"wf-{id(client)}", world["zona_b"])
+        page = world["practice"](f"wf-{next(_serial)}", world["zona_b"])
         page.save_revision()
         page.get_workflow().start(page, world["users"]["Redattore"])
         state = WorkflowState.objects.get(base_content_type__isnull=False, object_id=str(page.pk), status="in_progress")
@@ -231,7 +235,7 @@ def _actions() -> Actions:
         from cms.models import AziendaUSL, Zona
 
         before = Zona.objects.count()
-        n = next(_windows)  # not id(client): a collected client's id comes back, and zone names are unique
+        n = next(_serial)  # zone names are unique
         client.post("/admin/snippets/cms/zona/add/", {"name": f"Zona nuova {n}", "slug": f"zona-nuova-{n}",
                                                      "azienda_usl": AziendaUSL.CENTRO, "sds_status": "si"})
         return Zona.objects.count() > before
@@ -239,7 +243,7 @@ def _actions() -> Actions:
     def delete_zona(world, client, user):
         from cms.models import Zona
 
-        n = next(_windows)
+        n = next(_serial)
         zona = Zona.objects.create(name=f"Zona da eliminare {n}", slug=f"zona-del-{n}",
                                    azienda_usl=Zona._meta.get_field("azienda_usl").choices[0][0])
         client.post(f"/admin/snippets/cms/zona/delete/{zona.pk}/", {})
@@ -253,8 +257,9 @@ def _actions() -> Actions:
 
         User = get_user_model()
         before = User.objects.count()
+        n = next(_serial)
         client.post("/admin/users/new/", {
-            "username": f"nuovo{id(client)}", "email": f"nuovo{id(client)}@example.it", "first_name": "N", "last_name": "U",
+            "username": f"nuovo{n}", "email": f"nuovo{n}@example.it", "first_name": "N", "last_name": "U",
             "password1": "Nuova-Password-2025!", "password2": "Nuova-Password-2025!", "is_active": "on",
         })
         return User.objects.count() > before
@@ -275,7 +280,7 @@ def _actions() -> Actions:
     def grant_role_to_someone(world, client, user):
         from django.contrib.auth.models import Group
 
-        target = make_member(f"destinatario{next(_windows)}@example.it")
+        target = make_member(f"destinatario{next(_serial)}@example.it")
         editors = Group.objects.get(name="Redattore")
         client.post(f"/admin/users/edit/{target.pk}/", {
             "username": target.username, "email": target.email, "first_name": "D", "last_name": "U",
@@ -291,7 +296,7 @@ def _actions() -> Actions:
         from wagtail.models import Task
 
         before = Task.objects.count()
-        client.post("/admin/workflows/task_chooser/create/", {"create-task-name": f"Compito {id(client)}",
+        client.post("/admin/workflows/task_chooser/create/", {"create-task-name": f"Compito {next(_serial)}",
                                                               "create-task-groups": []})
         return Task.objects.count() > before
 
@@ -306,7 +311,7 @@ def _actions() -> Actions:
 
         from tests.accounts.conftest import make_document
 
-        document = make_document(f"Documento {id(client)}")
+        document = make_document(f"Documento {next(_serial)}")
         client.post(f"/admin/documents/delete/{document.pk}/", {})
         return not get_document_model().objects.filter(pk=document.pk).exists()
 
@@ -343,7 +348,7 @@ def _actions() -> Actions:
     def read_reserved(world, client, user):
         from tests import builders
 
-        page = builders.news(f"Riservata {id(client)}", "Solo per operatori.")
+        page = builders.news(f"Riservata {next(_serial)}", "Solo per operatori.")
         builders.restrict(page)
         response = client.get(page.url)
         return response.status_code == 200 and b"Solo per operatori." in response.content
