@@ -4,6 +4,7 @@ from __future__ import annotations
 import asyncio
 import email
 import email.policy
+import itertools
 import threading
 import time
 from email.message import EmailMessage
@@ -35,7 +36,11 @@ class _Handler:
             for rcpt in envelope.rcpt_tos:
                 self.sink.received.append((rcpt, message))
                 self.sink.arrivals.append(time.time())
-            self.sink.connections.add(id(session))
+            # A number per connection, kept on its session: id(session) comes back once a closed
+            # connection's session is collected, and two connections would count as one.
+            if getattr(session, "cdp_connection", None) is None:
+                session.cdp_connection = next(self.sink.connection_numbers)
+            self.sink.connections.add(session.cdp_connection)
             delay = self.sink.data_reply_delay
         if delay:  # a slow relay: the message is taken, the "250" comes late
             await asyncio.sleep(delay)
@@ -50,7 +55,8 @@ class SmtpSink:
         self.received: list[tuple[str, EmailMessage]] = []
         self.arrivals: list[float] = []  # time.time() of each entry of received: rates per wall-clock second
         self.refused: list[tuple[str, str]] = []  # (recipient, reply) of every RCPT answered with fail_with's reply
-        self.connections: set[int] = set()
+        self.connections: set[int] = set()  # the numbers of the connections that delivered a message
+        self.connection_numbers = itertools.count(1)
         self.lock = threading.Lock()
         self._replies: dict[str, str] = {}
         self._default_reply: str | None = None
