@@ -152,10 +152,8 @@ def settle_database() -> float:
     twice could differ by half (zona page at 100k: p95 109 ms at once, 67 ms a minute later).
     Production tables grow a page at a time under autovacuum: the settled state is theirs.
     """
-    from django.db import connection
+    from django.db import connection  # PostgreSQL: bench.env.read_config accepts no other
 
-    if connection.vendor != "postgresql":
-        return 0.0
     began = time.perf_counter()
     log("VACUUM ANALYZE (what autovacuum does to a live database) ...")
     with connection.cursor() as cursor:
