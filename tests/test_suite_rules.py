@@ -102,3 +102,20 @@ def test_each_xdist_process_gets_redis_databases_of_its_own(tmp_path):
     assert result.returncode == 0, result.stdout[-1500:]
     assert seen == {("gw0", "redis://127.0.0.1:6399/2", "redis://127.0.0.1:6399/3"),
                     ("gw1", "redis://127.0.0.1:6399/4", "redis://127.0.0.1:6399/5")}, result.stdout[-1500:]
+
+
+def test_a_later_collection_names_every_test_the_same(request):
+    """xdist refuses to run when its workers collect different test ids ("Different tests were
+    collected"): an id built from a value that changes with time (a zip's timestamp, a date) makes
+    the whole run fail at random. Collect again, seconds later, in a new process: every id this
+    session holds must come back unchanged."""
+    ours = {item.nodeid for item in request.session.items}
+    later = subprocess.run(
+        [sys.executable, "-m", "pytest", "--collect-only", "-q", "-p", "no:cacheprovider", "-p", "no:randomly"],
+        cwd=conftest.ROOT, capture_output=True, text=True, timeout=300,
+    )
+    assert later.returncode == 0, later.stdout[-2000:] + later.stderr[-2000:]
+    collected = {line for line in later.stdout.splitlines() if "::" in line}
+    assert len(collected) >= len(ours) > 0
+    changed = sorted(ours - collected)
+    assert not changed, "ids that changed between two collections:\n" + "\n".join(i[:200] for i in changed)

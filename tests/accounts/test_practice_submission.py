@@ -205,26 +205,30 @@ def test_drafts_are_saved_even_when_incomplete(client, tree, member, taxonomy):
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
+    """A zip with a fixed timestamp: its bytes, and so the test ids, must not change between the
+    processes that collect them (xdist refuses a run whose workers disagree)."""
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, content in entries.items():
-            archive.writestr(name, content)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2024, 1, 1, 0, 0, 0)), content)
     return buffer.getvalue()
 
 
+ATTACHMENT_CASES = [
+    ("relazione.pdf", b"%PDF-1.4 ok", True, ""),
+    ("finta.pdf", b"<html>not a pdf</html>", False, "non corrisponde a un file .pdf valido"),
+    ("programma.exe", b"MZ\x90\x00", False, "Tipo di file non ammesso (exe)"),
+    ("scheda.docx", _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}), True, ""),
+    ("tabella.xlsx", _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}), False, "non corrisponde"),
+    ("testo.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<o/>"}), True, ""),
+    ("foto.jpg", b"\xff\xd8\xff\xe0JFIF", True, ""),
+    ("foto.png", b"\xff\xd8\xff\xe0JFIF", False, "non corrisponde a un file .png valido"),
+    ("vuoto.pdf", b"", False, "vuoto"),
+]
+
+
 @pytest.mark.parametrize(
-    ("name", "content", "accepted", "message"),
-    [
-        ("relazione.pdf", b"%PDF-1.4 ok", True, ""),
-        ("finta.pdf", b"<html>not a pdf</html>", False, "non corrisponde a un file .pdf valido"),
-        ("programma.exe", b"MZ\x90\x00", False, "Tipo di file non ammesso (exe)"),
-        ("scheda.docx", _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}), True, ""),
-        ("tabella.xlsx", _zip({"[Content_Types].xml": b"<x/>", "word/document.xml": b"<w/>"}), False, "non corrisponde"),
-        ("testo.odt", _zip({"mimetype": b"application/vnd.oasis.opendocument.text", "content.xml": b"<o/>"}), True, ""),
-        ("foto.jpg", b"\xff\xd8\xff\xe0JFIF", True, ""),
-        ("foto.png", b"\xff\xd8\xff\xe0JFIF", False, "non corrisponde a un file .png valido"),
-        ("vuoto.pdf", b"", False, "vuoto"),
-    ],
+    ("name", "content", "accepted", "message"), ATTACHMENT_CASES, ids=[case[0] for case in ATTACHMENT_CASES]
 )
 def test_attachment_checks(client, tree, member, name, content, accepted, message):
     from portal.accounts.models import PracticeSubmission
