@@ -67,3 +67,9 @@ def test_due_alerts_keeps_each_frequency_period():
     due = set(digest.due_alerts(None, now))
     assert due == {pk for name, pk in by_name.items() if kinds[name][2]}
     assert set(digest.due_alerts(Alert.Frequency.WEEKLY, now)) == {by_name["weekly-last-week"]}
+
+
+def test_every_frequency_has_its_period():
+    """``due_alerts`` sends again only the frequencies PERIOD names: a frequency added to the
+    model without a period would get its first digest and never another."""
+    assert set(digest.PERIOD) == set(Alert.Frequency)
